@@ -1,0 +1,213 @@
+"""``torch2calyx.compile``: PyTorch model (or MLIR file) to a simulated-ready hardware design.
+
+The stages, each a file format real tools speak (see ARCHITECTURE.md):
+
+1. front end   nn.Module + example inputs -> loop-level MLIR (``lowered.mlir``)
+2. passes      flatten-memrefs, externalize-globals, legalize-float-ops, lower-to-calyx,
+               export-calyx -> ``program.futil`` + weights JSON
+3. calyx       ``program.futil`` -> one SystemVerilog file ``design.sv``
+
+The output directory is written atomically: everything goes to a temporary sibling directory
+that is renamed into place only when every stage succeeded. A failed compile leaves the old
+directory (if any) untouched and writes ``<out_dir>.error.txt`` with the stage, the cause, the
+fix and, for pass failures, the IR it failed on and the exact ``t2c-opt`` command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from torch2calyx.design import Design, DesignMetadata, MemoryInfo, calyx_format
+from torch2calyx.errors import Torch2CalyxError
+
+#: The native pass pipeline from loop-level MLIR to Calyx, in order. flatten-memrefs first:
+#: externalize-globals and lower-to-calyx only handle 1-D memories; legalize-float-ops before
+#: lower-to-calyx, which has no lowering for ops without a Calyx primitive.
+PASS_PIPELINE = (
+    "flatten-memrefs",
+    "externalize-globals",
+    "legalize-float-ops",
+    "lower-to-calyx",
+)
+
+
+@dataclass(frozen=True)
+class CompileOptions:
+    """Keyword options of :func:`compile`."""
+
+    backend: str = "builtin"
+    simulator: str = "verilator"
+    keep_intermediates: bool = False
+    progress: bool | None = None
+
+
+class _Progress:
+    """Stage messages on stderr, only when stderr is a terminal (or when forced)."""
+
+    def __init__(self, enabled: bool | None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            print(f"[torch2calyx] {message}", file=sys.stderr, flush=True)
+
+
+def compile(  # noqa: A001 - the public name the API promises
+    model: Any,
+    example_inputs: Sequence[Any] | None = None,
+    *,
+    out_dir: str | Path | None = None,
+    backend: str = "builtin",
+    simulator: str = "verilator",
+    keep_intermediates: bool = False,
+    progress: bool | None = None,
+) -> Design:
+    """Compile a PyTorch model, or a ``.mlir`` file, to a hardware design.
+
+    ``model`` is an ``nn.Module`` (with ``example_inputs``, a tuple of tensors) or the path of
+    an ``.mlir`` file holding linalg-on-tensors or loop-level MLIR. ``out_dir=None`` writes to
+    a temporary directory that lives as long as the returned :class:`Design`. ``backend``
+    selects the Calyx compiler (``"builtin"`` or ``"calyx"``, the real compiler when on PATH);
+    ``simulator`` is the default of :meth:`Design.simulate` (``"verilator"`` or ``"icarus"``).
+    ``keep_intermediates`` keeps every stage's file (``lowered.mlir``, ``flat.mlir``, ...).
+    """
+    options = CompileOptions(
+        backend=backend,
+        simulator=simulator,
+        keep_intermediates=keep_intermediates,
+        progress=progress,
+    )
+    keepalive = None
+    if out_dir is None:
+        keepalive = tempfile.TemporaryDirectory(prefix="torch2calyx-")
+        final_dir = Path(keepalive.name) / "design"
+    else:
+        final_dir = Path(out_dir)
+    final_dir = final_dir.absolute()
+    final_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.", dir=final_dir.parent))
+    error_report = final_dir.with_name(final_dir.name + ".error.txt")
+    try:
+        metadata = _build(model, example_inputs, staging, options)
+    except Torch2CalyxError as exc:
+        _write_error_report(error_report, exc, staging)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if final_dir.exists():
+        shutil.rmtree(final_dir)
+    os.replace(staging, final_dir)
+    error_report.unlink(missing_ok=True)
+    return Design(final_dir, metadata, simulator=options.simulator, keepalive=keepalive)
+
+
+def _build(
+    model: Any, example_inputs: Sequence[Any] | None, work: Path, options: CompileOptions
+) -> DesignMetadata:
+    from torch2calyx import frontend
+
+    say = _Progress(options.progress)
+    seconds: dict[str, float] = {}
+
+    def timed(stage: str, fn: Callable[[], Any]) -> Any:
+        say(f"{stage} ...")
+        start = time.perf_counter()
+        value = fn()
+        seconds[stage] = round(time.perf_counter() - start, 3)
+        return value
+
+    if isinstance(model, str | os.PathLike):
+        source = str(model)
+        lowered = timed("frontend", lambda: frontend.lower_mlir_file(Path(model)))
+    else:
+        if example_inputs is None:
+            raise Torch2CalyxError(
+                "compile(model, example_inputs): example_inputs is required for an nn.Module"
+            )
+        source = type(model).__name__
+        inputs = (
+            tuple(example_inputs) if isinstance(example_inputs, list | tuple) else (example_inputs,)
+        )
+        lowered = timed("frontend", lambda: frontend.lower(model, inputs))
+    _write(work / "lowered.mlir", lowered.mlir, keep=options.keep_intermediates)
+
+    futil, weights = timed("passes", lambda: _run_passes(lowered.mlir, work, options))
+    (work / "program.futil").write_text(futil)
+
+    memories = [
+        MemoryInfo(name=a.name, role=a.role, index=a.index, shape=tuple(a.shape), dtype=a.dtype)
+        for a in lowered.args
+    ]
+    memories += [
+        MemoryInfo(
+            name=name,
+            role="weight",
+            index=k,
+            shape=(len(entry["data"]),),
+            dtype=_dtype_of_format(entry["format"]),
+        )
+        for k, (name, entry) in enumerate(weights.items())
+    ]
+    data = dict(weights)
+    for mem in memories:
+        if mem.role != "weight":
+            data[mem.name] = {"data": [0] * mem.size, "format": calyx_format(mem.dtype)}
+    (work / "data.json").write_text(json.dumps(data) + "\n")
+
+    timed("calyx", lambda: _compile_calyx(work / "program.futil", work / "design.sv", options))
+
+    metadata = DesignMetadata(memories=memories, source=source, stage_seconds=seconds)
+    (work / "metadata.json").write_text(metadata.to_json())
+    return metadata
+
+
+def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, dict]:
+    """Run the native pipeline; returns the Calyx text and the weights' data JSON."""
+    from torch2calyx import passes
+
+    return passes.lower_to_calyx(
+        mlir, pipeline=PASS_PIPELINE, keep_dir=work if options.keep_intermediates else None
+    )
+
+
+def _compile_calyx(futil: Path, out: Path, options: CompileOptions) -> None:
+    from torch2calyx import calyx
+
+    calyx.compile_file(futil, out, backend=options.backend)
+
+
+def _dtype_of_format(fmt: dict) -> str:
+    width = int(fmt["width"])
+    if fmt["numeric_type"] == "ieee754_float":
+        return f"float{width}"
+    if width == 1:
+        return "bool"
+    return f"int{width}" if fmt.get("is_signed", True) else f"uint{width}"
+
+
+def _write(path: Path, text: str, *, keep: bool) -> None:
+    if keep:
+        path.write_text(text)
+
+
+def _write_error_report(report: Path, exc: Torch2CalyxError, staging: Path) -> None:
+    lines = [f"torch2calyx compile failed in stage '{exc.stage}'", "", str(exc), ""]
+    kept = sorted(p.name for p in staging.iterdir()) if staging.exists() else []
+    if kept:
+        lines.append("intermediate files were discarded: " + ", ".join(kept))
+        lines.append("rerun with --keep-intermediates to keep them next to this report")
+    try:
+        report.write_text("\n".join(lines) + "\n")
+    except OSError:
+        pass

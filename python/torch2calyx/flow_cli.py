@@ -1,0 +1,225 @@
+"""CLI commands of the whole flow: ``compile``, ``simulate`` and ``verify``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from torch2calyx.errors import Torch2CalyxError
+
+DEFAULT_RTOL = 1e-3
+DEFAULT_ATOL = 1e-4
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "compile",
+        help="compile MODEL.py (or kernel.mlir) to Calyx and one SystemVerilog file",
+        description="Compile a model file (defining `model` and `example_inputs`) or an .mlir "
+        "file into DIR: program.futil, design.sv, data.json, metadata.json.",
+    )
+    p.add_argument("source", type=Path, help="MODEL.py or kernel.mlir")
+    p.add_argument("-o", "--out", type=Path, required=True, help="output directory")
+    _add_compile_options(p)
+    p.set_defaults(func=_cmd_compile)
+
+    p = sub.add_parser(
+        "simulate",
+        help="simulate a compiled design directory",
+        description="Run a design compiled by `torch2calyx compile` and print its outputs and "
+        "cycle count. Inputs come from --inputs (an .npz with arrays in0, in1, ... or arr_0, "
+        "arr_1, ...) or, by default, the model file's example_inputs recorded at compile time.",
+    )
+    p.add_argument("design", type=Path, help="design directory")
+    p.add_argument("--inputs", type=Path, help=".npz file with the input arrays")
+    p.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    p.add_argument("--cycle-limit", type=int, default=None)
+    p.add_argument("--save", type=Path, help="write the outputs to this .npz file")
+    p.set_defaults(func=_cmd_simulate)
+
+    p = sub.add_parser(
+        "verify",
+        help="compile MODEL.py, simulate example_inputs, compare with PyTorch",
+        description="Compile, simulate the model's example_inputs, compare every output with "
+        "PyTorch and print the maximum error and the cycle count. Exits 1 on a mismatch.",
+    )
+    p.add_argument("source", type=Path, help="MODEL.py")
+    p.add_argument("-o", "--out", type=Path, default=None, help="keep the design here")
+    _add_compile_options(p)
+    p.add_argument("--rtol", type=float, default=DEFAULT_RTOL, help="float relative tolerance")
+    p.add_argument("--atol", type=float, default=DEFAULT_ATOL, help="float absolute tolerance")
+    p.add_argument("--cycle-limit", type=int, default=None)
+    p.set_defaults(func=_cmd_verify)
+
+
+def _add_compile_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=("builtin", "calyx"), default="builtin")
+    p.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    p.add_argument(
+        "--keep-intermediates", action="store_true", help="keep every stage's file in DIR"
+    )
+
+
+def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, Any, Any]:
+    import torch2calyx
+    from torch2calyx.modelfile import load_model_file
+
+    source: Path = args.source
+    if not source.exists():
+        raise Torch2CalyxError(f"{source}: no such file")
+    if source.suffix == ".mlir":
+        model, inputs = None, None
+        design = torch2calyx.compile(
+            source,
+            out_dir=out,
+            backend=args.backend,
+            simulator=args.sim,
+            keep_intermediates=args.keep_intermediates,
+        )
+    else:
+        model, inputs = load_model_file(source)
+        design = torch2calyx.compile(
+            model,
+            inputs,
+            out_dir=out,
+            backend=args.backend,
+            simulator=args.sim,
+            keep_intermediates=args.keep_intermediates,
+        )
+    return design, model, inputs
+
+
+def _cmd_compile(args: argparse.Namespace) -> int:
+    design, _, inputs = _compile_source(args, args.out)
+    if inputs is not None:
+        _save_inputs(design.out_dir / "example_inputs.npz", inputs)
+    print(f"wrote {design.calyx}, {design.verilog.name}, {design.data.name}, metadata.json")
+    return 0
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from torch2calyx.design import Design
+
+    design = Design.load(args.design, simulator=args.sim)
+    npz = args.inputs or design.out_dir / "example_inputs.npz"
+    if not npz.is_file():
+        raise Torch2CalyxError(
+            f"no inputs: pass --inputs FILE.npz (the design {design.out_dir} was compiled from "
+            "MLIR and has no example inputs)"
+        )
+    inputs = _load_inputs(npz, design)
+    result = design.simulate(*inputs, cycle_limit=args.cycle_limit)
+    for mem, tensor in zip(design.metadata.outputs, result.outputs, strict=True):
+        print(f"{mem.name} {list(tensor.shape)} {mem.dtype}:")
+        print(np.array2string(tensor.numpy(), threshold=64, precision=6))
+    print(f"cycles: {result.cycles}")
+    if args.save:
+        np.savez(
+            args.save,
+            **{
+                m.name: t.numpy()
+                for m, t in zip(design.metadata.outputs, result.outputs, strict=True)
+            },
+        )
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    import torch
+
+    design, model, inputs = _compile_source(args, args.out)
+    if model is None:
+        raise Torch2CalyxError("verify needs a MODEL.py (PyTorch is the reference)")
+    with torch.no_grad():
+        expected = model(*inputs)
+    expected = expected if isinstance(expected, tuple | list) else (expected,)
+    result = design.simulate(*inputs, cycle_limit=args.cycle_limit)
+    report = compare_outputs(expected, result.outputs, rtol=args.rtol, atol=args.atol)
+    for line in report.lines:
+        print(line)
+    print(f"cycles: {result.cycles}")
+    print("verification " + ("PASSED" if report.ok else "FAILED") + f": {args.source}")
+    return 0 if report.ok else 1
+
+
+class CompareReport:
+    def __init__(self) -> None:
+        self.ok = True
+        self.lines: list[str] = []
+
+
+def compare_outputs(
+    expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL
+) -> CompareReport:
+    """Compare PyTorch outputs with hardware outputs: floats within rtol/atol, ints exactly."""
+    import torch
+
+    report = CompareReport()
+    if len(expected) != len(actual):
+        report.ok = False
+        report.lines.append(f"expected {len(expected)} outputs, the hardware gave {len(actual)}")
+        return report
+    for k, (want, got) in enumerate(zip(expected, actual, strict=True)):
+        if want.shape != got.shape or want.dtype != got.dtype:
+            report.ok = False
+            report.lines.append(
+                f"output {k}: expected {list(want.shape)} {want.dtype}, "
+                f"got {list(got.shape)} {got.dtype}"
+            )
+            continue
+        if want.dtype.is_floating_point:
+            diff = (want.double() - got.double()).abs()
+            max_err = float(diff.max()) if diff.numel() else 0.0
+            close = torch.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+            ok = bool(close.all())
+            report.lines.append(
+                f"output {k} {list(want.shape)} {want.dtype}: max abs error {max_err:.3g} "
+                f"(rtol {rtol:g}, atol {atol:g}) {'ok' if ok else 'MISMATCH'}"
+            )
+        else:
+            mismatches = int((want != got).sum())
+            ok = mismatches == 0
+            report.lines.append(
+                f"output {k} {list(want.shape)} {want.dtype}: exact, {mismatches} mismatching "
+                f"element(s) {'ok' if ok else 'MISMATCH'}"
+            )
+        if not ok:
+            report.ok = False
+            bad = (~close if want.dtype.is_floating_point else want != got).nonzero()[:3]
+            for idx in bad.tolist():
+                t = tuple(idx)
+                report.lines.append(
+                    f"  at {list(t)}: expected {want[t].item()!r}, got {got[t].item()!r}"
+                )
+    return report
+
+
+def _save_inputs(path: Path, inputs: Any) -> None:
+    import numpy as np
+
+    np.savez(path, *[t.detach().cpu().numpy() for t in inputs])
+
+
+def _load_inputs(path: Path, design: Any) -> list:
+    import numpy as np
+    import torch
+
+    with np.load(path) as npz:
+        arrays = []
+        for k, mem in enumerate(design.metadata.inputs):
+            for key in (mem.name, f"arr_{k}"):
+                if key in npz:
+                    arrays.append(torch.from_numpy(npz[key]))
+                    break
+            else:
+                raise Torch2CalyxError(
+                    f"{path} has no array for input {k}: name it {mem.name!r} or arr_{k} "
+                    f"(found: {', '.join(npz.files) or 'nothing'})"
+                )
+    if len(npz.files) > len(arrays):
+        print(f"torch2calyx: note: {path} has extra arrays that are not inputs", file=sys.stderr)
+    return arrays
