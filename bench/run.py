@@ -41,9 +41,8 @@ def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float) -> dic
     """Compile, simulate and check one model; runs inside the per-model subprocess."""
     t0 = time.perf_counter()
     import torch
-    from torch.utils.flop_counter import FlopCounterMode
-
     import torch2calyx
+    from torch.utils.flop_counter import FlopCounterMode
     from torch2calyx.modelfile import load_model_file
 
     import_s = time.perf_counter() - t0
@@ -66,10 +65,9 @@ def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float) -> dic
     run_s = time.perf_counter() - t3
     assert second.cycles == first.cycles
 
-    max_err = max(
-        float((e.double() - g.double()).abs().max()) for e, g in zip(expected, first.outputs)
-    )
-    ok = all(torch.allclose(g, e, rtol=1e-3, atol=1e-4) for e, g in zip(expected, first.outputs))
+    pairs = list(zip(expected, first.outputs, strict=True))
+    max_err = max(float((e.double() - g.double()).abs().max()) for e, g in pairs)
+    ok = all(torch.allclose(g, e, rtol=1e-3, atol=1e-4) for e, g in pairs)
     record = {
         "model": name,
         "input_shapes": [list(t.shape) for t in inputs],
@@ -175,9 +173,9 @@ def print_table(records: list[dict]) -> None:
             )
         )
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
-    print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
+    print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
     for row in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
     print()
     for r in records:
         if "error" in r:
@@ -223,7 +221,7 @@ def plot(records: list[dict], path: Path) -> None:
     for stage in stages:
         vals = [r["time_s"].get(stage, 0.0) for r in ok]
         ax1.bar([r["model"] for r in ok], vals, bottom=bottom, label=stage)
-        bottom = [b + v for b, v in zip(bottom, vals)]
+        bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     ax1.set_ylabel("seconds")
     ax1.set_title("time per stage")
     ax1.legend(fontsize=7)

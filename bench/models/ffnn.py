@@ -1,4 +1,4 @@
-"""FFNN of the published PyTorch-to-Calyx evaluation: 64 -> Linear(64, 48) -> ReLU -> Linear(48, 4)."""
+"""FFNN of the published PyTorch-to-Calyx evaluation: 64 -> Linear 64x48 -> ReLU -> Linear 48x4."""
 
 import torch
 from torch import nn
