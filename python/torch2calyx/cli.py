@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from torch2calyx.errors import Torch2CalyxError
@@ -52,6 +53,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("torch2calyx: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: one readable line, the traceback on request
+        if os.environ.get("T2C_DEBUG"):
+            raise
+        print(
+            f"torch2calyx: internal error: {type(exc).__name__}: {exc}\n"
+            "this is a bug in torch2calyx; rerun with T2C_DEBUG=1 for the traceback and "
+            "report it",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

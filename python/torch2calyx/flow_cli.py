@@ -63,12 +63,12 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
 
 
 def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, Any, Any]:
-    import torch2calyx
-    from torch2calyx.modelfile import load_model_file
-
     source: Path = args.source
     if not source.exists():
         raise Torch2CalyxError(f"{source}: no such file")
+
+    import torch2calyx
+    from torch2calyx.modelfile import load_model_file
     if source.suffix == ".mlir":
         model, inputs = None, None
         design = torch2calyx.compile(
