@@ -1,0 +1,77 @@
+"""The front end: PyTorch model (or an .mlir file) -> loop-level MLIR for the C++ passes.
+
+Stable interface used by the rest of torch2calyx::
+
+    lower(model, example_inputs, *, func_name="forward", inline_weights=True) -> LoweredModule
+    lower_mlir_file(path, *, func_name=None) -> LoweredModule
+    lower_mlir_text(text, *, func_name=None, source="<string>") -> LoweredModule
+    run_reference(lowered, inputs, *, opt_level=0) -> tuple[torch.Tensor, ...]
+    verify_loop_level_text(text, *, func_name) -> None   (raises FrontendError)
+
+``LoweredModule`` (dataclass): ``mlir`` (printed loop-level module), ``func_name``, ``args``
+(list of ``ArgInfo(name, role, index, shape, dtype)``), ``inputs``/``outputs`` views,
+``to_json()``/``from_json()``.
+
+What the loop-level MLIR guarantees:
+
+* only func / arith / math / memref (global, get_global, alloc, alloca, dealloc, load, store)
+  / affine or scf ops; no tensor ops, no ``memref.copy``, subviews, reshapes or strided
+  layouts; every memref statically shaped with the identity layout;
+* one top-level function ``@func_name`` whose arguments are the model inputs then the
+  outputs (results are written into output memrefs; it returns nothing); argument ``i`` has
+  the attribute ``t2c.name = "in0" | "in1" | ... | "out0" | ...`` equal to ``args[i].name``;
+* weights are ``memref.global "private" constant`` with inline ``dense<...>`` data.
+
+Accepted ``.mlir`` input (:func:`lower_mlir_file`):
+
+1. linalg on tensors (what torch-mlir's ``linalg-on-tensors`` output type gives): a function
+   taking and returning ranked static tensors. It goes through the same bufferization and
+   loop pipeline as a PyTorch model; results become output arguments.
+2. loop-level MLIR on memrefs (what Allo emits, or hand-written): a function whose arguments
+   are static memrefs and which returns nothing; outputs are the arguments it stores into.
+   Linalg ops on memrefs, ``memref.copy`` and subviews/reshapes are lowered and folded.
+   An argument that is stored to is an output; the others are inputs.
+
+Dtypes: float32, float64, int8, int16, int32, int64 (integers are signed).
+
+Errors are :class:`torch2calyx.errors.FrontendError` and name the op, the model's source
+line and what to change.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from torch2calyx.frontend.export import FrontendConfig, lower_model
+from torch2calyx.frontend.mlir_input import lower_mlir_file, lower_mlir_text
+from torch2calyx.frontend.reference import run_reference
+from torch2calyx.frontend.types import ArgInfo, LoweredModule
+from torch2calyx.frontend.verify import verify_loop_level_text
+
+__all__ = [
+    "ArgInfo",
+    "FrontendConfig",
+    "LoweredModule",
+    "lower",
+    "lower_mlir_file",
+    "lower_mlir_text",
+    "run_reference",
+    "verify_loop_level_text",
+]
+
+
+def lower(
+    model: torch.nn.Module,
+    example_inputs: tuple,
+    *,
+    func_name: str = "forward",
+    inline_weights: bool = True,
+) -> LoweredModule:
+    """Lower ``model(*example_inputs)`` to loop-level MLIR.
+
+    The model must be in eval mode; ``example_inputs`` is a tuple of tensors whose shapes and
+    dtypes fix the hardware's (static) shapes. Raises FrontendError on anything that cannot
+    be lowered, naming the op and the model's source line.
+    """
+    config = FrontendConfig(func_name=func_name, inline_weights=inline_weights)
+    return lower_model(model, example_inputs, config=config)

@@ -1,0 +1,389 @@
+"""PyTorch side of the front end: check the model, torch.export it, import it into MLIR.
+
+The result of :func:`lower_model` is loop-level MLIR (see :mod:`torch2calyx.frontend`).
+Failures are turned into :class:`~torch2calyx.errors.FrontendError` messages that name the
+PyTorch op, the model's source line and what to change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import torch
+from torch_mlir import ir
+from torch_mlir.dialects import torch as torch_d
+from torch_mlir.extras.fx_decomp_util import get_decomposition_table
+from torch_mlir.extras.fx_importer import FxImporter, FxImporterHooks
+
+from torch2calyx.errors import FrontendError
+from torch2calyx.frontend import mlir_passes as mp
+from torch2calyx.frontend.types import ArgInfo, LoweredModule
+
+_TORCH_DIR = os.path.dirname(torch.__file__)
+_SUPPORTED_DTYPES = {
+    torch.float32: "float32",
+    torch.float64: "float64",
+    torch.int8: "int8",
+    torch.int16: "int16",
+    torch.int32: "int32",
+    torch.int64: "int64",
+}
+SUPPORTED_LAYERS = (
+    "Linear, ReLU, Conv2d (stride, padding, groups), MaxPool2d, AvgPool2d, Flatten, "
+    "BatchNorm (eval), LayerNorm, GELU, Sigmoid, Tanh, Softmax, matmul/bmm, elementwise "
+    "add/sub/mul/div and other pointwise ops that torch-mlir lowers to linalg"
+)
+
+
+@dataclass
+class FrontendConfig:
+    """Options of the PyTorch front end.
+
+    ``func_name``: name of the top-level function in the MLIR.
+    ``inline_weights``: emit weights as inline ``dense<>`` (needed for constant folding of
+    weight transposes and by the later passes); False keeps torch-mlir's dense_resource blobs.
+    """
+
+    func_name: str = "forward"
+    inline_weights: bool = True
+
+
+class _InlineWeights(FxImporterHooks):
+    """Import every tensor literal (weights, buffers, constants) as an inline dense<> attr."""
+
+    def resolve_literal(self, gni, literal, info):  # noqa: D102 (FxImporterHooks API)
+        if not isinstance(literal, torch.Tensor):
+            return None
+        tensor = literal.detach().contiguous().cpu()
+        if tensor.dtype not in _SUPPORTED_DTYPES and tensor.dtype != torch.uint8:
+            return None
+        array = tensor.numpy()
+        vtensor_type = gni._cc.tensor_to_vtensor_type(tensor)
+        if tensor.dtype == torch.uint8:  # booleans arrive here as uint8; keep the default
+            return None
+        attr = ir.DenseElementsAttr.get(array, context=gni._c)
+        return ir.Operation.create(
+            name="torch.vtensor.literal", results=[vtensor_type], attributes={"value": attr}
+        ).result
+
+
+def _var_mean_correction(x, dim=None, *, correction=None, keepdim=False):
+    """aten.var_mean in the input's precision (torch-mlir's lowering widens to f64)."""
+    dims = list(range(x.dim())) if dim is None else [d % max(x.dim(), 1) for d in dim]
+    count = 1
+    for d in dims:
+        count *= x.shape[d]
+    corr = 1 if correction is None else correction
+    mean = torch.mean(x, dims, keepdim=True)
+    centered = x - mean
+    var = torch.sum(centered * centered, dims, keepdim=keepdim) / max(count - corr, 0)
+    if not keepdim:
+        mean = torch.squeeze(mean, dims)
+    return var, mean
+
+
+def _var_correction(x, dim=None, *, correction=None, keepdim=False):
+    return _var_mean_correction(x, dim, correction=correction, keepdim=keepdim)[0]
+
+
+def _widened_int8(op):
+    """Compute an int8 matrix product in int32 and wrap back to int8.
+
+    torch-mlir's linalg lowering crashes on i8 matrix products (it takes the quantized path).
+    Integer products and sums wrap modulo 2**8 either way, so the result is bit-identical.
+    """
+
+    def decomposed(a, b):
+        if a.dtype != torch.int8 or b.dtype != torch.int8:
+            return NotImplemented
+        return op(a.to(torch.int32), b.to(torch.int32)).to(torch.int8)
+
+    return decomposed
+
+
+def decomposition_table() -> dict:
+    """torch-mlir's decomposition table plus torch2calyx's own (variance in input precision)."""
+    table = dict(get_decomposition_table())
+    aten = torch.ops.aten
+    table[aten.var_mean.correction] = _var_mean_correction
+    table[aten.var.correction] = _var_correction
+    for op in (aten.mm.default, aten.bmm.default):
+        table[op] = _widened_int8(op)
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Input checks
+
+
+def _check_model(model: torch.nn.Module, example_inputs: tuple) -> tuple[torch.Tensor, ...]:
+    if not isinstance(model, torch.nn.Module):
+        raise FrontendError(
+            f"model is a {type(model).__name__}, not a torch.nn.Module; wrap the function in "
+            "an nn.Module whose forward() calls it"
+        )
+    training = [name or type(model).__name__ for name, m in model.named_modules() if m.training]
+    if training:
+        shown = ", ".join(training[:5]) + (" ..." if len(training) > 5 else "")
+        raise FrontendError(
+            f"model is in training mode (modules: {shown}); hardware runs inference only, so "
+            "call model.eval() before lowering (dropout and batch-norm statistics differ in "
+            "training mode)"
+        )
+    if isinstance(example_inputs, torch.Tensor):
+        example_inputs = (example_inputs,)
+    if not isinstance(example_inputs, tuple | list) or not example_inputs:
+        raise FrontendError(
+            "example_inputs must be a non-empty tuple of tensors, e.g. "
+            "example_inputs = (torch.randn(1, 4),)"
+        )
+    for i, x in enumerate(example_inputs):
+        if not isinstance(x, torch.Tensor):
+            raise FrontendError(
+                f"example input {i} is a {type(x).__name__}; every example input must be a "
+                "torch.Tensor (turn Python numbers into module attributes or constants)"
+            )
+        _check_dtype(x.dtype, f"example input {i}")
+        if x.numel() == 0:
+            raise FrontendError(
+                f"example input {i} has shape {tuple(x.shape)} with a zero-sized dimension; "
+                "give every dimension at least one element"
+            )
+    return tuple(example_inputs)
+
+
+def _check_dtype(dtype: torch.dtype, what: str) -> str:
+    if dtype not in _SUPPORTED_DTYPES:
+        supported = ", ".join(_SUPPORTED_DTYPES.values())
+        raise FrontendError(
+            f"{what} has dtype {str(dtype).removeprefix('torch.')}, which torch2calyx does not "
+            f"support; supported: {supported} (convert with .float() or .to(torch.int32))"
+        )
+    return _SUPPORTED_DTYPES[dtype]
+
+
+# ---------------------------------------------------------------------------------------------
+# Source positions of FX nodes
+
+
+def _frames(stack_trace: str | None) -> list[tuple[str, int, str]]:
+    if not stack_trace:
+        return []
+    return [
+        (m[0], int(m[1]), m[2])
+        for m in re.findall(r'File "([^"]+)", line (\d+), in (\S+)', stack_trace)
+    ]
+
+
+def _user_frame(frames: list[tuple[str, int, str]]) -> tuple[str, int, str] | None:
+    """The innermost frame outside the torch package (the model's own code), else the last."""
+    for frame in reversed(frames):
+        if not frame[0].startswith(_TORCH_DIR):
+            return frame
+    return frames[-1] if frames else None
+
+
+def describe_node(node: torch.fx.Node) -> str:
+    """'aten.histc at model.py:12 (in forward), module encoder.0 (Linear)' for an FX node."""
+    text = str(node.target)
+    frame = _user_frame(_frames(node.meta.get("stack_trace")))
+    if frame is not None:
+        text += f" at {frame[0]}:{frame[1]} (in {frame[2]})"
+    stack = node.meta.get("nn_module_stack")
+    if stack:
+        path, kind = list(stack.values())[-1]
+        kind_name = getattr(kind, "__name__", str(kind)).rsplit(".", 1)[-1]
+        if path:
+            text += f", module {path} ({kind_name})"
+    return text
+
+
+def _nodes_for_torch_op(program, op_name: str) -> list[torch.fx.Node]:
+    """FX nodes whose target is the aten op named in torch-dialect form ('torch.aten.histc')."""
+    short = op_name.removeprefix("torch.")
+    found = []
+    for node in program.graph.nodes:
+        if node.op != "call_function":
+            continue
+        target = str(node.target)
+        if target == short or target.startswith(short + "."):
+            found.append(node)
+    return found
+
+
+def _source_of_location(loc: str) -> str:
+    frames = [(f, int(n), "?") for f, n in re.findall(r'"([^"]+)":(\d+)', loc)]
+    if not frames:
+        return loc
+    # callsite(innermost at outer...): the first frame is the innermost.
+    for f, n, _ in frames:
+        if not f.startswith(_TORCH_DIR):
+            return f"{f}:{n}"
+    return f"{frames[0][0]}:{frames[0][1]}"
+
+
+def _explain_torch_failure(err: mp.PipelineError, program) -> FrontendError:
+    ops: list[str] = []
+    for diag in err.diagnostics:
+        m = re.search(r"""name = "(torch\.[\w.]+)"|operation '(torch\.[\w.]+)'""", diag.message)
+        if m:
+            name = m.group(1) or m.group(2)
+            if name != "torch.operator":
+                ops.append(name)
+            elif m2 := re.search(r'name = "(torch\.[\w.]+)"', diag.message):
+                ops.append(m2.group(1))
+    lines = []
+    for name in dict.fromkeys(ops):
+        nodes = _nodes_for_torch_op(program, name)
+        if nodes:
+            lines += [f"  unsupported op {describe_node(n)}" for n in nodes[:3]]
+        else:
+            lines.append(f"  unsupported op {name.removeprefix('torch.')}")
+    if not lines:
+        lines = [
+            f"  {d.location and _source_of_location(d.location)}: {d.message}"
+            for d in err.diagnostics[:5]
+        ]
+    return FrontendError(
+        f"torch-mlir could not lower the model ({err.stage_name}):\n"
+        + "\n".join(lines)
+        + f"\n  supported: {SUPPORTED_LAYERS}.\n  Replace the op with supported ones."
+        + f"\n  torch-mlir details: reproduce with the IR saved at {err.repro_path}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The front end
+
+
+def _export(model: torch.nn.Module, inputs: tuple[torch.Tensor, ...]):
+    try:
+        program = torch.export.export(model, inputs, strict=False)
+    except Exception as exc:  # torch.export raises many unrelated types
+        text = str(exc)
+        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        if re.search(r"data.dependent|GuardOnDataDependent|unbacked|Dynamic", text, re.I):
+            raise FrontendError(
+                f"the model has a data-dependent (dynamic) shape, which hardware cannot "
+                f"have: {first}\n  make every tensor size depend only on the input shapes "
+                "(no nonzero(), boolean-mask indexing, or .item()-driven sizes)"
+            ) from exc
+        raise FrontendError(
+            f"torch.export could not capture the model: {type(exc).__name__}: {first}\n"
+            "  the model must be traceable by torch.export (no Python-side data-dependent "
+            "control flow, only tensor inputs); see "
+            "https://pytorch.org/docs/stable/export.html"
+        ) from exc
+    try:
+        return program.run_decompositions(decomposition_table())
+    except Exception as exc:
+        raise FrontendError(
+            f"decomposing the exported program failed: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _output_infos(program) -> list[ArgInfo]:
+    out_node = next(n for n in program.graph.nodes if n.op == "output")
+    values = out_node.args[0]
+    infos = []
+    for i, value in enumerate(values):
+        val = value.meta.get("val") if isinstance(value, torch.fx.Node) else None
+        if not isinstance(val, torch.Tensor):
+            raise FrontendError(
+                f"output {i} of the model is not a tensor ({type(val).__name__}); return "
+                "only tensors from forward()"
+            )
+        shape = tuple(val.shape)
+        if not all(isinstance(d, int) for d in shape):
+            raise FrontendError(
+                f"output {i} has a dynamic shape {shape}; every size must be static"
+            )
+        dtype = _check_dtype(val.dtype, f"output {i} ({describe_node(value)})")
+        infos.append(ArgInfo(f"out{i}", "output", i, shape, dtype))
+    return infos
+
+
+def _check_graph_dtypes(program) -> None:
+    for node in program.graph.nodes:
+        if node.op != "call_function":
+            continue
+        val = node.meta.get("val")
+        if isinstance(val, torch.Tensor) and (
+            val.is_complex() or val.dtype in (torch.float16, torch.bfloat16)
+        ):
+            raise FrontendError(
+                f"{describe_node(node)} produces dtype {str(val.dtype).removeprefix('torch.')}, "
+                "which torch2calyx does not support; compute in float32 or an integer type"
+            )
+
+
+def lower_model(
+    model: torch.nn.Module, example_inputs: tuple, *, config: FrontendConfig
+) -> LoweredModule:
+    """Lower ``model`` called on ``example_inputs`` to loop-level MLIR (see the package doc)."""
+    inputs = _check_model(model, example_inputs)
+    with torch.no_grad():
+        program = _export(model, inputs)
+    _check_graph_dtypes(program)
+    in_infos = [
+        ArgInfo(f"in{i}", "input", i, tuple(x.shape), _SUPPORTED_DTYPES[x.dtype])
+        for i, x in enumerate(inputs)
+    ]
+    out_infos = _output_infos(program)
+
+    context = ir.Context()
+    torch_d.register_dialect(context)
+    hooks = _InlineWeights() if config.inline_weights else None
+    importer = FxImporter(context=context, hooks=hooks)
+    try:
+        importer.import_frozen_program(program, func_name=config.func_name)
+    except Exception as exc:
+        raise FrontendError(
+            f"torch-mlir's FX importer rejected the exported program: {type(exc).__name__}: {exc}"
+        ) from exc
+    module = importer.module
+    try:
+        mp.run_pipeline(module, mp.TORCH_TO_BACKEND, stage="torch-mlir: FX graph -> torch backend")
+        mp.run_pipeline(module, mp.BACKEND_TO_LINALG, stage="torch-mlir: torch -> linalg")
+    except mp.PipelineError as err:
+        raise _explain_torch_failure(err, program) from None
+    _check_linalg(module)
+    mp.run_pipeline(module, mp.LINALG_TO_LOOPS, stage="linalg on tensors -> affine loops")
+    changed = mp.strip_runtime_asserts(module)
+    changed += mp.fold_float_cast_constants(module)
+    if changed:
+        mp.run_pipeline(module, mp.CLEANUP, stage="clean-up")
+    func = mp.find_func(module, config.func_name)
+    args = in_infos + out_infos
+    n_args = len(ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value).inputs)
+    if n_args != len(args):
+        raise FrontendError(
+            f"internal: @{config.func_name} has {n_args} arguments but the model has "
+            f"{len(in_infos)} inputs and {len(out_infos)} outputs; an output that is an input "
+            "or a constant is not supported, compute it instead"
+        )
+    mp.set_arg_names(func, [a.name for a in args])
+    mp.verify_loop_level(module, config.func_name)
+    _check_arg_types(func, args)
+    return LoweredModule(mlir=str(module), func_name=config.func_name, args=args)
+
+
+def _check_linalg(module: ir.Module) -> None:
+    for op in mp.iter_ops(module.operation):
+        if op.name.startswith("tm_tensor."):
+            raise FrontendError(
+                f"unsupported op at {_source_of_location(str(op.location))}: it lowers to "
+                f"'{op.name}' (sort, topk, cumsum, scatter and index_put have no loop "
+                f"lowering in torch2calyx); supported: {SUPPORTED_LAYERS}"
+            )
+
+
+def _check_arg_types(func: ir.Operation, args: list[ArgInfo]) -> None:
+    ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
+    for arg, t in zip(args, ftype.inputs, strict=True):
+        if str(t) != arg.mlir_type:
+            raise FrontendError(
+                f"internal: argument {arg.name} has type {t}, expected {arg.mlir_type}"
+            )

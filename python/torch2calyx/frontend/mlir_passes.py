@@ -1,0 +1,323 @@
+"""Pass pipelines, IR clean-ups and the loop-level checker, on torch-mlir's MLIR bindings.
+
+Everything here works on ``torch_mlir.ir`` objects; :mod:`torch2calyx.frontend.export` and
+:mod:`torch2calyx.frontend.mlir_input` decide what to run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from torch_mlir import ir
+from torch_mlir.passmanager import PassManager
+
+from torch2calyx.errors import FrontendError
+
+# FX graph (torch dialect) -> torch backend contract; the same pipeline torch_mlir.fx uses.
+TORCH_TO_BACKEND = (
+    "builtin.module(func.func(torch-match-quantized-custom-ops),"
+    "torchdynamo-export-to-torch-backend-pipeline{ extra-library=})"
+)
+# Torch backend contract -> linalg on tensors.
+BACKEND_TO_LINALG = "builtin.module(torch-backend-to-linalg-on-tensors-backend-pipeline)"
+# linalg on tensors -> affine loops on memrefs. Order matters: fuse elementwise ops while they
+# are still on tensors; bufferize with identity layouts so no strided memref reaches a function
+# boundary; turn results into output arguments (hoisting static allocations into them); turn
+# memref.copy into linalg.generic so it becomes loops too; then fold the subview/reshape
+# aliases into the affine accesses and normalize loops to start at 0 with step 1.
+LINALG_TO_LOOPS = (
+    "builtin.module("
+    "linalg-fuse-elementwise-ops,"
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
+    "func.func(refback-munge-memref-copy,convert-linalg-to-affine-loops),"
+    "affine-fold-memref-alias-ops,"
+    "fold-memref-alias-ops,"
+    "affine-expand-index-ops-as-affine,"
+    "func.func(affine-loop-normalize{promote-single-iter}),"
+    "canonicalize,cse)"
+)
+CLEANUP = "builtin.module(canonicalize,cse)"
+
+# Ops allowed in loop-level MLIR: whole dialects, then single ops of the others.
+_ALLOWED_DIALECTS = ("arith", "math")
+_ALLOWED_OPS = frozenset(
+    {
+        "builtin.module",
+        "func.func",
+        "func.return",
+        "func.call",
+        "memref.global",
+        "memref.get_global",
+        "memref.alloc",
+        "memref.alloca",
+        "memref.dealloc",
+        "memref.load",
+        "memref.store",
+        "affine.for",
+        "affine.if",
+        "affine.load",
+        "affine.store",
+        "affine.yield",
+        "affine.apply",
+        "affine.min",
+        "affine.max",
+        "scf.for",
+        "scf.if",
+        "scf.while",
+        "scf.condition",
+        "scf.yield",
+    }
+)
+ALLOWED_SUMMARY = (
+    "func.{func,return,call}, arith.*, math.*, memref.{global,get_global,alloc,alloca,dealloc,"
+    "load,store}, affine.{for,if,load,store,yield,apply,min,max}, scf.{for,if,while,condition,"
+    "yield}"
+)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One MLIR diagnostic: severity, location text and message (with its notes)."""
+
+    severity: str
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+
+def iter_ops(op: ir.Operation) -> Iterator[ir.Operation]:
+    """Yield every operation nested in ``op`` (not ``op`` itself), outer ones first."""
+    for region in op.regions:
+        for block in region.blocks:
+            for child in block.operations:
+                yield child.operation
+                yield from iter_ops(child.operation)
+
+
+def run_pipeline(module: ir.Module, pipeline: str, *, stage: str) -> None:
+    """Run ``pipeline`` on ``module`` in place; on failure raise FrontendError with diagnostics.
+
+    The IR the pipeline failed on is written to a temporary file and the message gives the
+    ``torch-mlir-opt`` command that reproduces the failure.
+    """
+    diagnostics: list[Diagnostic] = []
+
+    def handler(diag: ir.Diagnostic) -> bool:
+        text = diag.message
+        for note in diag.notes:
+            text += f"\n    note: {note.location}: {note.message}"
+        diagnostics.append(
+            Diagnostic(str(diag.severity).split(".")[-1].lower(), str(diag.location), text)
+        )
+        return True
+
+    before = module.operation.get_asm(large_elements_limit=16, enable_debug_info=True)
+    context = module.context
+    handle = context.attach_diagnostic_handler(handler)
+    try:
+        with context:
+            PassManager.parse(pipeline).run(module.operation)
+    except Exception as exc:  # torch-mlir raises MLIRError; anything else is reported the same
+        raise PipelineError(stage, pipeline, before, diagnostics, exc) from None
+    finally:
+        handle.detach()
+
+
+class PipelineError(FrontendError):
+    """A torch-mlir pass pipeline failed; carries the diagnostics and a repro file."""
+
+    def __init__(
+        self,
+        stage: str,
+        pipeline: str,
+        ir_before: str,
+        diagnostics: list[Diagnostic],
+        cause: Exception,
+    ) -> None:
+        self.stage_name = stage
+        self.diagnostics = [d for d in diagnostics if d.severity == "error"] or diagnostics
+        fd, path = tempfile.mkstemp(prefix="t2c-frontend-", suffix=".mlir")
+        with os.fdopen(fd, "w") as f:
+            f.write(ir_before)
+        self.repro_path = path
+        lines = [f"{stage} failed:"]
+        lines += [f"  {d}" for d in self.diagnostics[:8]]
+        if not self.diagnostics:
+            lines.append(f"  {cause}")
+        lines.append(f"  reproduce with: torch-mlir-opt --pass-pipeline='{pipeline}' {path}")
+        super().__init__("\n".join(lines))
+
+
+def fold_float_cast_constants(module: ir.Module) -> int:
+    """Replace ``arith.truncf``/``arith.extf`` of a scalar float constant by a constant.
+
+    canonicalize leaves ``truncf(constant : f64)`` alone (the fold is not exact in general);
+    the values involved here (epsilons, sizes) come from PyTorch as Python floats, and
+    PyTorch itself rounds them to the tensor's dtype, so rounding here is what PyTorch does.
+    Returns the number of ops replaced.
+    """
+    count = 0
+    with module.context:
+        for op in list(iter_ops(module.operation)):
+            if op.name not in ("arith.truncf", "arith.extf") or len(op.operands) != 1:
+                continue
+            source = op.operands[0].owner
+            if not isinstance(source, ir.Operation | ir.OpView):
+                continue
+            source = source.operation
+            if source.name != "arith.constant":
+                continue
+            value_attr = source.attributes["value"]
+            if not isinstance(value_attr, ir.FloatAttr) and not ir.FloatAttr.isinstance(value_attr):
+                continue
+            value = ir.FloatAttr(value_attr).value
+            result_type = op.results[0].type
+            with ir.InsertionPoint(op), op.location:
+                new = ir.Operation.create(
+                    "arith.constant",
+                    results=[result_type],
+                    attributes={"value": ir.FloatAttr.get(result_type, value)},
+                )
+            op.results[0].replace_all_uses_with(new.results[0])
+            op.erase()
+            count += 1
+    return count
+
+
+def strip_runtime_asserts(module: ir.Module) -> int:
+    """Erase ``cf.assert`` ops; return how many were erased.
+
+    torch-mlir guards some lowerings with run-time checks (e.g. "tensor with zero element"
+    before a reciprocal in batch norm). Hardware has no way to report them, and with static
+    shapes and constant weights they only re-check what PyTorch already computed; the dead
+    computations feeding them are removed by the clean-up pipeline that follows.
+    """
+    asserts = [op for op in iter_ops(module.operation) if op.name == "cf.assert"]
+    for op in asserts:
+        op.erase()
+    return len(asserts)
+
+
+def find_func(module: ir.Module, func_name: str) -> ir.Operation:
+    """Return the ``func.func`` named ``func_name``; FrontendError listing the names if absent."""
+    names = []
+    for op in module.body.operations:
+        op = op.operation
+        if op.name == "func.func":
+            name = ir.StringAttr(op.attributes["sym_name"]).value
+            if name == func_name:
+                return op
+            names.append(name)
+    raise FrontendError(
+        f"no function @{func_name} in the module (functions: {', '.join(names) or 'none'}); "
+        "pass func_name= (CLI: --func) to choose one"
+    )
+
+
+def set_arg_names(func: ir.Operation, names: list[str]) -> None:
+    """Give argument i of ``func`` the attribute ``t2c.name = names[i]`` (keeps other attrs)."""
+    with func.context:
+        old = None
+        if "arg_attrs" in func.attributes:
+            old = ir.ArrayAttr(func.attributes["arg_attrs"])
+        attrs = []
+        for i, name in enumerate(names):
+            entries: dict[str, ir.Attribute] = {}
+            if old is not None and i < len(old):
+                existing = ir.DictAttr(old[i])
+                for j in range(len(existing)):
+                    named = existing[j]
+                    entries[named.name] = named.attr
+            entries["t2c.name"] = ir.StringAttr.get(name)
+            attrs.append(ir.DictAttr.get(entries))
+        func.attributes["arg_attrs"] = ir.ArrayAttr.get(attrs)
+
+
+_STATIC_MEMREF = re.compile(r"^memref<(?:\d+x)*[a-z]+\d*>$")
+
+
+def _check_type(t: ir.Type, what: str, where: str) -> None:
+    text = str(t)
+    if text.startswith("tensor<") or text.startswith("!torch"):
+        raise FrontendError(
+            f"{where}: {what} has tensor type {text}; loop-level MLIR holds memrefs only "
+            "(bufferize first: one-shot-bufferize)"
+        )
+    if text.startswith("memref<") and not _STATIC_MEMREF.match(text):
+        problem = "a dynamic size" if "?" in text else "a non-identity (strided) layout"
+        raise FrontendError(
+            f"{where}: {what} has type {text} with {problem}; torch2calyx needs statically "
+            "shaped memrefs with the identity layout (fold subviews/reshapes into the "
+            "loads and stores, e.g. with --fold-memref-alias-ops, and give every "
+            "dimension a fixed size)"
+        )
+
+
+def verify_loop_level(module: ir.Module, func_name: str) -> None:
+    """Check that ``module`` is loop-level MLIR torch2calyx accepts; raise FrontendError if not.
+
+    The message names the first offending op or type with its MLIR location.
+    """
+    find_func(module, func_name)
+    for op in iter_ops(module.operation):
+        name = op.name
+        where = f"{op.location}"
+        dialect = name.split(".", 1)[0]
+        if dialect not in _ALLOWED_DIALECTS and name not in _ALLOWED_OPS:
+            raise FrontendError(
+                f"{where}: op '{name}' is not allowed in loop-level MLIR; allowed: "
+                f"{ALLOWED_SUMMARY}. {_hint(name)}"
+            )
+        if name == "memref.global" and "initial_value" in op.attributes:
+            init = str(op.attributes["initial_value"])
+            if init.startswith("dense_resource"):
+                raise FrontendError(
+                    f"{where}: memref.global holds a dense_resource blob; torch2calyx needs "
+                    "inline dense<...> data (print the module without elided resources)"
+                )
+        if name == "func.func":
+            ftype = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+            for i, t in enumerate(ftype.inputs):
+                _check_type(
+                    t, f"argument {i} of @{ir.StringAttr(op.attributes['sym_name']).value}", where
+                )
+            if ftype.results:
+                raise FrontendError(
+                    f"{where}: function @{ir.StringAttr(op.attributes['sym_name']).value} "
+                    "returns values; torch2calyx needs results as output memref arguments "
+                    "(run --buffer-results-to-out-params)"
+                )
+            continue
+        for i, res in enumerate(op.results):
+            _check_type(res.type, f"result {i} of '{name}'", where)
+        for region in op.regions:
+            for block in region.blocks:
+                for i, arg in enumerate(block.arguments):
+                    _check_type(arg.type, f"block argument {i} of '{name}'", where)
+
+
+def _hint(name: str) -> str:
+    hints = {
+        "memref.copy": "Write the copy as loops (refback-munge-memref-copy then "
+        "convert-linalg-to-affine-loops).",
+        "memref.subview": "Fold it into the accesses (--fold-memref-alias-ops).",
+        "memref.expand_shape": "Fold it into the accesses (--fold-memref-alias-ops).",
+        "memref.collapse_shape": "Fold it into the accesses (--fold-memref-alias-ops).",
+    }
+    if name in hints:
+        return hints[name]
+    if name.startswith("linalg."):
+        return "Lower linalg to loops first (--convert-linalg-to-affine-loops)."
+    if name.startswith("tensor.") or name.startswith("bufferization."):
+        return "Bufferize first (--one-shot-bufferize)."
+    if name.startswith("tm_tensor."):
+        return "This PyTorch op (sort/topk/cumsum/scatter family) has no loop lowering here."
+    return "Rewrite the input without it."

@@ -1,0 +1,97 @@
+"""The records the front end hands to later stages: :class:`ArgInfo` and :class:`LoweredModule`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from torch2calyx.errors import FrontendError
+
+# Element types the front end accepts, by their PyTorch name, with the MLIR element type
+# they become. Integer types are signless in MLIR and signed in PyTorch.
+DTYPE_TO_MLIR: dict[str, str] = {
+    "float32": "f32",
+    "float64": "f64",
+    "int8": "i8",
+    "int16": "i16",
+    "int32": "i32",
+    "int64": "i64",
+}
+MLIR_TO_DTYPE: dict[str, str] = {v: k for k, v in DTYPE_TO_MLIR.items()}
+
+
+@dataclass(frozen=True)
+class ArgInfo:
+    """One argument of the lowered top-level function.
+
+    ``name`` is also the ``t2c.name`` argument attribute in the MLIR (``in0``, ``in1``, ...,
+    ``out0``, ...); ``index`` counts inputs and outputs separately (``out1`` has index 1).
+    """
+
+    name: str
+    role: Literal["input", "output"]
+    index: int
+    shape: tuple[int, ...]
+    dtype: str
+
+    @property
+    def mlir_type(self) -> str:
+        """The memref type of this argument, e.g. ``memref<2x4xf32>``."""
+        dims = "".join(f"{d}x" for d in self.shape)
+        return f"memref<{dims}{DTYPE_TO_MLIR[self.dtype]}>"
+
+
+@dataclass
+class LoweredModule:
+    """Loop-level MLIR plus the description of its top-level function's arguments.
+
+    ``mlir`` is the printed module: func / arith / math / memref / affine (or scf) ops only,
+    static identity-layout memrefs, weights as ``memref.global`` constants with inline
+    ``dense<>`` data. ``args`` lists the function arguments in order: inputs, then outputs.
+    """
+
+    mlir: str
+    func_name: str
+    args: list[ArgInfo] = field(default_factory=list)
+
+    @property
+    def inputs(self) -> list[ArgInfo]:
+        """The input arguments, in order."""
+        return [a for a in self.args if a.role == "input"]
+
+    @property
+    def outputs(self) -> list[ArgInfo]:
+        """The output arguments, in order."""
+        return [a for a in self.args if a.role == "output"]
+
+    def to_json(self) -> str:
+        """Serialize to a JSON string (``from_json`` reads it back)."""
+        data = {
+            "func_name": self.func_name,
+            "args": [asdict(a) for a in self.args],
+            "mlir": self.mlir,
+        }
+        return json.dumps(data, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> LoweredModule:
+        """Read a module written by :meth:`to_json`."""
+        try:
+            data = json.loads(text)
+            args = [
+                ArgInfo(
+                    name=a["name"],
+                    role=a["role"],
+                    index=int(a["index"]),
+                    shape=tuple(int(d) for d in a["shape"]),
+                    dtype=a["dtype"],
+                )
+                for a in data["args"]
+            ]
+            return cls(mlir=data["mlir"], func_name=data["func_name"], args=args)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FrontendError(
+                f"not a torch2calyx lowered-module JSON ({exc!r}); write it with "
+                "LoweredModule.to_json() or `torch2calyx lower --json`"
+            ) from exc
