@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import traceback
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -124,7 +126,11 @@ def _check_model(model: torch.nn.Module, example_inputs: tuple) -> tuple[torch.T
             f"model is a {type(model).__name__}, not a torch.nn.Module; wrap the function in "
             "an nn.Module whose forward() calls it"
         )
-    training = [name or type(model).__name__ for name, m in model.named_modules() if m.training]
+    training = [
+        f"{name or '(model)'} ({type(m).__name__})"
+        for name, m in model.named_modules()
+        if m.training
+    ]
     if training:
         shown = ", ".join(training[:5]) + (" ..." if len(training) > 5 else "")
         raise FrontendError(
@@ -258,20 +264,40 @@ def _explain_torch_failure(err: mp.PipelineError, program) -> FrontendError:
 # The front end
 
 
+def _user_line(exc: BaseException) -> str:
+    """' (at file:line)' for the innermost traceback frame outside torch, if any."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    user = [
+        f
+        for f in frames
+        if not f.filename.startswith(_TORCH_DIR) and "torch2calyx" not in f.filename
+    ]
+    if not user:
+        m = re.search(r'File "([^"]+)", line (\d+)', str(exc))
+        return f" (at {m.group(1)}:{m.group(2)})" if m else ""
+    return f" (at {user[-1].filename}:{user[-1].lineno})"
+
+
 def _export(model: torch.nn.Module, inputs: tuple[torch.Tensor, ...]):
     try:
-        program = torch.export.export(model, inputs, strict=False)
+        with warnings.catch_warnings():
+            # torch.export's own deprecation noise, not something the user can act on
+            warnings.simplefilter("ignore", FutureWarning)
+            program = torch.export.export(model, inputs, strict=False)
     except Exception as exc:  # torch.export raises many unrelated types
         text = str(exc)
         first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
         if re.search(r"data.dependent|GuardOnDataDependent|unbacked|Dynamic", text, re.I):
             raise FrontendError(
-                f"the model has a data-dependent (dynamic) shape, which hardware cannot "
-                f"have: {first}\n  make every tensor size depend only on the input shapes "
-                "(no nonzero(), boolean-mask indexing, or .item()-driven sizes)"
+                "the model has data-dependent control flow or a data-dependent (dynamic) "
+                f"shape, which fixed hardware cannot have: {first}{_user_line(exc)}\n  make "
+                "every branch and tensor size depend only on the input shapes (no `if` on "
+                "tensor values, nonzero(), boolean-mask indexing or .item()-driven sizes; "
+                "use torch.where for value-dependent choices)"
             ) from exc
         raise FrontendError(
-            f"torch.export could not capture the model: {type(exc).__name__}: {first}\n"
+            f"torch.export could not capture the model: {type(exc).__name__}: {first}"
+            f"{_user_line(exc)}\n"
             "  the model must be traceable by torch.export (no Python-side data-dependent "
             "control flow, only tensor inputs); see "
             "https://pytorch.org/docs/stable/export.html"
@@ -298,7 +324,9 @@ def _output_infos(program) -> list[ArgInfo]:
         shape = tuple(val.shape)
         if not all(isinstance(d, int) for d in shape):
             raise FrontendError(
-                f"output {i} has a dynamic shape {shape}; every size must be static"
+                f"output {i} ({describe_node(value)}) has a data-dependent shape {shape}; "
+                "fixed hardware needs every size static (no nonzero(), boolean-mask "
+                "indexing or .item()-driven sizes; use torch.where to keep the shape)"
             )
         dtype = _check_dtype(val.dtype, f"output {i} ({describe_node(value)})")
         infos.append(ArgInfo(f"out{i}", "output", i, shape, dtype))

@@ -111,12 +111,7 @@ def run_pipeline(module: ir.Module, pipeline: str, *, stage: str) -> None:
     diagnostics: list[Diagnostic] = []
 
     def handler(diag: ir.Diagnostic) -> bool:
-        text = diag.message
-        for note in diag.notes:
-            text += f"\n    note: {note.location}: {note.message}"
-        diagnostics.append(
-            Diagnostic(str(diag.severity).split(".")[-1].lower(), str(diag.location), text)
-        )
+        diagnostics.append(_from_info(diag))
         return True
 
     before = module.operation.get_asm(large_elements_limit=16, enable_debug_info=True)
@@ -126,9 +121,22 @@ def run_pipeline(module: ir.Module, pipeline: str, *, stage: str) -> None:
         with context:
             PassManager.parse(pipeline).run(module.operation)
     except Exception as exc:  # torch-mlir raises MLIRError; anything else is reported the same
+        # MLIRError carries the error diagnostics the pass manager collected itself.
+        for info in getattr(exc, "error_diagnostics", None) or []:
+            diagnostics.append(_from_info(info))
         raise PipelineError(stage, pipeline, before, diagnostics, exc) from None
     finally:
         handle.detach()
+
+
+def _from_info(info) -> Diagnostic:
+    """Convert an ``ir.DiagnosticInfo`` (or ``ir.Diagnostic``) to a :class:`Diagnostic`."""
+    text = info.message
+    for note in info.notes:
+        if "see current operation" not in note.message:
+            text += f"\n    note: {note.location}: {note.message}"
+    severity = str(info.severity).rsplit(".", 1)[-1].lower()
+    return Diagnostic(severity, str(info.location), text)
 
 
 class PipelineError(FrontendError):
