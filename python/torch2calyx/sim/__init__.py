@@ -1,0 +1,176 @@
+"""Simulate a compiled Calyx design on the memories of a Calyx data JSON.
+
+Stable interface (the end-to-end flow calls it)::
+
+    from torch2calyx.sim import simulate, SimResult
+
+    result = simulate(
+        verilog,                 # Path of the one-file design (torch2calyx calyx2sv output)
+        data=data,               # Calyx data JSON dict: {"mem": {"data": [...], "format": {...}}}
+        top="main",              # top module; ports go, clk, reset, done
+        simulator="verilator",   # or "icarus"
+        cycle_limit=1_000_000,   # SimulationError when done has not risen by then
+        build_dir=None,          # cache of compiled models (default ~/.cache/torch2calyx/sim)
+        progress=None,           # progress on stderr; None = only when stderr is a TTY
+    )
+    result.memories  # {"mem": [values...]} decoded per format, nested like the input data
+    result.cycles    # cycles from go to done (inclusive)
+
+``data`` must name every ``@external`` memory of the top component (the testbench loads them
+through ``$readmemh`` on ``<memory>.mem`` and dumps them with ``$writememh`` after ``done``).
+The compiled model depends only on the design and the memory names, so it is cached per
+design: a second ``simulate`` with other data does not rebuild. Every failure raises
+:class:`~torch2calyx.errors.SimulationError` with the command that failed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from torch2calyx.errors import SimulationError
+from torch2calyx.sim.data import MemoryData, parse_data
+from torch2calyx.sim.runners import SIMULATORS, IcarusSimulator, Simulator, VerilatorSimulator
+from torch2calyx.sim.testbench import testbench
+
+DEFAULT_CYCLE_LIMIT = 1_000_000
+
+
+@dataclass
+class SimResult:
+    """Final memory contents (decoded per format) and the cycle count from go to done."""
+
+    memories: dict[str, list] = field(default_factory=dict)
+    cycles: int = 0
+    simulator: str = ""
+    model_dir: Path | None = None
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/torch2calyx/sim`` (``~/.cache`` by default)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "torch2calyx" / "sim"
+
+
+_INSTANCE = re.compile(
+    r"(?P<ext>// @external\n\s*)?(?P<kind>(?:comb|seq)_mem_d\d)\s*"
+    r"#\((?P<params>(?:[^()]|\([^()]*\))*)\)\s*"
+    r"(?P<name>\w+)\s*\("
+)
+
+
+def design_memories(verilog: str, top: str) -> dict[str, tuple[bool, dict[str, int]]]:
+    """Memory instances of module ``top``: name -> (marked @external, parameters)."""
+    m = re.search(rf"^module\s+{re.escape(top)}\b(.*?)^endmodule", verilog, re.S | re.M)
+    if m is None:
+        raise SimulationError(f"the design has no module '{top}'; pass top=<module name>")
+    out = {}
+    for inst in _INSTANCE.finditer(m.group(1)):
+        params = {}
+        for p in re.finditer(r"\.(\w+)\((\d+)\)", inst.group("params")):
+            params[p.group(1)] = int(p.group(2))
+        out[inst.group("name")] = (bool(inst.group("ext")), params)
+    return out
+
+
+def _check_against_design(mems: list[MemoryData], found: dict, top: str) -> None:
+    names = {m.name for m in mems}
+    for name, (external, _) in found.items():
+        if external and name not in names:
+            raise SimulationError(
+                f"@external memory '{name}' of '{top}' is missing from the data JSON; "
+                f'add an entry "{name}": {{"data": [...], "format": {{...}}}}'
+            )
+    for mem in mems:
+        if mem.name not in found:
+            known = ", ".join(sorted(found)) or "none"
+            raise SimulationError(
+                f"the data JSON names memory '{mem.name}', which is not a memory cell of "
+                f"'{top}' (memories: {known})"
+            )
+        params = found[mem.name][1]
+        width = params.get("WIDTH")
+        sizes = [v for k, v in params.items() if k.endswith("SIZE") and "IDX" not in k]
+        total = 1
+        for s in sizes:
+            total *= s
+        if width is not None and width != mem.fmt.width:
+            raise SimulationError(
+                f"memory '{mem.name}' is {width} bits wide in the design but its data format "
+                f"says width {mem.fmt.width}"
+            )
+        if sizes and total != len(mem.words):
+            raise SimulationError(
+                f"memory '{mem.name}' holds {total} words in the design but the data JSON "
+                f"gives {len(mem.words)}"
+            )
+
+
+def simulate(
+    verilog: Path,
+    *,
+    data: dict,
+    top: str = "main",
+    simulator: str = "verilator",
+    cycle_limit: int = DEFAULT_CYCLE_LIMIT,
+    build_dir: Path | None = None,
+    progress: bool | None = None,
+) -> SimResult:
+    """Run ``verilog`` on the memories in ``data``; see the module docstring."""
+    if simulator not in SIMULATORS:
+        raise SimulationError(
+            f"unknown simulator '{simulator}'; choose one of {', '.join(SIMULATORS)}"
+        )
+    if cycle_limit <= 0:
+        raise SimulationError("cycle_limit must be a positive number of cycles")
+    try:
+        design = Path(verilog).read_text()
+    except OSError as exc:
+        raise SimulationError(f"cannot read the design {verilog}: {exc.strerror}") from exc
+    mems = parse_data(data)
+    found = design_memories(design, top)
+    _check_against_design(mems, found, top)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    cache = Path(build_dir) if build_dir is not None else default_cache_dir()
+    runner: Simulator = SIMULATORS[simulator](cache_dir=cache, progress=progress)
+    bench = testbench(top, [m.name for m in mems])
+    model = runner.build(design, bench)
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache, prefix="run-") as tmp:
+        run_dir = Path(tmp)
+        for m in mems:
+            (run_dir / f"{m.name}.in.hex").write_text(m.to_hex())
+        output = runner.run(model, run_dir, cycle_limit=cycle_limit)
+        if "T2C_CYCLE_LIMIT" in output:
+            raise SimulationError(
+                f"the design did not raise done within {cycle_limit} cycles; raise cycle_limit "
+                "if it is just slow, otherwise check its control (a while loop whose condition "
+                "never becomes false, a group whose done never rises)"
+            )
+        match = re.search(r"T2C_CYCLES (\d+)", output)
+        if match is None:
+            tail = "\n".join(output.strip().splitlines()[-20:])
+            raise SimulationError(f"the {simulator} simulation ended without a result:\n{tail}")
+        memories: dict[str, list[Any]] = {}
+        for m in mems:
+            out_file = run_dir / f"{m.name}.out.hex"
+            if not out_file.is_file():
+                raise SimulationError(f"the simulation did not dump memory '{m.name}'")
+            memories[m.name] = m.decode_hex(out_file.read_text())
+    return SimResult(memories, int(match.group(1)), simulator, model)
+
+
+__all__ = [
+    "DEFAULT_CYCLE_LIMIT",
+    "IcarusSimulator",
+    "SimResult",
+    "Simulator",
+    "VerilatorSimulator",
+    "simulate",
+]

@@ -1,0 +1,440 @@
+"""The builtin Calyx -> SystemVerilog backend: control to FSMs, groups to guarded wires.
+
+Each component becomes one :class:`~torch2calyx.calyx.rtl.Module`:
+
+* every cell is an instance, every cell port a net named ``<cell>_<port>``; ``@clk`` and
+  ``@reset`` ports are wired to the component's clock and reset;
+* every group gets a ``<group>_go`` net (driven by the control FSMs) and a ``<group>_done``
+  net (driven by the group's ``group[done]`` assignment); the group's assignments become
+  continuous assignments guarded by ``<group>_go``, and all drivers of one port are merged
+  into a single priority multiplexer (undriven inputs read 0);
+* dynamic control compiles compositionally: each statement receives a one-bit ``go``
+  expression and returns a ``done`` expression that is high for one cycle, after which the
+  statement is back in its initial state. ``seq``/``if``/``while``/``repeat``/``par`` own small
+  registers; an enable drives ``group_go = go & !group_done`` like Calyx's TDCC pass;
+* static control (static groups, ``static seq/par/if/repeat``) is scheduled on a counter:
+  the root statement owns a counter of ``latency`` states, each static group's assignments are
+  guarded by the counter range of its slot (``%[lo:hi]`` becomes a range check), and
+  ``static repeat`` adds an inner counter.
+"""
+
+from __future__ import annotations
+
+from torch2calyx.calyx import ir, rtl
+from torch2calyx.calyx.rtl import ONE, ZERO, e_and, e_const, e_eq, e_not, e_or
+from torch2calyx.errors import CalyxError
+
+_IMPLICIT = (
+    ("go", "input", "go"),
+    ("clk", "input", "clk"),
+    ("reset", "input", "reset"),
+    ("done", "output", "done"),
+)
+
+
+def add_implicit_ports(comp: ir.Component) -> None:
+    """Add the ``@go``, ``@clk``, ``@reset`` and ``@done`` ports Calyx adds when missing."""
+    for name, direction, attr in _IMPLICIT:
+        if comp.port_with_attr(attr) is None:
+            existing = comp.port(name)
+            if existing is not None:
+                existing.attrs[attr] = 1
+            else:
+                comp.ports.append(ir.PortDef(name, 1, direction, {attr: 1}))
+
+
+def static_latency(comp: ir.Component, c: ir.Control) -> int | None:
+    """Latency of a static statement, or None when it is dynamic."""
+    if isinstance(c, ir.Enable):
+        g = comp.groups.get(c.group)
+        return g.latency if g is not None and g.kind == "static" else None
+    if isinstance(c, ir.Seq) and c.static:
+        return sum(_req_latency(comp, s) for s in c.stmts)
+    if isinstance(c, ir.Par) and c.static:
+        return max((_req_latency(comp, s) for s in c.stmts), default=0)
+    if isinstance(c, ir.If) and c.static:
+        return max(_req_latency(comp, c.tbranch), _req_latency(comp, c.fbranch))
+    if isinstance(c, ir.Repeat) and c.static:
+        return c.count * _req_latency(comp, c.body)
+    return None
+
+
+def _req_latency(comp: ir.Component, c: ir.Control) -> int:
+    if isinstance(c, ir.Empty):
+        return 0
+    lat = static_latency(comp, c)
+    if lat is None:
+        raise CalyxError(
+            f"{c.loc}: a static statement can only contain static groups and "
+            "static control; make the group static<n> or the parent dynamic"
+        )
+    return lat
+
+
+class ComponentBackend:
+    """Builds the module of one component (after the pass pipeline has run)."""
+
+    def __init__(self, program: ir.Program, comp: ir.Component):
+        self.program = program
+        self.comp = comp
+        self.mod = rtl.Module(comp.name)
+        self.taken: set[str] = set()
+        self.nets: dict[tuple, str] = {}
+        self.widths: dict[str, int] = {}
+        self.drivers: dict[str, list[tuple[str, str]]] = {}
+        self.order: list[str] = []
+        self.counter = 0
+
+    # naming -----------------------------------------------------------------------------
+    def fresh(self, base: str) -> str:
+        name = base
+        k = 0
+        while name in self.taken:
+            k += 1
+            name = f"{base}_{k}"
+        self.taken.add(name)
+        return name
+
+    def new_net(self, base: str, width: int, comment: str = "") -> str:
+        name = self.fresh(base)
+        self.mod.nets.append(rtl.Net(name, width, comment))
+        self.widths[name] = width
+        return name
+
+    def new_reg(self, base: str, width: int) -> rtl.Register:
+        name = self.new_net(base, width)
+        reg = rtl.Register(name, width, 0, [])
+        self.mod.registers.append(reg)
+        return reg
+
+    # signals ----------------------------------------------------------------------------
+    def port_net(self, ref: ir.PortRef) -> str:
+        if ref.hole:
+            key = (ref.port, ref.cell)
+        elif ref.cell is None:
+            key = ("this", ref.port)
+        else:
+            key = ("cell", ref.cell, ref.port)
+        try:
+            return self.nets[key]
+        except KeyError:
+            raise CalyxError(f"{ref.loc}: unknown port '{ref}'") from None
+
+    def atom(self, a: ir.Atom) -> str:
+        if isinstance(a, ir.Const):
+            return e_const(a.width, a.value)
+        return self.port_net(a)
+
+    def guard(self, g: ir.Guard, static: tuple[str, int, int] | None = None) -> str:
+        if isinstance(g, ir.GTrue):
+            return ONE
+        if isinstance(g, ir.GAtom):
+            return self.atom(g.atom)
+        if isinstance(g, ir.GNot):
+            return e_not(self.guard(g.inner, static))
+        if isinstance(g, ir.GAnd):
+            return e_and(self.guard(g.left, static), self.guard(g.right, static))
+        if isinstance(g, ir.GOr):
+            return e_or(self.guard(g.left, static), self.guard(g.right, static))
+        if isinstance(g, ir.GCmp):
+            return f"({self.atom(g.left)} {g.op} {self.atom(g.right)})"
+        if isinstance(g, ir.GStatic):
+            if static is None:
+                raise CalyxError("a %[lo:hi] guard is only allowed inside a static group")
+            counter, base, total = static
+            return self.in_range(counter, base + g.lo, base + g.hi, total)
+        raise CalyxError(f"unsupported guard {g!r}")
+
+    def in_range(self, counter: str, lo: int, hi: int, states: int) -> str:
+        """``lo <= counter < hi`` for a counter that takes values 0..states-1."""
+        width = self.widths[counter]
+        if hi - lo == 1:
+            return e_eq(counter, width, lo)
+        terms = []
+        if lo > 0:
+            terms.append(f"({counter} >= {e_const(width, lo)})")
+        if hi < states:
+            terms.append(f"({counter} < {e_const(width, hi)})")
+        return e_and(*terms)
+
+    def drive(self, net: str, guard: str, src: str) -> None:
+        if guard == ZERO:
+            return
+        if net not in self.drivers:
+            self.drivers[net] = []
+            self.order.append(net)
+        self.drivers[net].append((guard, src))
+
+    # build ------------------------------------------------------------------------------
+    def build(self) -> rtl.Module:
+        comp = self.comp
+        add_implicit_ports(comp)
+        clk = comp.port_with_attr("clk").name
+        reset = comp.port_with_attr("reset").name
+        self.mod.clock, self.mod.reset = clk, reset
+        for p in comp.ports:
+            self.taken.add(p.name)
+            self.nets[("this", p.name)] = p.name
+            self.widths[p.name] = int(p.width)
+            self.mod.ports.append(rtl.Port(p.name, int(p.width), p.direction))
+        self.build_cells(clk, reset)
+        for g in comp.groups.values():
+            self.nets[("go", g.name)] = self.new_net(f"{g.name}_go", 1)
+            self.nets[("done", g.name)] = self.new_net(f"{g.name}_done", 1)
+        for a in comp.continuous:
+            self.drive(self.port_net(a.dst), self.guard(a.guard), self.atom(a.src))
+        for g in comp.groups.values():
+            if g.kind == "static":
+                continue
+            go = self.nets[("go", g.name)]
+            for a in g.assigns:
+                # done holes are read by the control, never guarded by the group's own go
+                guard = self.guard(a.guard)
+                if not (a.dst.hole and a.dst.cell == g.name):
+                    guard = e_and(go, guard)
+                self.drive(self.port_net(a.dst), guard, self.atom(a.src))
+        go_port = comp.port_with_attr("go").name
+        done_port = comp.port_with_attr("done").name
+        user_done = any(a.dst.cell is None and a.dst.port == done_port for a in comp.continuous)
+        if isinstance(comp.control, ir.Empty) and (user_done or comp.is_comb):
+            pass
+        else:
+            self.drive(done_port, ONE, self.control(comp.control, go_port))
+        self.finish()
+        return self.mod
+
+    def build_cells(self, clk: str, reset: str) -> None:
+        for cell in self.comp.cells.values():
+            if cell.is_ref:
+                raise CalyxError(
+                    f"{cell.loc}: ref cell '{cell.name}' is not supported by the "
+                    "builtin backend; use --backend calyx"
+                )
+            conns = []
+            params: list[tuple[str, int]] = []
+            if cell.proto in self.program.primitives:
+                prim = self.program.primitives[cell.proto]
+                ports = list(prim.resolve(cell.args).values())
+                params = list(zip(prim.params, cell.args, strict=True))
+            else:
+                ports = list(self.program.components[cell.proto].ports)
+            for p in ports:
+                if p.direction == "input" and "clk" in p.attrs:
+                    conns.append((p.name, clk))
+                    continue
+                if p.direction == "input" and "reset" in p.attrs:
+                    conns.append((p.name, reset))
+                    continue
+                net = self.new_net(f"{cell.name}_{p.name}", int(p.width))
+                self.nets[("cell", cell.name, p.name)] = net
+                conns.append((p.name, net))
+                if p.direction == "input":
+                    self.drivers.setdefault(net, [])
+                    if net not in self.order:
+                        self.order.append(net)
+            comment = "@external" if cell.attrs.get("external") else ""
+            self.mod.instances.append(
+                rtl.Instance(
+                    cell.proto,
+                    self.fresh(cell.name),
+                    [(k, _param(v)) for k, v in params],
+                    conns,
+                    comment,
+                )
+            )
+
+    def finish(self) -> None:
+        for net in self.order:
+            drivers = self.drivers[net]
+            width = self.widths[net]
+            if not drivers:
+                self.mod.assigns.append((net, "'0"))
+                continue
+            if width == 1 and all(src == ONE for _, src in drivers):
+                self.mod.assigns.append((net, e_or(*(g for g, _ in drivers))))
+                continue
+            if len(drivers) == 1 and drivers[0][0] == ONE:
+                self.mod.assigns.append((net, drivers[0][1]))
+                continue
+            expr = "'0"
+            for guard, src in reversed(drivers):
+                expr = src if guard == ONE else f"{guard} ? {src} : {expr}"
+            self.mod.assigns.append((net, expr))
+
+    # dynamic control --------------------------------------------------------------------
+    def control(self, c: ir.Control, go: str) -> str:
+        """Compile ``c`` started by ``go``; returns its one-cycle done expression."""
+        if static_latency(self.comp, c) is not None:
+            return self.static_root(c, go)
+        if isinstance(c, ir.Empty):
+            return go
+        if isinstance(c, ir.Enable):
+            return self.enable(c, go)
+        if isinstance(c, ir.Seq):
+            return self.seq(c, go)
+        if isinstance(c, ir.Par):
+            return self.par(c, go)
+        if isinstance(c, ir.If):
+            return self.if_(c, go)
+        if isinstance(c, ir.While):
+            return self.while_(c, go)
+        if isinstance(c, ir.Repeat):
+            return self.repeat(c, go)
+        raise CalyxError(f"{getattr(c, 'loc', '')}: cannot compile control {type(c).__name__}")
+
+    def enable(self, c: ir.Enable, go: str) -> str:
+        g = self.comp.groups[c.group]
+        go_net = self.nets[("go", g.name)]
+        done_net = self.nets[("done", g.name)]
+        self.drive(go_net, e_and(go, e_not(done_net)), ONE)
+        return e_and(go, done_net)
+
+    def seq(self, c: ir.Seq, go: str) -> str:
+        stmts = [s for s in c.stmts if not isinstance(s, ir.Empty)]
+        if not stmts:
+            return go
+        if len(stmts) == 1:
+            return self.control(stmts[0], go)
+        n = len(stmts)
+        width = rtl.bits_for(n - 1)
+        fsm = self.new_reg("seq_fsm", width)
+        done = ZERO
+        for i, s in enumerate(stmts):
+            here = e_and(go, e_eq(fsm.name, width, i))
+            child_done = self.control(s, here)
+            if i + 1 < n:
+                fsm.updates.append((child_done, e_const(width, i + 1)))
+            else:
+                fsm.updates.append((child_done, e_const(width, 0)))
+                done = child_done
+        return done
+
+    def par(self, c: ir.Par, go: str) -> str:
+        stmts = [s for s in c.stmts if not isinstance(s, ir.Empty)]
+        if not stmts:
+            return go
+        if len(stmts) == 1:
+            return self.control(stmts[0], go)
+        finished = []
+        regs = []
+        for s in stmts:
+            reg = self.new_reg("par_done", 1)
+            child_done = self.control(s, e_and(go, e_not(reg.name)))
+            finished.append(e_or(reg.name, child_done))
+            regs.append((reg, child_done))
+        done = e_and(go, *finished)
+        for reg, child_done in regs:
+            reg.updates.append((done, ZERO))
+            reg.updates.append((child_done, ONE))
+        return done
+
+    def cond_port(self, port: ir.PortRef, cond: str | None, active: str) -> str:
+        if cond is not None:
+            self.drive(self.nets[("go", cond)], active, ONE)
+        return self.port_net(port)
+
+    def if_(self, c: ir.If, go: str) -> str:
+        st = self.new_reg("if_state", 2)
+        idle = e_and(go, e_eq(st.name, 2, 0))
+        value = self.cond_port(c.port, c.cond, idle)
+        t_done = self.control(c.tbranch, e_and(go, e_eq(st.name, 2, 1)))
+        f_done = self.control(c.fbranch, e_and(go, e_eq(st.name, 2, 2)))
+        done = e_or(t_done, f_done)
+        st.updates.append((done, e_const(2, 0)))
+        st.updates.append((idle, f"{value} ? 2'd1 : 2'd2"))
+        return done
+
+    def while_(self, c: ir.While, go: str) -> str:
+        busy = self.new_reg("while_busy", 1)
+        idle = e_and(go, e_not(busy.name))
+        value = self.cond_port(c.port, c.cond, idle)
+        body_done = self.control(c.body, e_and(go, busy.name))
+        busy.updates.append((body_done, ZERO))
+        busy.updates.append((e_and(idle, value), ONE))
+        return e_and(idle, e_not(value))
+
+    def repeat(self, c: ir.Repeat, go: str) -> str:
+        if c.count == 0 or isinstance(c.body, ir.Empty):
+            return go
+        if c.count == 1:
+            return self.control(c.body, go)
+        width = rtl.bits_for(c.count - 1)
+        cnt = self.new_reg("repeat_count", width)
+        body_done = self.control(c.body, go)
+        last = e_eq(cnt.name, width, c.count - 1)
+        cnt.updates.append((e_and(body_done, last), e_const(width, 0)))
+        cnt.updates.append((body_done, f"{cnt.name} + {e_const(width, 1)}"))
+        return e_and(body_done, last)
+
+    # static control ---------------------------------------------------------------------
+    def static_root(self, c: ir.Control, go: str) -> str:
+        latency = _req_latency(self.comp, c)
+        if latency == 0:
+            return go
+        width = rtl.bits_for(latency - 1)
+        cnt = self.new_reg("static_count", width)
+        last = e_eq(cnt.name, width, latency - 1) if latency > 1 else ONE
+        if latency > 1:
+            cnt.updates.append((e_and(go, last), e_const(width, 0)))
+            cnt.updates.append((go, f"{cnt.name} + {e_const(width, 1)}"))
+        else:
+            self.widths[cnt.name] = width
+        self.schedule(c, go, cnt.name, 0, latency)
+        return e_and(go, last)
+
+    def schedule(self, c: ir.Control, active: str, counter: str, base: int, states: int) -> None:
+        """Guard the static statement ``c`` to counter values ``base..base+latency-1``."""
+        if isinstance(c, ir.Empty):
+            return
+        latency = _req_latency(self.comp, c)
+        if isinstance(c, ir.Enable):
+            g = self.comp.groups[c.group]
+            slot = e_and(active, self.in_range(counter, base, base + latency, states))
+            self.drive(self.nets[("go", g.name)], slot, ONE)
+            for a in g.assigns:
+                guard = e_and(slot, self.guard(a.guard, (counter, base, states)))
+                self.drive(self.port_net(a.dst), guard, self.atom(a.src))
+            return
+        if isinstance(c, ir.Seq):
+            offset = base
+            for s in c.stmts:
+                self.schedule(s, active, counter, offset, states)
+                offset += _req_latency(self.comp, s)
+            return
+        if isinstance(c, ir.Par):
+            for s in c.stmts:
+                self.schedule(s, active, counter, base, states)
+            return
+        if isinstance(c, ir.If):
+            slot = e_and(active, self.in_range(counter, base, base + max(latency, 1), states))
+            first = e_and(active, e_eq(counter, self.widths[counter], base))
+            value = self.cond_port(c.port, c.cond, first)
+            latch = self.new_reg("static_if_cond", 1)
+            latch.updates.append((first, value))
+            now = f"({e_eq(counter, self.widths[counter], base)} ? {value} : {latch.name})"
+            self.schedule(c.tbranch, e_and(slot, now), counter, base, states)
+            self.schedule(c.fbranch, e_and(slot, e_not(now)), counter, base, states)
+            return
+        if isinstance(c, ir.Repeat):
+            body = _req_latency(self.comp, c.body)
+            if body == 0 or c.count == 0:
+                return
+            slot = e_and(active, self.in_range(counter, base, base + latency, states))
+            width = rtl.bits_for(body - 1)
+            inner = self.new_reg("static_repeat_count", width)
+            if body > 1:
+                wrap = e_and(slot, e_eq(inner.name, width, body - 1))
+                inner.updates.append((wrap, e_const(width, 0)))
+                inner.updates.append((slot, f"{inner.name} + {e_const(width, 1)}"))
+            self.schedule(c.body, slot, inner.name, 0, body)
+            return
+        raise CalyxError(f"{getattr(c, 'loc', '')}: cannot schedule {type(c).__name__} statically")
+
+
+def _param(value: int) -> int | str:
+    return value if value < 2**31 else f"{value.bit_length()}'d{value}"
+
+
+def compile_component(program: ir.Program, comp: ir.Component) -> rtl.Module:
+    """The SystemVerilog module of ``comp`` (run the pass pipeline first)."""
+    return ComponentBackend(program, comp).build()

@@ -1,0 +1,204 @@
+"""Simulator wrappers: one base class, one subclass per simulator.
+
+A runner turns (design ``.sv``, testbench text) into an executable once (:meth:`build`) and
+runs it on a directory of memory files (:meth:`run`). Commands are ``list[str]`` logged with
+:func:`shlex.join`. Verilator models are cached per design: the build directory is named
+after a hash of the design, the testbench, the flags and the Verilator version, so a second
+simulation of the same design does not rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from torch2calyx.errors import SimulationError
+from torch2calyx.sim.testbench import ICARUS_TOP, TB_MODULE, VERILATOR_MAIN
+
+log = logging.getLogger(__name__)
+
+
+class Simulator:
+    """Base class: ``name``, the tool it needs, build and run steps."""
+
+    name = "simulator"
+    tool = ""
+
+    def __init__(self, *, cache_dir: Path, progress: bool = False):
+        self.cache_dir = Path(cache_dir)
+        self.progress = progress
+
+    def available(self) -> bool:
+        """Whether the simulator's executable is on PATH."""
+        return shutil.which(self.tool) is not None
+
+    def require(self) -> None:
+        if not self.available():
+            raise SimulationError(
+                f"{self.tool} is not on PATH; install it (Debian: apt-get install {self.tool}) "
+                "or choose another simulator"
+            )
+
+    def say(self, message: str) -> None:
+        if self.progress:
+            print(f"[{self.name}] {message}", file=sys.stderr, flush=True)
+
+    def execute(self, cmd: list[str], *, cwd: Path | None = None, what: str) -> str:
+        """Run ``cmd``; raise :class:`SimulationError` with its output when it fails."""
+        log.info("%s: %s", what, shlex.join(cmd))
+        try:
+            proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+        except OSError as exc:
+            raise SimulationError(f"{what} could not start {cmd[0]}: {exc}") from exc
+        if proc.returncode != 0:
+            output = (proc.stdout + proc.stderr).strip()
+            tail = "\n".join(output.splitlines()[-40:])
+            raise SimulationError(f"{what} failed ({shlex.join(cmd)}):\n{tail}")
+        return proc.stdout + proc.stderr
+
+    def key(self, design: str, bench: str) -> str:
+        h = hashlib.sha256()
+        for part in (self.name, self.version(), " ".join(self.flags()), design, bench):
+            h.update(part.encode())
+            h.update(b"\0")
+        return h.hexdigest()[:20]
+
+    def version(self) -> str:
+        return ""
+
+    def flags(self) -> list[str]:
+        return []
+
+    def build(self, design: str, bench: str) -> Path:
+        """Build (or reuse) the executable for ``design`` + ``bench``; returns its folder."""
+        self.require()
+        final = self.cache_dir / f"{self.name}-{self.key(design, bench)}"
+        if (final / "ok").is_file():
+            self.say(f"reusing cached model {final}")
+            return final
+        tmp = self.cache_dir / f"{final.name}.tmp{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        (tmp / "design.sv").write_text(design)
+        (tmp / "tb.sv").write_text(bench)
+        start = time.monotonic()
+        self.say("building the simulation model")
+        self.compile(tmp)
+        (tmp / "ok").write_text(f"{time.monotonic() - start:.1f}\n")
+        try:
+            os.replace(tmp, final)
+        except OSError:  # another process built it concurrently
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.say(f"built in {time.monotonic() - start:.1f} s")
+        return final
+
+    def compile(self, folder: Path) -> None:
+        raise NotImplementedError
+
+    def run(self, folder: Path, run_dir: Path, *, cycle_limit: int) -> str:
+        """Run the model; returns its output."""
+        raise NotImplementedError
+
+
+class VerilatorSimulator(Simulator):
+    """Verilator: C++ model built with ``--build -j 2`` and light optimisation."""
+
+    name = "verilator"
+    tool = "verilator"
+
+    def version(self) -> str:
+        try:
+            return subprocess.run(
+                [self.tool, "--version"], capture_output=True, text=True
+            ).stdout.strip()
+        except OSError:
+            return ""
+
+    def flags(self) -> list[str]:
+        # -O1 for the C++ compiler: -Os (Verilator's default) costs about twice the build time
+        # on the designs of this project while the simulations are short.
+        return [
+            "-Wno-fatal",
+            "-Wno-lint",
+            "-Wno-style",
+            "-Wno-UNOPTFLAT",
+            "--x-assign",
+            "0",
+            "--x-initial",
+            "0",
+            "-CFLAGS",
+            "-O1",
+            "-MAKEFLAGS",
+            "OPT_FAST=-O1 OPT_SLOW=-O0",
+        ]
+
+    def compile(self, folder: Path) -> None:
+        (folder / "main.cpp").write_text(VERILATOR_MAIN)
+        cmd = [
+            self.tool,
+            "--cc",
+            "--exe",
+            "--build",
+            "-j",
+            "2",
+            *self.flags(),
+            "--top-module",
+            TB_MODULE,
+            "--Mdir",
+            "obj",
+            "-o",
+            "t2c_sim",
+            "design.sv",
+            "tb.sv",
+            "main.cpp",
+        ]
+        self.execute(cmd, cwd=folder, what="verilator build")
+
+    def run(self, folder: Path, run_dir: Path, *, cycle_limit: int) -> str:
+        cmd = [
+            str(folder / "obj" / "t2c_sim"),
+            f"+t2c_dir={run_dir}",
+            f"+t2c_cycle_limit={cycle_limit}",
+        ]
+        return self.execute(cmd, what="verilator simulation")
+
+
+class IcarusSimulator(Simulator):
+    """Icarus Verilog: ``iverilog -g2012`` then ``vvp``."""
+
+    name = "icarus"
+    tool = "iverilog"
+
+    def version(self) -> str:
+        try:
+            out = subprocess.run([self.tool, "-V"], capture_output=True, text=True).stdout
+            return out.splitlines()[0] if out else ""
+        except OSError:
+            return ""
+
+    def compile(self, folder: Path) -> None:
+        cmd = [self.tool, "-g2012", "-s", ICARUS_TOP, "-o", "sim.vvp", "design.sv", "tb.sv"]
+        self.execute(cmd, cwd=folder, what="iverilog compile")
+
+    def run(self, folder: Path, run_dir: Path, *, cycle_limit: int) -> str:
+        cmd = [
+            "vvp",
+            "-n",
+            str(folder / "sim.vvp"),
+            f"+t2c_dir={run_dir}",
+            f"+t2c_cycle_limit={cycle_limit}",
+        ]
+        return self.execute(cmd, what="icarus simulation")
+
+
+SIMULATORS: dict[str, type[Simulator]] = {
+    VerilatorSimulator.name: VerilatorSimulator,
+    IcarusSimulator.name: IcarusSimulator,
+}
