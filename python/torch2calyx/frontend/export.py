@@ -280,10 +280,7 @@ def _user_line(exc: BaseException) -> str:
 
 def _export(model: torch.nn.Module, inputs: tuple[torch.Tensor, ...]):
     try:
-        with warnings.catch_warnings():
-            # torch.export's own deprecation noise, not something the user can act on
-            warnings.simplefilter("ignore", FutureWarning)
-            program = torch.export.export(model, inputs, strict=False)
+        program = torch.export.export(model, inputs, strict=False)
     except Exception as exc:  # torch.export raises many unrelated types
         text = str(exc)
         first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
@@ -352,7 +349,9 @@ def lower_model(
 ) -> LoweredModule:
     """Lower ``model`` called on ``example_inputs`` to loop-level MLIR (see the package doc)."""
     inputs = _check_model(model, example_inputs)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        # torch.export's internal deprecation noise, nothing the user can act on
+        warnings.simplefilter("ignore", FutureWarning)
         program = _export(model, inputs)
     _check_graph_dtypes(program)
     in_infos = [
