@@ -85,73 +85,79 @@ struct FlattenMemrefsPass
     module.walk([](Operation *op) { retype(op); });
   }
 
+  /// Reports at most one error per op: the first reason it cannot be
+  /// rewritten.
   LogicalResult check(ModuleOp module) {
     bool ok = true;
-    auto checkType = [&](Operation *op, Type type, StringRef what) {
-      if (!needsFlattening(type))
-        return;
-      std::string why = whyNotFlattenable(cast<MemRefType>(type));
-      if (why.empty())
-        return;
-      op->emitOpError("cannot be flattened: ")
-          << what << " of type " << type << " " << why;
-      ok = false;
-    };
-
     module.walk([&](Operation *op) {
-      if (auto global = dyn_cast<memref::GlobalOp>(op)) {
-        checkType(op, global.getType(), "global");
-        if (needsFlattening(global.getType()) && global.getInitialValue() &&
-            !isa<DenseElementsAttr, DenseResourceElementsAttr>(
-                *global.getInitialValue())) {
-          op->emitOpError("cannot be flattened: initializer ")
-              << *global.getInitialValue()
-              << " is neither dense<...> nor dense_resource<...>";
-          ok = false;
-        }
-        return;
-      }
-      if (auto func = dyn_cast<func::FuncOp>(op)) {
-        for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
-          checkType(op, type, "argument #" + std::to_string(i));
-        for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
-          checkType(op, type, "result #" + std::to_string(i));
-      }
-      // Block arguments other than function entry arguments.
-      for (Region &region : op->getRegions())
-        for (Block &block : region) {
-          if (isa<func::FuncOp>(op) && block.isEntryBlock())
-            continue;
-          for (BlockArgument arg : block.getArguments())
-            if (needsFlattening(arg.getType())) {
-              op->emitOpError("cannot be flattened: block argument #")
-                  << arg.getArgNumber() << " has type " << arg.getType()
-                  << "; memrefs carried through loops or branches are not "
-                     "supported";
-              ok = false;
-            }
-        }
-      if (isa<func::FuncOp>(op))
-        return;
-
-      bool touchesMemref = false;
-      for (auto [i, type] : llvm::enumerate(op->getOperandTypes())) {
-        touchesMemref |= needsFlattening(type);
-        checkType(op, type, "operand #" + std::to_string(i));
-      }
-      for (auto [i, type] : llvm::enumerate(op->getResultTypes())) {
-        touchesMemref |= needsFlattening(type);
-        checkType(op, type, "result #" + std::to_string(i));
-      }
-      if (touchesMemref && !isSupportedUser(op)) {
-        op->emitOpError("cannot be flattened: flatten-memrefs does not know "
-                        "how to rewrite this op on a memref of rank != 1; "
-                        "fold or lower it first (e.g. --canonicalize, "
-                        "--fold-memref-alias-ops)");
+      if (failed(checkOp(op)))
         ok = false;
-      }
     });
     return success(ok);
+  }
+
+  /// Fails with an error on `op` if `type` needs flattening but cannot be.
+  static LogicalResult checkType(Operation *op, Type type, StringRef what) {
+    if (!needsFlattening(type))
+      return success();
+    std::string why = whyNotFlattenable(cast<MemRefType>(type));
+    if (why.empty())
+      return success();
+    return op->emitOpError("cannot be flattened: ")
+           << what << " of type " << type << " " << why;
+  }
+
+  static LogicalResult checkTypes(Operation *op, TypeRange types,
+                                  StringRef what) {
+    for (auto [i, type] : llvm::enumerate(types))
+      if (failed(checkType(op, type, (what + " #" + Twine(i)).str())))
+        return failure();
+    return success();
+  }
+
+  static LogicalResult checkOp(Operation *op) {
+    if (auto global = dyn_cast<memref::GlobalOp>(op)) {
+      if (failed(checkType(op, global.getType(), "global")))
+        return failure();
+      std::optional<Attribute> init = global.getInitialValue();
+      if (needsFlattening(global.getType()) && init &&
+          !isa<DenseElementsAttr, DenseResourceElementsAttr>(*init))
+        return op->emitOpError("cannot be flattened: initializer ")
+               << *init << " is neither dense<...> nor dense_resource<...>";
+      return success();
+    }
+    if (auto func = dyn_cast<func::FuncOp>(op)) {
+      if (failed(checkTypes(op, func.getArgumentTypes(), "argument")) ||
+          failed(checkTypes(op, func.getResultTypes(), "result")))
+        return failure();
+    } else {
+      // Ops that touch a memref this pass would change must be known.
+      SmallVector<Type> types(op->getOperandTypes());
+      llvm::append_range(types, op->getResultTypes());
+      auto it = llvm::find_if(types, needsFlattening);
+      if (it != types.end() && !isSupportedUser(op))
+        return op->emitOpError("cannot be flattened: flatten-memrefs does "
+                               "not know how to rewrite this op on ")
+               << *it
+               << "; fold or lower it first (e.g. --canonicalize, "
+                  "--fold-memref-alias-ops)";
+      if (failed(checkTypes(op, op->getOperandTypes(), "operand")) ||
+          failed(checkTypes(op, op->getResultTypes(), "result")))
+        return failure();
+    }
+    // Block arguments other than function entry arguments.
+    for (Region &region : op->getRegions())
+      for (Block &block : region) {
+        if (isa<func::FuncOp>(op) && block.isEntryBlock())
+          continue;
+        for (BlockArgument arg : block.getArguments())
+          if (needsFlattening(arg.getType()))
+            return op->emitOpError("cannot be flattened: block argument #")
+                   << arg.getArgNumber() << " has type " << arg.getType()
+                   << "; memrefs carried through loops or branches are not "
+                      "supported";
+      }
+    return success();
   }
 
   static void flattenGlobal(memref::GlobalOp global) {
