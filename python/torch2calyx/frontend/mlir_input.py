@@ -142,6 +142,14 @@ def _tensor_signature(ftype: ir.FunctionType, name: str, source: str) -> list[Ar
 def _memref_signature(
     func: ir.Operation, ftype: ir.FunctionType, name: str, source: str
 ) -> list[ArgInfo]:
+    types = []
+    for i, t in enumerate(ftype.inputs):
+        if not str(t).startswith("memref<"):
+            raise FrontendError(
+                f"{source}: argument {i} of @{name} has type {t}; loop-level input takes "
+                "memrefs only (pass scalars as memref<1xT>)"
+            )
+        types.append(_shape_dtype(t, f"argument {i} of @{name}", source))
     stored = _stored_args(func)
     if not stored:
         raise FrontendError(
@@ -150,13 +158,7 @@ def _memref_signature(
         )
     args = []
     n_in = n_out = 0
-    for i, t in enumerate(ftype.inputs):
-        if not str(t).startswith("memref<"):
-            raise FrontendError(
-                f"{source}: argument {i} of @{name} has type {t}; loop-level input takes "
-                "memrefs only (pass scalars as memref<1xT>)"
-            )
-        shape, dtype = _shape_dtype(t, f"argument {i} of @{name}", source)
+    for i, (shape, dtype) in enumerate(types):
         if i in stored:
             args.append(ArgInfo(f"out{n_out}", "output", n_out, shape, dtype))
             n_out += 1

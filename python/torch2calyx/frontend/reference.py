@@ -79,6 +79,9 @@ def run_reference(
         )
     arrays = [_to_numpy(x, a) for x, a in zip(inputs, arg_inputs, strict=True)]
     outputs = [np.zeros(a.shape, dtype=_NP_DTYPES[a.dtype]) for a in lowered.outputs]
+    # function argument order (inputs and outputs may interleave in .mlir input)
+    in_iter, out_iter = iter(arrays), iter(outputs)
+    ordered = [next(in_iter) if a.role == "input" else next(out_iter) for a in lowered.args]
 
     with ir.Context():
         try:
@@ -95,8 +98,7 @@ def run_reference(
         except Exception as exc:
             raise FrontendError(f"JIT compilation of the reference run failed: {exc}") from exc
         descriptors = [
-            ctypes.pointer(ctypes.pointer(get_ranked_memref_descriptor(a)))
-            for a in arrays + outputs
+            ctypes.pointer(ctypes.pointer(get_ranked_memref_descriptor(a))) for a in ordered
         ]
         try:
             engine.invoke(lowered.func_name, *descriptors)

@@ -13,7 +13,7 @@ def parse_module(text: str, *, source: str = "<string>") -> ir.Module:
     try:
         return ir.Module.parse(text)
     except Exception as exc:  # MLIRError carries the parser's diagnostics
-        detail = str(exc).replace("\n", "\n  ")
+        detail = str(exc).replace('"-":', f"{source}:").replace("\n", "\n  ")
         raise FrontendError(f"{source} is not valid MLIR: {detail}") from exc
 
 
