@@ -1,5 +1,338 @@
-"""Well-formedness checks (placeholder replaced below)."""
+"""Well-formedness checks run before compilation (Calyx's ``well-formed`` pass, and more).
+
+Every problem found is collected, so one run reports them all: undefined names (cells,
+ports, groups, components, primitives), port directions (writing an output, reading an
+input), width mismatches, guards that are not one bit, groups that never assign their
+``done``, comb/static groups that do, conflicting unconditional drivers, misuse of groups
+in control (enabling a comb group, a ``with`` group that is not comb, dynamic statements
+inside static control). Unused groups and cells are warnings.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from torch2calyx.calyx import ir
+from torch2calyx.calyx.diagnostics import CalyxCheckError, Diagnostic
+
+log = logging.getLogger(__name__)
 
 
-def check_program(program) -> None:
-    return None
+class _ComponentChecker:
+    def __init__(self, program: ir.Program, comp: ir.Component, out: list[Diagnostic]):
+        self.program = program
+        self.comp = comp
+        self.out = out
+        self.cell_ports: dict[str, dict[str, ir.PortDef]] = {}
+
+    def error(self, msg: str, loc: ir.Loc) -> None:
+        self.out.append(Diagnostic("error", msg, loc))
+
+    def warn(self, msg: str, loc: ir.Loc) -> None:
+        self.out.append(Diagnostic("warning", msg, loc))
+
+    def run(self) -> None:
+        self.check_cells()
+        for a in self.comp.continuous:
+            self.check_assign(a, None)
+        self.check_conflicts(self.comp.continuous, "continuous assignments")
+        for g in self.comp.groups.values():
+            self.check_group(g)
+        used_groups: set[str] = set()
+        used_cells: set[str] = set()
+        self.check_control(self.comp.control, used_groups, used_cells, static=False)
+        for g in self.comp.groups.values():
+            if g.name not in used_groups:
+                self.warn(f"group '{g.name}' is never used in control", g.loc)
+        for a in self.all_assigns():
+            for atom in [a.dst, a.src, *ir.guard_atoms(a.guard)]:
+                if isinstance(atom, ir.PortRef) and atom.cell and not atom.hole:
+                    used_cells.add(atom.cell)
+        for cell in self.comp.cells.values():
+            if cell.name not in used_cells and not cell.attrs.get("external"):
+                self.warn(f"cell '{cell.name}' is never used", cell.loc)
+
+    def all_assigns(self) -> list[ir.Assign]:
+        return self.comp.continuous + [a for g in self.comp.groups.values() for a in g.assigns]
+
+    # cells --------------------------------------------------------------------------------
+    def check_cells(self) -> None:
+        for cell in self.comp.cells.values():
+            prim = self.program.primitives.get(cell.proto)
+            if prim is not None:
+                if len(cell.args) != len(prim.params):
+                    self.error(
+                        f"cell '{cell.name}': primitive '{prim.name}' takes "
+                        f"{len(prim.params)} parameter(s) ({', '.join(prim.params)}), "
+                        f"got {len(cell.args)}",
+                        cell.loc,
+                    )
+                    continue
+                self.cell_ports[cell.name] = prim.resolve(cell.args)
+            elif cell.proto in self.program.components:
+                sub = self.program.components[cell.proto]
+                if cell.args:
+                    self.error(
+                        f"cell '{cell.name}': component '{sub.name}' takes no parameters", cell.loc
+                    )
+                if sub.name == self.comp.name:
+                    self.error(f"component '{sub.name}' instantiates itself", cell.loc)
+                from torch2calyx.calyx.backend import add_implicit_ports
+
+                add_implicit_ports(sub)
+                self.cell_ports[cell.name] = {p.name: p for p in sub.ports}
+            else:
+                self.error(
+                    f"cell '{cell.name}' uses '{cell.proto}', which is neither a primitive nor "
+                    f"a component; import the library that defines it (for example "
+                    f'import "primitives/core.futil";)',
+                    cell.loc,
+                )
+
+    # ports --------------------------------------------------------------------------------
+    def resolve(self, ref: ir.PortRef, *, write: bool, group: ir.Group | None) -> int | None:
+        """Width of ``ref`` if it exists and may be used in that direction, else None."""
+        comp = self.comp
+        if ref.hole:
+            g = comp.groups.get(ref.cell)
+            if g is None:
+                self.error(f"'{ref}' names group '{ref.cell}', which does not exist", ref.loc)
+                return None
+            if write:
+                if ref.port == "go":
+                    self.error(f"'{ref}': a group's go hole cannot be assigned", ref.loc)
+                    return None
+                if group is None or group.name != ref.cell:
+                    self.error(f"'{ref}' can only be assigned inside group '{ref.cell}'", ref.loc)
+                    return None
+            return 1
+        if ref.cell is None:
+            p = comp.port(ref.port)
+            if p is None:
+                from torch2calyx.calyx.backend import add_implicit_ports
+
+                add_implicit_ports(comp)
+                p = comp.port(ref.port)
+            if p is None:
+                self.error(
+                    f"'{ref.port}' is not a port of component '{comp.name}' (write cell.port "
+                    "for a cell's port)",
+                    ref.loc,
+                )
+                return None
+            if write and p.direction == "input":
+                self.error(
+                    f"cannot assign to '{ref.port}': it is an input of '{comp.name}'", ref.loc
+                )
+                return None
+            if not write and p.direction == "output":
+                self.error(f"cannot read '{ref.port}': it is an output of '{comp.name}'", ref.loc)
+                return None
+            return int(p.width)
+        if ref.cell not in comp.cells:
+            self.error(
+                f"'{ref}' uses cell '{ref.cell}', which is not defined in '{comp.name}'", ref.loc
+            )
+            return None
+        ports = self.cell_ports.get(ref.cell)
+        if ports is None:
+            return None  # the cell itself is already reported
+        p = ports.get(ref.port)
+        if p is None:
+            names = ", ".join(ports) or "none"
+            self.error(f"cell '{ref.cell}' has no port '{ref.port}' (ports: {names})", ref.loc)
+            return None
+        if write and p.direction == "output":
+            self.error(f"cannot assign to '{ref}': it is an output port of '{ref.cell}'", ref.loc)
+            return None
+        if not write and p.direction == "input":
+            self.error(f"cannot read '{ref}': it is an input port of '{ref.cell}'", ref.loc)
+            return None
+        if write and ("clk" in p.attrs or "reset" in p.attrs):
+            self.warn(f"'{ref}' is a clock/reset port; it is wired automatically", ref.loc)
+        return int(p.width)
+
+    def width_of(self, atom: ir.Atom, group: ir.Group | None) -> int | None:
+        if isinstance(atom, ir.Const):
+            return atom.width
+        return self.resolve(atom, write=False, group=group)
+
+    def check_guard(self, g: ir.Guard, group: ir.Group | None, loc: ir.Loc) -> None:
+        if isinstance(g, ir.GAtom):
+            w = self.width_of(g.atom, group)
+            if w is not None and w != 1:
+                self.error(
+                    f"guard '{g.atom}' is {w} bits wide; a guard must be 1 bit (compare "
+                    "it with ==, != ...)",
+                    getattr(g.atom, "loc", loc),
+                )
+        elif isinstance(g, ir.GNot):
+            self.check_guard(g.inner, group, loc)
+        elif isinstance(g, ir.GAnd | ir.GOr):
+            self.check_guard(g.left, group, loc)
+            self.check_guard(g.right, group, loc)
+        elif isinstance(g, ir.GCmp):
+            lw = self.width_of(g.left, group)
+            rw = self.width_of(g.right, group)
+            if lw is not None and rw is not None and lw != rw:
+                self.error(
+                    f"comparison '{g.left} {g.op} {g.right}' mixes widths {lw} and {rw}",
+                    getattr(g.left, "loc", loc),
+                )
+        elif isinstance(g, ir.GStatic):
+            if group is None or group.kind != "static":
+                self.error("%[lo:hi] guards are only allowed in static groups", loc)
+            elif not (0 <= g.lo < g.hi <= (group.latency or 0)):
+                self.error(
+                    f"%[{g.lo}:{g.hi}] is outside static group '{group.name}' of "
+                    f"latency {group.latency}",
+                    loc,
+                )
+
+    def check_assign(self, a: ir.Assign, group: ir.Group | None) -> None:
+        dw = self.resolve(a.dst, write=True, group=group)
+        sw = self.width_of(a.src, group)
+        self.check_guard(a.guard, group, a.loc)
+        if dw is not None and sw is not None and dw != sw:
+            self.error(f"width mismatch: '{a.dst}' is {dw} bits but '{a.src}' is {sw} bits", a.loc)
+
+    def check_conflicts(self, assigns: list[ir.Assign], where: str) -> None:
+        seen: dict[ir.PortRef, ir.Assign] = {}
+        for a in assigns:
+            if not isinstance(a.guard, ir.GTrue):
+                continue
+            prev = seen.get(a.dst)
+            if prev is not None and prev.src != a.src:
+                self.error(
+                    f"conflicting drivers in {where}: '{a.dst}' is assigned both "
+                    f"'{prev.src}' (line {prev.loc.line}) and '{a.src}' without guards; "
+                    "guard them or remove one",
+                    a.loc,
+                )
+            seen[a.dst] = a
+
+    def check_group(self, g: ir.Group) -> None:
+        for a in g.assigns:
+            self.check_assign(a, g)
+        self.check_conflicts(g.assigns, f"group '{g.name}'")
+        writes_done = any(a.dst.hole and a.dst.cell == g.name for a in g.assigns)
+        if g.kind == "group" and not writes_done:
+            self.error(
+                f"group '{g.name}' never assigns {g.name}[done]; add "
+                f"'{g.name}[done] = <cell>.done;' or make it a comb group",
+                g.loc,
+            )
+        if g.kind == "comb" and writes_done:
+            self.error(f"comb group '{g.name}' assigns its done hole; comb groups have none", g.loc)
+        if g.kind == "static" and writes_done:
+            self.error(
+                f"static group '{g.name}' assigns its done hole; its latency "
+                f"({g.latency}) defines when it is done",
+                g.loc,
+            )
+
+    # control ------------------------------------------------------------------------------
+    def check_cond(self, port: ir.PortRef, cond: str | None, loc: ir.Loc, used: set[str]):
+        if cond is not None:
+            g = self.comp.groups.get(cond)
+            if g is None:
+                self.error(f"'with {cond}' names a group that does not exist", loc)
+            elif g.kind != "comb":
+                self.error(
+                    f"'with {cond}': the condition group must be a comb group "
+                    f"(write 'comb group {cond}')",
+                    loc,
+                )
+            used.add(cond)
+        w = self.resolve(port, write=False, group=None)
+        if w is not None and w != 1:
+            self.error(f"condition port '{port}' is {w} bits wide; it must be 1 bit", port.loc)
+
+    def check_control(self, c: ir.Control, used: set[str], cells: set[str], static: bool):
+        loc = getattr(c, "loc", ir.NOLOC)
+        if isinstance(c, ir.Enable):
+            g = self.comp.groups.get(c.group)
+            if g is None:
+                self.error(
+                    f"control enables '{c.group}', which is not a group of '{self.comp.name}'", loc
+                )
+                return
+            used.add(g.name)
+            if g.kind == "comb":
+                self.error(
+                    f"comb group '{g.name}' cannot be enabled; use it with 'if ... with' "
+                    "or 'while ... with'",
+                    loc,
+                )
+            if static and g.kind != "static":
+                self.error(
+                    f"dynamic group '{g.name}' inside static control; make it "
+                    f"static<n> group or the enclosing statement dynamic",
+                    loc,
+                )
+            return
+        if isinstance(c, ir.Invoke):
+            self.check_invoke(c, used, cells)
+            return
+        is_static = static or bool(getattr(c, "static", False))
+        if isinstance(c, ir.While) and static:
+            self.error("while loops cannot appear inside static control", loc)
+        if isinstance(c, ir.If | ir.While):
+            self.check_cond(c.port, c.cond, loc, used)
+        for ch in ir.children(c):
+            self.check_control(ch, used, cells, is_static)
+
+    def check_invoke(self, c: ir.Invoke, used: set[str], cells: set[str]) -> None:
+        cells.add(c.cell)
+        if c.cell not in self.comp.cells:
+            self.error(f"invoke of '{c.cell}', which is not a cell of '{self.comp.name}'", c.loc)
+            return
+        ports = self.cell_ports.get(c.cell, {})
+        for name, src in c.inputs:
+            p = ports.get(name)
+            if p is None or p.direction != "input":
+                self.error(f"invoke: '{c.cell}' has no input port '{name}'", c.loc)
+                continue
+            sw = self.width_of(src, None)
+            if sw is not None and sw != int(p.width):
+                self.error(
+                    f"invoke: '{c.cell}.{name}' is {p.width} bits but '{src}' is {sw} bits", c.loc
+                )
+        for name, dst in c.outputs:
+            p = ports.get(name)
+            if p is None or p.direction != "output":
+                self.error(f"invoke: '{c.cell}' has no output port '{name}'", c.loc)
+                continue
+            dw = self.resolve(dst, write=True, group=None)
+            if dw is not None and dw != int(p.width):
+                self.error(
+                    f"invoke: '{c.cell}.{name}' is {p.width} bits but '{dst}' is {dw} bits", c.loc
+                )
+        if c.comb_group is not None:
+            g = self.comp.groups.get(c.comb_group)
+            if g is None or g.kind != "comb":
+                self.error(f"invoke ... with '{c.comb_group}': not a comb group", c.loc)
+            used.add(c.comb_group)
+
+
+def check_program(program: ir.Program) -> list[Diagnostic]:
+    """Check every component; raise :class:`CalyxCheckError` listing all errors, else
+    return the warnings."""
+    found: list[Diagnostic] = []
+    if not program.components:
+        found.append(
+            Diagnostic(
+                "error",
+                "the program defines no component",
+                ir.Loc(next(iter(program.sources), "<program>"), 1, 1),
+            )
+        )
+    for comp in program.components.values():
+        _ComponentChecker(program, comp, found).run()
+    errors = [d for d in found if d.severity == "error"]
+    if errors:
+        raise CalyxCheckError(found, program.sources)
+    warnings = [d for d in found if d.severity == "warning"]
+    for w in warnings:
+        log.warning("%s", w.render())
+    return warnings

@@ -35,6 +35,9 @@ class CompileResult:
     primitives: list[str] = field(default_factory=list)
     components: list[str] = field(default_factory=list)
     command: list[str] | None = None  # the external command, when one ran
+    warnings: list[str] = field(default_factory=list)
+    design_text: str = ""  # the design's own modules, without primitives
+    primitive_files: list[Path] = field(default_factory=list)
 
 
 def component_order(program: ir.Program) -> list[ir.Component]:
@@ -62,7 +65,7 @@ def compile_program(
     program: ir.Program, *, source: str = "<program>", pipeline: str = "default"
 ) -> CompileResult:
     """Run the pass pipeline and the builtin backend; returns the stitched one-file design."""
-    run_pipeline(program, pipeline=pipeline)
+    warnings = run_pipeline(program, pipeline=pipeline)
     comps = component_order(program)
     modules = []
     used: set[str] = set()
@@ -76,7 +79,15 @@ def compile_program(
                 if prim.source is not None and prim.source not in files:
                     files.append(prim.source)
     text, prims = stitch(modules, files, sorted(used), source=source)
-    return CompileResult(text, comps[-1].name, prims, [c.name for c in comps])
+    return CompileResult(
+        text,
+        comps[-1].name,
+        prims,
+        [c.name for c in comps],
+        warnings=[w.render(program.sources) for w in warnings],
+        design_text="\n".join(modules),
+        primitive_files=files,
+    )
 
 
 def compile_file(
@@ -110,12 +121,17 @@ def compile_file(
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(result.verilog)
-        if manifest or stitcher == "morty":
+        if (manifest or stitcher == "morty") and backend == "builtin":
+            # The manifest lists what the one file is made of: the primitive sources and the
+            # design's own modules (written beside it), in Morty's input format.
+            design_only = out.with_name(out.name + ".design.sv")
+            design_only.write_text(result.design_text)
             mpath = out.with_name(out.name + ".manifest.json")
-            write_manifest(mpath, top=result.top, sources=[out.resolve()])
+            sources = [f.resolve() for f in result.primitive_files] + [design_only.resolve()]
+            write_manifest(mpath, top=result.top, sources=sources)
             if stitcher == "morty":
                 tmp = out.with_name(out.name + ".morty.sv")
-                result.command = run_morty(mpath, tmp)
+                result.command = run_morty(mpath, tmp, top=result.top)
                 tmp.replace(out)
                 result.verilog = out.read_text()
     return result

@@ -27,7 +27,7 @@ class Pass:
 
     name: str
     description: str
-    run: Callable[[ir.Program], None]
+    run: Callable[[ir.Program], list[Diagnostic] | None]
 
 
 def signature_of(program: ir.Program, comp: ir.Component, cell: ir.Cell) -> list[ir.PortDef]:
@@ -126,10 +126,10 @@ def dead_group_removal(program: ir.Program) -> None:
         comp.groups = {n: g for n, g in comp.groups.items() if n in used or n in holes}
 
 
-def _well_formed(program: ir.Program) -> None:
+def _well_formed(program: ir.Program) -> list[Diagnostic]:
     from torch2calyx.calyx.checks import check_program
 
-    check_program(program)
+    return check_program(program)
 
 
 REGISTRY: dict[str, Pass] = {
@@ -152,7 +152,10 @@ PIPELINES: dict[str, list[str]] = {
 }
 
 
-def run_pipeline(program: ir.Program, *, pipeline: str = "default") -> None:
-    """Run the named pipeline (see :data:`PIPELINES`) on ``program`` in place."""
+def run_pipeline(program: ir.Program, *, pipeline: str = "default") -> list[Diagnostic]:
+    """Run the named pipeline (see :data:`PIPELINES`) on ``program`` in place; returns the
+    warnings the passes reported."""
+    warnings: list[Diagnostic] = []
     for name in PIPELINES[pipeline]:
-        REGISTRY[name].run(program)
+        warnings += REGISTRY[name].run(program) or []
+    return warnings

@@ -127,9 +127,9 @@ def morty_available() -> bool:
     return shutil.which("morty") is not None
 
 
-def run_morty(manifest: Path, out: Path) -> list[str]:
-    """Stitch with ``morty -f manifest -o out``; returns the command run."""
-    cmd = ["morty", "-f", str(manifest), "-o", str(out)]
+def run_morty(manifest: Path, out: Path, *, top: str) -> list[str]:
+    """Stitch with ``morty -f manifest --top top -o out``; returns the command run."""
+    cmd = ["morty", "-f", str(manifest), "--top", top, "-o", str(out)]
     if not morty_available():
         raise CalyxError(
             "morty was asked for but is not on PATH; install it or use the builtin "
