@@ -270,11 +270,11 @@ class VectorFactory:
                 (1 << (w - 1)) - 1,
                 (1 << (w - 1)) + 1,
             ]
-            for k in range(fmt.sig - 1, w):  # ties and near-ties at every magnitude
-                for low in (1 << (k - fmt.sig), (1 << (k - fmt.sig)) + 1, 3 << (k - fmt.sig)):
-                    if k - fmt.sig >= 0:
-                        v = (1 << k) | low
-                        vals += [v & ((1 << w) - 1), (-v) & ((1 << w) - 1)]
+            for k in range(fmt.sig, w):  # ties and near-ties at every magnitude
+                half = 1 << (k - fmt.sig)
+                for low in (half, half + 1, 3 * half, half - 1):
+                    v = (1 << k) | low
+                    vals += [v & ((1 << w) - 1), (-v) & ((1 << w) - 1)]
             return [(v, 0) for v in vals]
         specials = special_values(fmt)
         return [(a, b) for a in specials for b in specials]
