@@ -53,11 +53,23 @@ const char *severityName(mlir::DiagnosticSeverity severity) {
   return "diagnostic";
 }
 
+/// Prints `loc` as "file:line:col" when it has a file position.
+void printLocation(mlir::Location loc, llvm::raw_ostream &os) {
+  if (auto file = loc->findInstanceOf<mlir::FileLineColLoc>()) {
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+       << file.getColumn();
+    return;
+  }
+  os << loc;
+}
+
 /// Appends `diag` and its notes as "<location>: <severity>: <message>" lines.
 void formatDiagnostic(mlir::Diagnostic &diag, llvm::raw_ostream &os,
                       llvm::StringRef indent = "") {
-  os << indent << diag.getLocation() << ": " << severityName(diag.getSeverity())
-     << ": " << diag.str() << "\n";
+  os << indent;
+  printLocation(diag.getLocation(), os);
+  os << ": " << severityName(diag.getSeverity()) << ": " << diag.str()
+     << "\n";
   for (mlir::Diagnostic &note : diag.getNotes())
     formatDiagnostic(note, os, "  ");
 }

@@ -1,0 +1,161 @@
+"""Python interface of the native MLIR pass library (``torch2calyx._passes``).
+
+The C++ passes (``passes/lib``) run here inside the Python process, on MLIR 22 linked privately
+into ``torch2calyx._passes`` (so it coexists with torch-mlir's own MLIR), and from the shell
+through ``t2c-opt``, which links the same library::
+
+    run_pipeline(ir, pipeline, *, source_name="<input>", repro_dir=None) -> str
+    run_pipeline_with_data(ir, pipeline, *, ...) -> PipelineResult(ir, data)
+    prepare_memories(ir, *, top_func=None, internal=False, ...) -> PipelineResult
+    t2c_opt_command(pipeline, input_path) -> list[str]
+
+``pipeline`` is MLIR's textual pipeline, either ``a,b{opt=v}`` or ``builtin.module(a,b)``.
+``data`` is the Calyx data JSON (a dict) that ``externalize-globals`` produced, or ``None``.
+Failures raise :class:`torch2calyx.errors.PassError` carrying MLIR's diagnostics and a repro:
+the IR that failed is written to a file and the message gives the ``t2c-opt`` command that
+reproduces the failure.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from torch2calyx.errors import PassError
+
+__all__ = [
+    "PipelineResult",
+    "prepare_memories",
+    "run_pipeline",
+    "run_pipeline_with_data",
+    "t2c_opt_command",
+]
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """The output of a pass pipeline.
+
+    ``ir`` is the printed module; ``data`` the Calyx data JSON of ``externalize-globals``
+    (``{"<memory>": {"data": [...], "format": {...}}}``) or ``None`` when no pass produced one.
+    """
+
+    ir: str
+    data: dict[str, Any] | None
+
+
+def _native():
+    try:
+        from torch2calyx import _passes
+    except ImportError as exc:
+        raise PassError(
+            f"the native pass library torch2calyx._passes cannot be loaded ({exc}); build and "
+            "install it with ./ci/setup.sh"
+        ) from exc
+    return _passes
+
+
+def _anchored(pipeline: str) -> str:
+    text = pipeline.strip()
+    return text if text.startswith("builtin.module") else f"builtin.module({text})"
+
+
+def t2c_opt_command(pipeline: str, input_path: str | Path) -> list[str]:
+    """Return the ``t2c-opt`` command line that runs ``pipeline`` on ``input_path``."""
+    exe = shutil.which("t2c-opt") or str(Path(sys.executable).with_name("t2c-opt"))
+    return [exe, f"--pass-pipeline={_anchored(pipeline)}", str(input_path)]
+
+
+def _fail(exc: Exception, ir: str, pipeline: str, repro_dir: Path | None) -> PassError:
+    directory = Path(repro_dir) if repro_dir is not None else Path(tempfile.gettempdir())
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="t2c-repro-", suffix=".mlir", dir=directory, delete=False
+    ) as handle:
+        handle.write(ir)
+    command = t2c_opt_command(pipeline, handle.name)
+    error = PassError(f"{exc}\nreproduce with: {shlex.join(command)}")
+    error.diagnostics = str(exc)
+    error.repro_path = Path(handle.name)
+    error.command = command
+    return error
+
+
+def run_pipeline_with_data(
+    ir: str,
+    pipeline: str,
+    *,
+    source_name: str = "<input>",
+    repro_dir: str | Path | None = None,
+) -> PipelineResult:
+    """Parse ``ir``, run ``pipeline`` on it and return the module and its data JSON.
+
+    The data JSON is what ``externalize-globals`` attaches to the module (string attribute
+    ``t2c.data``) when it has no ``data-file`` option; it is removed from the returned IR.
+    ``source_name`` is the file name MLIR's diagnostics show. On failure, raises
+    :class:`PassError` whose message holds every diagnostic (location, severity, message,
+    notes) and a ``t2c-opt`` command reproducing it on a copy of ``ir`` written to
+    ``repro_dir`` (default: the system temporary directory).
+    """
+    native = _native()
+    try:
+        out, data = native.run_pipeline_with_data(ir, pipeline, source_name=source_name)
+    except native.PipelineError as exc:
+        raise _fail(exc, ir, pipeline, repro_dir) from None
+    return PipelineResult(ir=out, data=json.loads(data) if data is not None else None)
+
+
+def run_pipeline(
+    ir: str,
+    pipeline: str,
+    *,
+    source_name: str = "<input>",
+    repro_dir: str | Path | None = None,
+) -> str:
+    """Parse ``ir``, run ``pipeline`` on it and return the resulting MLIR text.
+
+    Same as :func:`run_pipeline_with_data` except that a ``t2c.data`` attribute stays in the
+    module.
+    """
+    native = _native()
+    try:
+        return native.run_pipeline(ir, pipeline, source_name=source_name)
+    except native.PipelineError as exc:
+        raise _fail(exc, ir, pipeline, repro_dir) from None
+
+
+def prepare_memories(
+    ir: str,
+    *,
+    top_func: str | None = None,
+    internal: bool = False,
+    source_name: str = "<input>",
+    repro_dir: str | Path | None = None,
+) -> PipelineResult:
+    """Run ``flatten-memrefs`` then ``externalize-globals`` on loop-level MLIR.
+
+    The result has only 1-D memories; the weights the top-level function reads are new
+    arguments named by ``t2c.name`` (or, with ``internal=True``, ``memref.alloc`` ops marked
+    ``t2c.from_data``) and ``data`` holds their values in the Calyx data format (``{}`` when
+    the model has no weights). ``top_func`` picks the top-level function (default: the only
+    public function, else ``forward``, else ``main``).
+    """
+    options = []
+    if top_func:
+        options.append(f"top-func={top_func}")
+    if internal:
+        options.append("internal=true")
+    externalize = "externalize-globals" + (f"{{{' '.join(options)}}}" if options else "")
+    result = run_pipeline_with_data(
+        ir,
+        f"flatten-memrefs,{externalize}",
+        source_name=source_name,
+        repro_dir=repro_dir,
+    )
+    return PipelineResult(ir=result.ir, data=result.data if result.data is not None else {})
