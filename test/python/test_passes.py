@@ -317,6 +317,20 @@ def test_no_weights_gives_empty_data():
     assert "memref<4xf32>" in result.ir
 
 
+def test_cli_passes_subcommand(tmp_path, capsys):
+    from torch2calyx.cli import main
+
+    source = tmp_path / "m.mlir"
+    source.write_text(MATRIX)
+    out, data = tmp_path / "out.mlir", tmp_path / "data.json"
+    assert main(["passes", str(source), "-o", str(out), "--data", str(data)]) == 0
+    assert '%arg3: memref<6xf32> {t2c.name = "w"}' in out.read_text()
+    assert json.loads(data.read_text())["w"]["data"] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+
+    assert main(["passes", str(source), "-p", "canonicalize", "--data", str(data)]) == 1
+    assert "produced no data JSON" in capsys.readouterr().err
+
+
 # --- coexistence with torch-mlir and the acceptance case --------------------------------------
 
 IMPORT_ORDERS = {
