@@ -288,21 +288,31 @@ def make_vectors(
     modes: tuple[int, ...] = ALL_MODES,
     seed: int = 1,
     all_modes_per_pair: bool = False,
+    exhaustive_specials: bool = False,
 ) -> list[Vector]:
-    """Vectors for ``unit`` in format ``fmt_name``: special pairs, then ``random_pairs``
-    random pairs. With ``all_modes_per_pair`` every pair runs in every mode of ``modes``,
-    else each pair gets one mode (cycling). Tininess mode and ``op`` (subOp, sqrtOp,
-    signaling, signedness) alternate."""
+    """Vectors for ``unit`` in format ``fmt_name``: every special pair, then
+    ``random_pairs`` random pairs.
+
+    With ``all_modes_per_pair`` every pair runs in every mode of ``modes``, else each pair
+    gets one mode (cycling). The tininess mode and ``op`` (subOp, sqrtOp, signaling,
+    signedness) are random per vector; with ``exhaustive_specials`` the special pairs run with
+    both values of each instead.
+    """
     if fmt_name not in FORMATS:
         raise FloatReferenceError(f"unknown format {fmt_name!r}; expected one of {list(FORMATS)}")
     factory = VectorFactory(unit, FORMATS[fmt_name])
     rng = random.Random(f"{seed}-{unit}-{fmt_name}")
     use_modes = (0,) if unit in MODELESS else modes
-    pairs = factory.special_operands()
-    pairs += [factory.operands(rng) for _ in range(random_pairs)]
+    specials = factory.special_operands()
+    pairs = specials + [factory.operands(rng) for _ in range(random_pairs)]
     vectors = []
     for i, (a, b) in enumerate(pairs):
         chosen = use_modes if all_modes_per_pair else (use_modes[i % len(use_modes)],)
         for rm in chosen:
-            vectors.append(factory.make(a, b, rng.getrandbits(1), rm, rng.getrandbits(1)))
+            if exhaustive_specials and i < len(specials):
+                for op in (0, 1):
+                    for ctl in (0, 1):
+                        vectors.append(factory.make(a, b, op, rm, ctl))
+            else:
+                vectors.append(factory.make(a, b, rng.getrandbits(1), rm, rng.getrandbits(1)))
     return vectors
