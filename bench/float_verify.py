@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
 from torch2calyx.float.harness import build_harness, run_vectors  # noqa: E402
-from torch2calyx.float.vectors import FORMAT_ORDER, UNITS, make_vectors  # noqa: E402
+from torch2calyx.float.vectors import FORMAT_ORDER, MODELESS, UNITS, make_vectors  # noqa: E402
 
 MODE_NAMES = {0: "rne", 1: "rtz", 2: "rdn", 3: "rup", 4: "rmm", 6: "odd"}
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default=",".join(FORMAT_ORDER))
     parser.add_argument("--pairs", type=int, default=100_000, help="random pairs per unit/format")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--jobs", type=int, default=2, help="parallel processes (default 2)")
+    parser.add_argument("--jobs", type=int, default=1, help="parallel processes")
     args = parser.parse_args(argv)
     units = args.units.split(",")
     formats = args.formats.split(",")
@@ -81,12 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         for future in futures:
             r = future.result()
             for mode in sorted(r["checked"]):
-                mode_name = (
-                    MODE_NAMES[mode]
-                    if r["unit"] not in ("compare",)
-                    and not r["unit"].startswith(("fpToInt", "intToFp3", "intToFp6"))
-                    else "-"
-                )
+                mode_name = "-" if r["unit"] in MODELESS else MODE_NAMES[mode]
                 print(
                     f"{r['unit']:<12} {r['fmt']:<9} {mode_name:<5} "
                     f"{r['checked'][mode]:>9} {r['wrong'][mode]:>10}"
