@@ -39,7 +39,7 @@ SUPPORTED_LAYERS = (
 )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class FrontendConfig:
     """Options of the PyTorch front end.
 
@@ -377,7 +377,7 @@ def lower_model(
     except mp.PipelineError as err:
         raise _explain_torch_failure(err, program) from None
     _check_linalg(module)
-    mp.run_pipeline(module, mp.LINALG_TO_LOOPS, stage="linalg on tensors -> affine loops")
+    mp.lower_linalg_to_loops(module, stage="linalg on tensors -> affine loops")
     changed = mp.strip_runtime_asserts(module)
     changed += mp.fold_float_cast_constants(module)
     if changed:

@@ -97,7 +97,7 @@ def lower_mlir_text(
         kinds = {str(t).split("<", 1)[0] for t in list(ftype.inputs) + list(ftype.results)}
         if "tensor" in kinds:
             args = _tensor_signature(ftype, name, source)
-            mp.run_pipeline(module, mp.LINALG_TO_LOOPS, stage=f"{source}: linalg -> loops")
+            mp.lower_linalg_to_loops(module, stage=f"{source}: linalg -> loops")
         else:
             if ftype.results:
                 raise FrontendError(

@@ -29,11 +29,15 @@ BACKEND_TO_LINALG = "builtin.module(torch-backend-to-linalg-on-tensors-backend-p
 # boundary; turn results into output arguments (hoisting static allocations into them); turn
 # memref.copy into linalg.generic so it becomes loops too; then fold the subview/reshape
 # aliases into the affine accesses and normalize loops to start at 0 with step 1.
-LINALG_TO_LOOPS = (
+# It runs in two parts so that dedupe_returned_buffers can run between them.
+BUFFERIZE = (
     "builtin.module("
     "linalg-fuse-elementwise-ops,"
     "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
+    "function-boundary-type-conversion=identity-layout-map})"
+)
+BUFFERS_TO_LOOPS = (
+    "builtin.module("
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
     "func.func(refback-munge-memref-copy,convert-linalg-to-affine-loops),"
     "affine-fold-memref-alias-ops,"
@@ -42,6 +46,15 @@ LINALG_TO_LOOPS = (
     "func.func(affine-loop-normalize{promote-single-iter}),"
     "canonicalize,cse)"
 )
+
+
+def lower_linalg_to_loops(module: ir.Module, *, stage: str) -> None:
+    """Run BUFFERIZE, :func:`dedupe_returned_buffers`, then BUFFERS_TO_LOOPS on ``module``."""
+    run_pipeline(module, BUFFERIZE, stage=f"{stage} (bufferize)")
+    dedupe_returned_buffers(module)
+    run_pipeline(module, BUFFERS_TO_LOOPS, stage=f"{stage} (loops)")
+
+
 CLEANUP = "builtin.module(canonicalize,cse)"
 
 # Ops allowed in loop-level MLIR: whole dialects, then single ops of the others.
@@ -197,6 +210,33 @@ def fold_float_cast_constants(module: ir.Module) -> int:
             op.results[0].replace_all_uses_with(new.results[0])
             op.erase()
             count += 1
+    return count
+
+
+def dedupe_returned_buffers(module: ir.Module) -> int:
+    """Give every returned memref its own buffer (copy repeats); return the copies made.
+
+    A model that returns the same tensor twice returns one buffer twice after bufferization,
+    which buffer-results-to-out-params cannot turn into two output arguments (it crashes).
+    """
+    from torch_mlir.dialects import memref
+
+    count = 0
+    with module.context:
+        for op in list(iter_ops(module.operation)):
+            if op.name != "func.return":
+                continue
+            seen: list[ir.Value] = []
+            for i, value in enumerate(list(op.operands)):
+                if not str(value.type).startswith("memref<"):
+                    continue
+                if any(value == v for v in seen):
+                    with ir.InsertionPoint(op), op.location:
+                        fresh = memref.AllocOp(value.type, [], []).result
+                        memref.CopyOp(value, fresh)
+                    op.operands[i] = fresh
+                    count += 1
+                seen.append(value)
     return count
 
 

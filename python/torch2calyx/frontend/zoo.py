@@ -112,6 +112,44 @@ class Int8Ops(nn.Module):
         return torch.relu(a * b + a - b)
 
 
+class ReshapePermute(nn.Module):
+    """View/transpose/permute/flatten: data movement only, two outputs."""
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return x.reshape(2, 6).t().contiguous() * 2.0, x.permute(2, 0, 1).flatten(1)
+
+
+class CatSlicePad(nn.Module):
+    """Concatenation, slicing and zero padding."""
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        z = torch.cat([x, y], dim=1)[:, 1:4]
+        return nn.functional.pad(z, (1, 2))
+
+
+class WhereClamp(nn.Module):
+    """Value-dependent choice with torch.where, clamp and leaky ReLU."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.where(x > 0, x, x * 0.1).clamp(-0.5, 0.5)
+        return nn.functional.leaky_relu(y + x, 0.2)
+
+
+class Reductions(nn.Module):
+    """mean over spatial dims, max over channels, and a scalar (0-d) sum."""
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        return x.mean(dim=(2, 3)), x.amax(dim=1), x.sum()
+
+
+class SameOutputTwice(nn.Module):
+    """Returns one tensor twice (each output still gets its own memory)."""
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        y = x * 2.0
+        return y, y
+
+
 def _rand_bn(bn: nn.Module) -> nn.Module:
     with torch.no_grad():
         bn.running_mean.uniform_(-0.5, 0.5)
@@ -172,6 +210,12 @@ ZOO: list[ZooCase] = [
             (_r(1, 1, 4, 4),),
         ),
     ),
+    ZooCase("reshape_permute", lambda: (ReshapePermute(), (_r(3, 2, 2),))),
+    ZooCase("cat_slice_pad", lambda: (CatSlicePad(), (_r(2, 3), _r(2, 2)))),
+    ZooCase("where_clamp", lambda: (WhereClamp(), (_r(2, 5),))),
+    ZooCase("reductions", lambda: (Reductions(), (_r(1, 2, 3, 3),))),
+    ZooCase("adaptive_avgpool", lambda: (nn.AdaptiveAvgPool2d(1), (_r(1, 2, 4, 4),))),
+    ZooCase("same_output_twice", lambda: (SameOutputTwice(), (_r(2, 3),))),
     ZooCase("int32_mlp", lambda: (IntMLP(), (_i(-8, 8, 2, 4, dtype=torch.int32),)), exact=True),
     ZooCase(
         "int8_elementwise",
