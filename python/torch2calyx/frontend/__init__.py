@@ -28,9 +28,12 @@ Accepted ``.mlir`` input (:func:`lower_mlir_file`):
    taking and returning ranked static tensors. It goes through the same bufferization and
    loop pipeline as a PyTorch model; results become output arguments.
 2. loop-level MLIR on memrefs (what Allo emits, or hand-written): a function whose arguments
-   are static memrefs and which returns nothing; outputs are the arguments it stores into.
-   Linalg ops on memrefs, ``memref.copy`` and subviews/reshapes are lowered and folded.
-   An argument that is stored to is an output; the others are inputs.
+   are static memrefs and which returns nothing or returns memrefs (returned buffers become
+   output arguments appended after the others). Linalg ops on memrefs, ``memref.copy`` and
+   subviews/reshapes are lowered and folded. An argument that is stored to is an output
+   (its initial contents are not inputs: the reference run passes zeros); the others are
+   inputs. The file's argument order is kept, so inputs and outputs may interleave; ``args``
+   lists them in function argument order.
 
 Dtypes: float32, float64, int8, int16, int32, int64 (integers are signed).
 

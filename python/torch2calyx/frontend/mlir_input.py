@@ -15,8 +15,10 @@ from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule
 from torch2calyx.frontend.verify import parse_module
 
 # Loop-level MLIR that may still hold linalg on memrefs, memref.copy or aliasing views.
+# Returned memrefs (Allo returns its result buffers) become output arguments first.
 MEMREF_TO_LOOPS = (
     "builtin.module("
+    "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
     "func.func(refback-munge-memref-copy,convert-linalg-to-affine-loops),"
     "affine-fold-memref-alias-ops,"
     "fold-memref-alias-ops,"
@@ -99,13 +101,18 @@ def lower_mlir_text(
             args = _tensor_signature(ftype, name, source)
             mp.lower_linalg_to_loops(module, stage=f"{source}: linalg -> loops")
         else:
-            if ftype.results:
+            scalars = [str(t) for t in ftype.results if not str(t).startswith("memref<")]
+            if scalars:
                 raise FrontendError(
-                    f"{source}: @{name} returns {len(ftype.results)} value(s); loop-level "
-                    "input must write its results into memref arguments and return nothing"
+                    f"{source}: @{name} returns {', '.join(scalars)}; loop-level input must "
+                    "return memrefs or write its results into memref arguments (store a "
+                    "scalar result into a memref<1xT> argument)"
                 )
+            for i, t in enumerate(ftype.results):
+                _shape_dtype(t, f"result {i} of @{name}", source)
             mp.run_pipeline(module, MEMREF_TO_LOOPS, stage=f"{source}: memref clean-up")
             func = mp.find_func(module, name)
+            ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
             args = _memref_signature(func, ftype, name, source)
         changed = mp.strip_runtime_asserts(module)
         changed += mp.fold_float_cast_constants(module)
