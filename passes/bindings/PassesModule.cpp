@@ -68,8 +68,7 @@ void formatDiagnostic(mlir::Diagnostic &diag, llvm::raw_ostream &os,
                       llvm::StringRef indent = "") {
   os << indent;
   printLocation(diag.getLocation(), os);
-  os << ": " << severityName(diag.getSeverity()) << ": " << diag.str()
-     << "\n";
+  os << ": " << severityName(diag.getSeverity()) << ": " << diag.str() << "\n";
   for (mlir::Diagnostic &note : diag.getNotes())
     formatDiagnostic(note, os, "  ");
 }
@@ -112,8 +111,8 @@ runPipelineImpl(const std::string &ir, const std::string &pipeline,
   mlir::PassManager pm(&context, mlir::ModuleOp::getOperationName());
   std::string pipelineErrors;
   llvm::raw_string_ostream pipelineOS(pipelineErrors);
-  if (mlir::failed(mlir::parsePassPipeline(stripModuleAnchor(pipeline), pm,
-                                           pipelineOS)))
+  if (mlir::failed(
+          mlir::parsePassPipeline(stripModuleAnchor(pipeline), pm, pipelineOS)))
     throw PipelineFailure("invalid pass pipeline '" + pipeline +
                           "': " + pipelineErrors);
 
@@ -123,8 +122,7 @@ runPipelineImpl(const std::string &ir, const std::string &pipeline,
 
   std::optional<std::string> data;
   if (takeData) {
-    if (auto attr =
-            (*module)->getAttrOfType<mlir::StringAttr>(kDataAttr)) {
+    if (auto attr = (*module)->getAttrOfType<mlir::StringAttr>(kDataAttr)) {
       data = attr.getValue().str();
       (*module)->removeAttr(kDataAttr);
     }

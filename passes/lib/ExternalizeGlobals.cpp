@@ -53,8 +53,7 @@ struct Weight {
 
 /// The shortest decimal that reads back as `value`, with ".0" added to
 /// integral values so that the JSON number still reads as a float.
-template <typename T>
-std::string shortestDecimal(T value) {
+template <typename T> std::string shortestDecimal(T value) {
   char buf[64];
   auto result = std::to_chars(buf, buf + sizeof(buf), value);
   std::string text(buf, result.ptr);
@@ -172,9 +171,8 @@ struct ExternalizeGlobalsPass
       auto owner = read->getParentOfType<func::FuncOp>();
       read.emitOpError("reads global @")
           << read.getName() << ", which externalize-globals moves into the "
-          << "top-level function @" << top.getSymName()
-          << "; inline @" << (owner ? owner.getSymName() : "?")
-          << " into it first (--inline)";
+          << "top-level function @" << top.getSymName() << "; inline @"
+          << (owner ? owner.getSymName() : "?") << " into it first (--inline)";
       ok = false;
     });
 
@@ -269,9 +267,8 @@ struct ExternalizeGlobalsPass
       size_t bytes = weight.width / 8;
       if (data.size() != bytes * count)
         return global.emitOpError("initializer dense_resource<")
-               << resource.getRawHandle().getKey() << "> holds "
-               << data.size() << " bytes, but " << type << " needs "
-               << bytes * count;
+               << resource.getRawHandle().getKey() << "> holds " << data.size()
+               << " bytes, but " << type << " needs " << bytes * count;
       for (int64_t i = 0; i < count; ++i) {
         APInt value(weight.width, 0);
         llvm::LoadIntFromMemory(

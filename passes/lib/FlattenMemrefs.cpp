@@ -16,8 +16,8 @@
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -65,9 +65,9 @@ SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
 /// memref in the module is flat (accesses are fixed up separately).
 bool isSupportedUser(Operation *op) {
   return isa<memref::GetGlobalOp, memref::AllocOp, memref::AllocaOp,
-             memref::DeallocOp, memref::CopyOp, memref::LoadOp,
-             memref::StoreOp, affine::AffineLoadOp, affine::AffineStoreOp,
-             func::CallOp, func::ReturnOp>(op);
+             memref::DeallocOp, memref::CopyOp, memref::LoadOp, memref::StoreOp,
+             affine::AffineLoadOp, affine::AffineStoreOp, func::CallOp,
+             func::ReturnOp>(op);
 }
 
 struct FlattenMemrefsPass
@@ -189,8 +189,8 @@ struct FlattenMemrefsPass
   }
 
   /// Emits arith ops computing the row-major linear index of `indices`.
-  static Value linearizeIndices(OpBuilder &b, Location loc,
-                                ValueRange indices, MemRefType type) {
+  static Value linearizeIndices(OpBuilder &b, Location loc, ValueRange indices,
+                                MemRefType type) {
     SmallVector<int64_t> strides = rowMajorStrides(type.getShape());
     Value linear;
     for (auto [index, stride] : llvm::zip(indices, strides)) {
@@ -199,7 +199,8 @@ struct FlattenMemrefsPass
         Value c = arith::ConstantIndexOp::create(b, loc, stride);
         term = arith::MulIOp::create(b, loc, index, c);
       }
-      linear = linear ? Value(arith::AddIOp::create(b, loc, linear, term)) : term;
+      linear =
+          linear ? Value(arith::AddIOp::create(b, loc, linear, term)) : term;
     }
     if (!linear)
       linear = arith::ConstantIndexOp::create(b, loc, 0);
@@ -216,8 +217,8 @@ struct FlattenMemrefsPass
     } else if (auto store = dyn_cast<affine::AffineStoreOp>(op)) {
       if (needsFlattening(store.getMemRefType()))
         store->setAttr(affine::AffineStoreOp::getMapAttrStrName(),
-                       AffineMapAttr::get(linearizeMap(
-                           store.getAffineMap(), store.getMemRefType())));
+                       AffineMapAttr::get(linearizeMap(store.getAffineMap(),
+                                                       store.getMemRefType())));
     } else if (auto load = dyn_cast<memref::LoadOp>(op)) {
       if (needsFlattening(load.getMemRefType())) {
         Value index = linearizeIndices(b, op->getLoc(), load.getIndices(),

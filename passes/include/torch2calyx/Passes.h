@@ -1,4 +1,5 @@
-//===- Passes.h - torch2calyx passes and registration -------------*- C++ -*-===//
+//===- Passes.h - torch2calyx passes and registration -------------*- C++
+//-*-===//
 //
 // Declarations of every torch2calyx pass (generated from Passes.td) and the
 // registration functions shared by t2c-opt and the torch2calyx._passes module.

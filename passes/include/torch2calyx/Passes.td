@@ -84,9 +84,11 @@ def ExternalizeGlobals : Pass<"externalize-globals", "mlir::ModuleOp"> {
     {"w": {"data": [1.0, 2.0], "format": {"numeric_type": "ieee754_float", "is_signed": true, "width": 32}}}
     ```
 
-    Floats (f16, bf16, f32, f64) are written as the shortest decimal that
-    parses back to the same value of their own type (also when read as a
-    64-bit double and then rounded), so the bits round-trip exactly; infinities
+    f32 and f64 values are written as the shortest decimal that parses back
+    to the same value of their own type (also when read as a 64-bit double and
+    then rounded to f32); f16 and bf16 values as the shortest decimal of the
+    same value in f32. So the bits round-trip exactly; integral values get a
+    trailing `.0`; infinities
     are written `Infinity`/`-Infinity` and NaN as `NaN` (Python's json reads
     them; the NaN payload is not kept). Integers use `"bitnum"`: `ui*` are
     unsigned, signless `i*` and `si*` are signed (except `i1`, unsigned).
