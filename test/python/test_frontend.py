@@ -8,6 +8,9 @@ lowered.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 import torch
@@ -29,6 +32,13 @@ FORBIDDEN = re.compile(
     r"memref\.expand_shape|memref\.collapse_shape|memref\.reinterpret_cast|cf\.assert|"
     r"dense_resource)\b|strided<|tensor<"
 )
+
+
+def _mlir_opt_22() -> str:
+    """Debian's mlir-opt of LLVM 22, the MLIR the C++ passes are built on (ci/setup.sh)."""
+    found = shutil.which("mlir-opt-22") or "/usr/lib/llvm-22/bin/mlir-opt"
+    assert Path(found).is_file(), "mlir-opt of LLVM 22 not found: run ci/setup.sh"
+    return found
 
 
 def _expected(model: nn.Module, inputs: tuple) -> tuple[torch.Tensor, ...]:
@@ -68,6 +78,15 @@ def test_zoo_reference_matches_pytorch(case):
         assert arg.shape == tuple(tensor.shape)
         assert arg.dtype == str(tensor.dtype).removeprefix("torch.")
         assert f'{arg.mlir_type} {{t2c.name = "{arg.name}"}}' in signature
+
+    # the C++ passes read it with MLIR 22 (torch-mlir printed it with its newer MLIR)
+    parsed = subprocess.run(
+        [_mlir_opt_22(), "-o", "/dev/null", "-"],
+        input=lowered.mlir,
+        capture_output=True,
+        text=True,
+    )
+    assert parsed.returncode == 0, parsed.stderr
 
     got = run_reference(lowered, inputs)
     assert len(got) == len(expected)
