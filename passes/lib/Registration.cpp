@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "torch2calyx/Passes.h"
+#include "torch2calyx/CalyxDialect.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -28,7 +29,7 @@ void torch2calyx::registerDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlir::affine::AffineDialect, mlir::arith::ArithDialect,
                   mlir::cf::ControlFlowDialect, mlir::func::FuncDialect,
                   mlir::math::MathDialect, mlir::memref::MemRefDialect,
-                  mlir::scf::SCFDialect>();
+                  mlir::scf::SCFDialect, torch2calyx::calyx::CalyxDialect>();
   // Lets --inline inline func.call (used to move weight reads into the top).
   mlir::func::registerInlinerExtension(registry);
 }

@@ -146,4 +146,179 @@ def ExternalizeGlobals : Pass<"externalize-globals", "mlir::ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Lowering to Calyx (issue 4): legalize-float-ops, lower-to-calyx, export-calyx
+//===----------------------------------------------------------------------===//
+
+def LegalizeFloatOps : Pass<"legalize-float-ops", "mlir::ModuleOp"> {
+  let summary = "Rewrite float ops without a Calyx primitive into ops that have one";
+  let description = [{
+    Calyx has IEEE-754 units for add/sub (std_addFN), mul (std_mulFN),
+    div/sqrt (std_divSqrtFN), compare (std_compareFN) and int<->float
+    conversion, nothing else. This pass rewrites every other float op of
+    loop-level MLIR in terms of those units or of integer logic on the bits
+    (which costs no cycle in hardware):
+
+    * ReLU, `select(cmpf(ugt|ogt, x, 0.0), x, 0.0)` and `maximumf(x, 0.0)`,
+      becomes a sign-bit test on the bits of `x` with the semantics of
+      `torch.relu`: `x` is replaced by +0.0 exactly when it is negative,
+      non-zero and not NaN (so -0.0 and NaN pass through unchanged, bit-exact
+      with PyTorch):
+
+      ```mlir
+      %c = arith.cmpf ugt, %x, %zero : f32
+      %r = arith.select %c, %x, %zero : f32
+      ```
+      becomes
+      ```mlir
+      %b = arith.bitcast %x : f32 to i32
+      %neg = arith.cmpi slt, %b, %c0_i32 : i32
+      %mag = arith.andi %b, %c2147483647_i32 : i32
+      %m1 = arith.subi %mag, %c1_i32 : i32
+      %finite_nonzero = arith.cmpi ult, %m1, %c2139095040_i32 : i32
+      %kill = arith.andi %neg, %finite_nonzero : i1
+      %r = arith.select %kill, %zero, %x : f32
+      ```
+    * `maximumf`/`minimumf` (NaN-propagating, -0.0 < +0.0) compare the
+      operands as sign-magnitude integers and return the first NaN operand
+      if any; `maxnumf`/`minnumf` return the other operand instead.
+    * `negf` flips the sign bit (`xori`), `absf` clears it (`andi`),
+      `math.copysign` combines the bits.
+    * `math.exp`, `math.tanh`, `math.erf` and friends use MLIR's polynomial
+      approximations, `math.rsqrt` becomes `1 / sqrt`, `math.fpowi` and
+      `math.powf` with a constant integer exponent become multiplications,
+      `math.fma` becomes `mulf` + `addf`.
+    * With `narrow-f64` (the default) every f64 scalar computation is done
+      in f32: `arith.extf` f32 -> f64 and `arith.truncf` f64 -> f32 vanish
+      and f64 constants and ops become f32 ones. torch-mlir computes the
+      variance of LayerNorm in f64; narrowing keeps the whole design on one
+      set of binary32 units. With `narrow-f64=false` f64 ops stay f64 (they
+      use the binary64 units) and any remaining `extf`/`truncf` is an error
+      in `lower-to-calyx`.
+  }];
+  let options = [
+    Option<"narrowF64", "narrow-f64", "bool", /*default=*/"true",
+           "compute f64 scalars in f32 (extf/truncf between them vanish)">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+}
+
+def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
+  let summary = "Lower loop-level MLIR (func/scf/affine/arith/math/memref) to the calyx dialect";
+  let description = [{
+    The top-level `func.func` (the one named by `top`, else the only public
+    function) becomes `calyx.component "main"` with `toplevel`:
+
+    * each 1-D static memref argument becomes an `@external seq_mem_d1`
+      named after its `t2c.name` argument attribute, else `arg<k>`;
+      `memref.alloc`/`alloca` become internal `seq_mem_d1`s named `mem<k>`;
+    * constants become Calyx literals; combinational integer ops (add, sub,
+      and, or, xor, shifts, cmpi, select, ext, trunc, index_cast, min/max,
+      multiplication by a constant as shifts and adds) become `std_*` cells
+      driven by continuous assignments, so they cost no cycle;
+    * multi-cycle ops (integer mul/div/rem, `addf`, `subf`, `mulf`, `divf`,
+      `math.sqrt`, `cmpf`, int<->float conversions) become one group each that
+      drives a shared unit (`std_mult_pipe`, `std_div_pipe`, `std_sdiv_pipe`,
+      `std_addFN`, `std_mulFN`, `std_divSqrtFN`, `std_compareFN`,
+      `std_intToFp`, `std_fpToInt` with `(expWidth, sigWidth, width)`) and
+      writes the result into a `std_reg`; loads write a `std_reg` too;
+    * `scf.for`/`affine.for` with constant bounds become a `while` over an
+      induction register, `scf.if`/`affine.if` an `if`, iteration arguments
+      and results `std_reg`s;
+    * a load and a store of one memory at one loop-invariant address in a
+      loop body (the accumulation of a matmul) are hoisted around the loop,
+      the value carried in a register;
+    * independent statements of one block (no data dependence, disjoint
+      memories and units) are grouped into `par`.
+
+    ```mlir
+    func.func @main(%x: memref<4xf32> {t2c.name = "x"}, %y: memref<4xf32>) {
+      affine.for %i = 0 to 4 {
+        %v = affine.load %x[%i] : memref<4xf32>
+        %w = arith.addf %v, %v : f32
+        affine.store %w, %y[%i] : memref<4xf32>
+      }
+      return
+    }
+    ```
+    becomes (abridged)
+    ```mlir
+    calyx.program {
+      calyx.component "main" attributes {toplevel} {
+        calyx.cell "x" = "seq_mem_d1" [32, 4, 2] {external}
+        calyx.cell "arg1" = "seq_mem_d1" [32, 4, 2] {external}
+        calyx.cell "i0" = "std_reg" [32]
+        calyx.cell "addf" = "std_addFN" [8, 24, 32]
+        ...
+        calyx.control {
+          calyx.enable "init_i0"
+          calyx.while "lt_i0.out" with "cond_i0" {
+            calyx.enable "load_x0"
+            calyx.enable "addf0"
+            calyx.enable "store_arg1_0"
+            calyx.enable "incr_i0"
+          }
+        }
+      }
+    }
+    ```
+    Ops without a lowering (math functions, maximumf, ... before
+    `legalize-float-ops`; dynamic bounds; N-d memrefs before
+    `flatten-memrefs`) are reported with the op and what to run first, and
+    the pass fails.
+  }];
+  let options = [
+    Option<"top", "top", "std::string", /*default=*/"\"\"",
+           "name of the function to lower (default: the only public one)">,
+  ];
+  let dependentDialects = [
+    "torch2calyx::calyx::CalyxDialect", "mlir::scf::SCFDialect",
+    "mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
+    "mlir::cf::ControlFlowDialect"
+  ];
+}
+
+def ExportCalyx : Pass<"export-calyx", "mlir::ModuleOp"> {
+  let summary = "Print the calyx dialect as native Calyx (.futil)";
+  let description = [{
+    Writes every `calyx.program` of the module as Calyx text to
+    `output-file` ("-", the default, is stdout), leaving the IR unchanged.
+    Imports are derived from the primitives the cells use, with the file
+    names of the Calyx compiler's `primitives/` folder:
+
+    ```mlir
+    calyx.program {
+      calyx.component "main" attributes {toplevel} {
+        calyx.cell "x" = "seq_mem_d1" [32, 4, 2] {external}
+        calyx.control {}
+      }
+    }
+    ```
+    prints
+    ```
+    import "primitives/core.futil";
+    import "primitives/memories/seq.futil";
+    component main<"toplevel"=1>() -> () {
+      cells {
+        @external x = seq_mem_d1(32, 4, 2);
+      }
+      wires {
+      }
+      control {}
+    }
+    ```
+    With `to-attribute` the text is stored in the module attribute
+    `t2c.futil` instead (how Python gets it from `run_pipeline`, like
+    externalize-globals' `t2c.data`). A cell whose primitive is neither a known Calyx primitive
+    nor a component of the program is an error.
+  }];
+  let options = [
+    Option<"outputFile", "output-file", "std::string", /*default=*/"\"-\"",
+           "file the Calyx text is written to ('-' for stdout)">,
+    Option<"toAttribute", "to-attribute", "bool", /*default=*/"false",
+           "store the text in the module attribute t2c.futil instead of "
+           "writing output-file">,
+  ];
+}
+
 #endif // TORCH2CALYX_PASSES

@@ -1,0 +1,266 @@
+//===- ExportCalyx.cpp - print the calyx dialect as native Calyx ----------===//
+//
+// Implements export-calyx: every calyx.program of the module is printed as
+// the Calyx language (.futil) the Calyx compiler reads, with the imports of
+// the primitive libraries its cells use.
+//
+//===----------------------------------------------------------------------===//
+
+#include "torch2calyx/CalyxDialect.h"
+#include "torch2calyx/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <set>
+
+namespace torch2calyx {
+#define GEN_PASS_DEF_EXPORTCALYX
+#include "torch2calyx/Passes.h.inc"
+} // namespace torch2calyx
+
+using namespace mlir;
+using namespace torch2calyx;
+namespace cx = torch2calyx::calyx;
+
+namespace {
+
+/// The file of the Calyx compiler's primitives/ folder that declares
+/// `primitive`, or "" when it is not a known Calyx primitive.
+StringRef libraryOf(StringRef primitive) {
+  static const llvm::StringMap<StringRef> libraries = [] {
+    llvm::StringMap<StringRef> m;
+    for (StringRef p :
+         {"std_reg", "std_const", "std_slice", "std_pad", "std_not", "std_and",
+          "std_or", "std_xor", "std_add", "std_sub", "std_gt", "std_lt",
+          "std_eq", "std_neq", "std_ge", "std_le", "std_lsh", "std_rsh",
+          "std_mux", "std_wire"})
+      m[p] = "primitives/core.futil";
+    for (StringRef p :
+         {"std_mult_pipe", "std_div_pipe", "std_smult_pipe", "std_sdiv_pipe",
+          "std_sgt", "std_slt", "std_seq", "std_sneq", "std_sge", "std_sle",
+          "std_slsh", "std_srsh", "std_signext", "std_sadd", "std_ssub"})
+      m[p] = "primitives/binary_operators.futil";
+    for (StringRef p : {"seq_mem_d1", "seq_mem_d2", "seq_mem_d3", "seq_mem_d4"})
+      m[p] = "primitives/memories/seq.futil";
+    m["std_addFN"] = "primitives/float/addFN.futil";
+    m["std_mulFN"] = "primitives/float/mulFN.futil";
+    m["std_divSqrtFN"] = "primitives/float/divSqrtFN.futil";
+    m["std_compareFN"] = "primitives/float/compareFN.futil";
+    m["std_fpToInt"] = "primitives/float/fpToInt.futil";
+    m["std_intToFp"] = "primitives/float/intToFp.futil";
+    return m;
+  }();
+  auto it = libraries.find(primitive);
+  return it == libraries.end() ? StringRef() : it->second;
+}
+
+/// Prints one program; reports unknown primitives on the cells using them.
+class Printer {
+public:
+  explicit Printer(llvm::raw_ostream &os) : os(os) {}
+
+  LogicalResult print(cx::ProgramOp program) {
+    llvm::StringSet<> components;
+    for (auto comp : program.getBody().getOps<cx::ComponentOp>())
+      components.insert(comp.getSymName());
+    std::set<std::string> imports = {"primitives/core.futil"};
+    bool ok = true;
+    program.walk([&](cx::CellOp cell) {
+      StringRef lib = libraryOf(cell.getPrimitive());
+      if (!lib.empty())
+        imports.insert(lib.str());
+      else if (!components.contains(cell.getPrimitive())) {
+        cell.emitOpError("uses '")
+            << cell.getPrimitive()
+            << "', which is neither a Calyx primitive nor a component of "
+               "this program; use a primitive of Calyx's primitives/ "
+               "library";
+        ok = false;
+      }
+    });
+    if (!ok)
+      return failure();
+    for (const std::string &imp : imports)
+      os << "import \"" << imp << "\";\n";
+    for (auto comp : program.getBody().getOps<cx::ComponentOp>())
+      printComponent(comp);
+    return success();
+  }
+
+private:
+  llvm::raw_ostream &os;
+  unsigned indent = 0;
+
+  llvm::raw_ostream &line() { return os.indent(indent * 2); }
+
+  static void printPorts(llvm::raw_ostream &os, ArrayAttr ports) {
+    llvm::interleaveComma(ports, os, [&](Attribute a) {
+      auto [name, width] = cast<StringAttr>(a).getValue().split(':');
+      os << name << ": " << width;
+    });
+  }
+
+  void printComponent(cx::ComponentOp comp) {
+    line() << "component " << comp.getSymName();
+    if (comp.getToplevel())
+      os << "<\"toplevel\"=1>";
+    os << "(";
+    printPorts(os, comp.getInputs());
+    os << ") -> (";
+    printPorts(os, comp.getOutputs());
+    os << ") {\n";
+    ++indent;
+    line() << "cells {\n";
+    ++indent;
+    for (auto cell : comp.getBody().getOps<cx::CellOp>()) {
+      line() << (cell.getExternal() ? "@external " : "") << cell.getSymName()
+             << " = " << cell.getPrimitive() << "(";
+      llvm::interleaveComma(cell.getParams(), os);
+      os << ");\n";
+    }
+    --indent;
+    line() << "}\n";
+    line() << "wires {\n";
+    ++indent;
+    for (auto group : comp.getBody().getOps<cx::GroupOp>()) {
+      line() << (group.getComb() ? "comb group " : "group ")
+             << group.getSymName() << " {\n";
+      ++indent;
+      for (auto assign : group.getBody().getOps<cx::AssignOp>())
+        printAssign(assign);
+      --indent;
+      line() << "}\n";
+    }
+    for (auto assign : comp.getBody().getOps<cx::AssignOp>())
+      printAssign(assign);
+    --indent;
+    line() << "}\n";
+    for (auto control : comp.getBody().getOps<cx::ControlOp>()) {
+      Block &body = control.getBody().front();
+      if (body.empty()) {
+        line() << "control {}\n";
+        continue;
+      }
+      line() << "control {\n";
+      ++indent;
+      printBlock(body);
+      --indent;
+      line() << "}\n";
+    }
+    --indent;
+    line() << "}\n";
+  }
+
+  void printAssign(cx::AssignOp assign) {
+    line() << assign.getDst() << " = ";
+    if (auto guard = assign.getGuard())
+      os << *guard << " ? ";
+    os << assign.getSrc() << ";\n";
+  }
+
+  /// Prints the statements of a control block; more than one is a `seq`.
+  void printBlock(Block &block) {
+    bool wrap = !llvm::hasSingleElement(block);
+    if (wrap) {
+      line() << "seq {\n";
+      ++indent;
+    }
+    for (Operation &op : block)
+      printStatement(op);
+    if (wrap) {
+      --indent;
+      line() << "}\n";
+    }
+  }
+
+  void printBody(Block &block) {
+    os << " {\n";
+    ++indent;
+    printBlock(block);
+    --indent;
+    line() << "}";
+  }
+
+  void printStatement(Operation &op) {
+    if (auto enable = dyn_cast<cx::EnableOp>(op)) {
+      line() << enable.getGroup() << ";\n";
+    } else if (auto seq = dyn_cast<cx::SeqOp>(op)) {
+      printNested("seq", seq.getBody().front());
+    } else if (auto par = dyn_cast<cx::ParOp>(op)) {
+      printNested("par", par.getBody().front());
+    } else if (auto loop = dyn_cast<cx::WhileOp>(op)) {
+      line() << "while " << loop.getCond();
+      if (auto with = loop.getWith())
+        os << " with " << *with;
+      printBody(loop.getBody().front());
+      os << "\n";
+    } else if (auto branch = dyn_cast<cx::IfOp>(op)) {
+      line() << "if " << branch.getCond();
+      if (auto with = branch.getWith())
+        os << " with " << *with;
+      printBody(branch.getThenBody().front());
+      Block &elseBlock = branch.getElseBody().front();
+      if (!elseBlock.empty()) {
+        os << " else";
+        printBody(elseBlock);
+      }
+      os << "\n";
+    } else if (auto repeat = dyn_cast<cx::RepeatOp>(op)) {
+      line() << "repeat " << repeat.getCount();
+      printBody(repeat.getBody().front());
+      os << "\n";
+    }
+  }
+
+  void printNested(StringRef keyword, Block &block) {
+    line() << keyword << " {\n";
+    ++indent;
+    for (Operation &op : block)
+      printStatement(op);
+    --indent;
+    line() << "}\n";
+  }
+};
+
+struct ExportCalyxPass : torch2calyx::impl::ExportCalyxBase<ExportCalyxPass> {
+  using ExportCalyxBase::ExportCalyxBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    bool any = false;
+    for (auto program : module.getOps<cx::ProgramOp>()) {
+      any = true;
+      if (failed(Printer(os).print(program)))
+        return signalPassFailure();
+    }
+    if (!any) {
+      module.emitError("no calyx.program to export; run --lower-to-calyx "
+                       "before --export-calyx");
+      return signalPassFailure();
+    }
+    if (toAttribute) {
+      module->setAttr("t2c.futil", StringAttr::get(&getContext(), text));
+      return;
+    }
+    std::string error;
+    std::unique_ptr<llvm::ToolOutputFile> file =
+        openOutputFile(outputFile, &error);
+    if (!file) {
+      module.emitError("cannot write Calyx output '")
+          << outputFile << "': " << error;
+      return signalPassFailure();
+    }
+    file->os() << text;
+    file->keep();
+  }
+};
+
+} // namespace

@@ -1,0 +1,407 @@
+//===- LegalizeFloatOps.cpp - float ops without a Calyx primitive ---------===//
+//
+// Implements legalize-float-ops: rewrites float ops that have no Calyx
+// primitive (ReLU patterns, maximumf/minimumf, negf, absf, copysign, fma,
+// rsqrt, fpowi/powf with constant exponents, exp/tanh/erf/log/... through
+// MLIR's polynomial approximations) into ops that have one or into integer
+// logic on the bits, and optionally narrows f64 computations to f32.
+//
+//===----------------------------------------------------------------------===//
+
+#include "torch2calyx/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/APInt.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace torch2calyx {
+#define GEN_PASS_DEF_LEGALIZEFLOATOPS
+#include "torch2calyx/Passes.h.inc"
+} // namespace torch2calyx
+
+using namespace mlir;
+using namespace torch2calyx;
+
+namespace {
+
+/// Integer type of the same width as the float type `t`.
+IntegerType bitsType(Type t) {
+  return IntegerType::get(t.getContext(), t.getIntOrFloatBitWidth());
+}
+
+/// Small builder of integer logic on the bits of a float value.
+struct BitBuilder {
+  PatternRewriter &rw;
+  Location loc;
+  IntegerType it;
+
+  Value cst(const APInt &v) {
+    return arith::ConstantOp::create(rw, loc, it, rw.getIntegerAttr(it, v));
+  }
+  Value signMask() { return cst(APInt::getSignMask(it.getWidth())); }
+  Value magMask() { return cst(APInt::getSignedMaxValue(it.getWidth())); }
+  Value bits(Value f) { return arith::BitcastOp::create(rw, loc, it, f); }
+  Value toFloat(Value i, Type ft) {
+    return arith::BitcastOp::create(rw, loc, ft, i);
+  }
+  Value cmp(arith::CmpIPredicate p, Value a, Value b) {
+    return arith::CmpIOp::create(rw, loc, p, a, b);
+  }
+  /// The bits of +infinity.
+  Value infBits(FloatType ft) {
+    return cst(APFloat::getInf(ft.getFloatSemantics()).bitcastToAPInt());
+  }
+  /// 1 when the float with bits `b` is a NaN.
+  Value isNaN(Value b, FloatType ft) {
+    Value mag = arith::AndIOp::create(rw, loc, b, magMask());
+    return cmp(arith::CmpIPredicate::ugt, mag, infBits(ft));
+  }
+  /// A signed integer ordered like the floats (for non-NaN inputs), with
+  /// -0.0 below +0.0 as IEEE-754 maximum/minimum want.
+  Value orderKey(Value b) {
+    Value zero = cst(APInt(it.getWidth(), 0));
+    Value neg = cmp(arith::CmpIPredicate::slt, b, zero);
+    Value flipped = arith::XOrIOp::create(rw, loc, b, magMask());
+    return arith::SelectOp::create(rw, loc, neg, flipped, b);
+  }
+};
+
+/// torch.relu on `x`: +0.0 when x is negative, non-zero and not NaN, else x
+/// (so -0.0 and NaN pass through unchanged, as in PyTorch).
+Value buildRelu(PatternRewriter &rw, Location loc, Value x) {
+  auto ft = cast<FloatType>(x.getType());
+  BitBuilder bb{rw, loc, bitsType(ft)};
+  unsigned w = ft.getWidth();
+  Value b = bb.bits(x);
+  Value neg = bb.cmp(arith::CmpIPredicate::slt, b, bb.cst(APInt(w, 0)));
+  Value mag = arith::AndIOp::create(rw, loc, b, bb.magMask());
+  Value magMinus1 = arith::SubIOp::create(rw, loc, mag, bb.cst(APInt(w, 1)));
+  // mag in [1, inf] <=> mag - 1 < inf (unsigned, wrapping 0 to the top).
+  Value nonZeroNotNaN =
+      bb.cmp(arith::CmpIPredicate::ult, magMinus1, bb.infBits(ft));
+  Value kill = arith::AndIOp::create(rw, loc, neg, nonZeroNotNaN);
+  Value zero = arith::ConstantOp::create(rw, loc, ft, rw.getFloatAttr(ft, 0.0));
+  return arith::SelectOp::create(rw, loc, kill, zero, x);
+}
+
+bool isPosZero(Value v) {
+  APFloat f(0.0);
+  return matchPattern(v, m_ConstantFloat(&f)) && f.isPosZero();
+}
+
+/// select(cmpf(ogt|ugt|oge|uge, x, 0), x, 0) and
+/// select(cmpf(olt|ult|ole|ule, x, 0), 0, x) -> ReLU.
+struct ReluSelectPattern : OpRewritePattern<arith::SelectOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::SelectOp op,
+                                PatternRewriter &rw) const override {
+    auto cmp = op.getCondition().getDefiningOp<arith::CmpFOp>();
+    if (!cmp || !isa<FloatType>(op.getType()) || !isPosZero(cmp.getRhs()))
+      return failure();
+    Value x = cmp.getLhs();
+    using P = arith::CmpFPredicate;
+    P p = cmp.getPredicate();
+    bool greater = p == P::OGT || p == P::UGT || p == P::OGE || p == P::UGE;
+    bool less = p == P::OLT || p == P::ULT || p == P::OLE || p == P::ULE;
+    if (!((greater && op.getTrueValue() == x &&
+           isPosZero(op.getFalseValue())) ||
+          (less && op.getFalseValue() == x && isPosZero(op.getTrueValue()))))
+      return failure();
+    rw.replaceOp(op, buildRelu(rw, op.getLoc(), x));
+    return success();
+  }
+};
+
+/// maximumf/maxnumf(x, 0) or (0, x) -> ReLU.
+template <typename MaxOp>
+struct ReluMaxPattern : OpRewritePattern<MaxOp> {
+  using OpRewritePattern<MaxOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxOp op, PatternRewriter &rw) const override {
+    Value x;
+    if (isPosZero(op.getRhs()))
+      x = op.getLhs();
+    else if (isPosZero(op.getLhs()))
+      x = op.getRhs();
+    else
+      return failure();
+    rw.replaceOp(op, buildRelu(rw, op.getLoc(), x));
+    return success();
+  }
+};
+
+/// maximumf/minimumf (NaN wins) and maxnumf/minnumf (number wins) as
+/// integer comparisons of order keys.
+template <typename OpTy, bool isMax, bool nanWins>
+struct MinMaxPattern : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rw) const override {
+    auto ft = dyn_cast<FloatType>(op.getType());
+    if (!ft)
+      return failure();
+    Location loc = op.getLoc();
+    BitBuilder bb{rw, loc, bitsType(ft)};
+    Value x = op.getLhs(), y = op.getRhs();
+    Value bx = bb.bits(x), by = bb.bits(y);
+    Value pickX = bb.cmp(isMax ? arith::CmpIPredicate::sgt
+                               : arith::CmpIPredicate::slt,
+                         bb.orderKey(bx), bb.orderKey(by));
+    Value ordered = arith::SelectOp::create(rw, loc, pickX, x, y);
+    Value xNaN = bb.isNaN(bx, ft), yNaN = bb.isNaN(by, ft);
+    Value result;
+    if (nanWins) {
+      Value ifY = arith::SelectOp::create(rw, loc, yNaN, y, ordered);
+      result = arith::SelectOp::create(rw, loc, xNaN, x, ifY);
+    } else {
+      Value ifY = arith::SelectOp::create(rw, loc, yNaN, x, ordered);
+      result = arith::SelectOp::create(rw, loc, xNaN, y, ifY);
+    }
+    rw.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct NegFPattern : OpRewritePattern<arith::NegFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::NegFOp op,
+                                PatternRewriter &rw) const override {
+    auto ft = dyn_cast<FloatType>(op.getType());
+    if (!ft)
+      return failure();
+    BitBuilder bb{rw, op.getLoc(), bitsType(ft)};
+    Value flipped =
+        arith::XOrIOp::create(rw, op.getLoc(), bb.bits(op.getOperand()),
+                              bb.signMask());
+    rw.replaceOp(op, bb.toFloat(flipped, ft));
+    return success();
+  }
+};
+
+struct AbsFPattern : OpRewritePattern<math::AbsFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::AbsFOp op,
+                                PatternRewriter &rw) const override {
+    auto ft = dyn_cast<FloatType>(op.getType());
+    if (!ft)
+      return failure();
+    BitBuilder bb{rw, op.getLoc(), bitsType(ft)};
+    Value cleared = arith::AndIOp::create(
+        rw, op.getLoc(), bb.bits(op.getOperand()), bb.magMask());
+    rw.replaceOp(op, bb.toFloat(cleared, ft));
+    return success();
+  }
+};
+
+struct CopySignPattern : OpRewritePattern<math::CopySignOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::CopySignOp op,
+                                PatternRewriter &rw) const override {
+    auto ft = dyn_cast<FloatType>(op.getType());
+    if (!ft)
+      return failure();
+    Location loc = op.getLoc();
+    BitBuilder bb{rw, loc, bitsType(ft)};
+    Value mag = arith::AndIOp::create(rw, loc, bb.bits(op.getLhs()),
+                                      bb.magMask());
+    Value sign = arith::AndIOp::create(rw, loc, bb.bits(op.getRhs()),
+                                       bb.signMask());
+    Value joined = arith::OrIOp::create(rw, loc, mag, sign);
+    rw.replaceOp(op, bb.toFloat(joined, ft));
+    return success();
+  }
+};
+
+struct FmaPattern : OpRewritePattern<math::FmaOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FmaOp op,
+                                PatternRewriter &rw) const override {
+    if (!isa<FloatType>(op.getType()))
+      return failure();
+    Value prod =
+        arith::MulFOp::create(rw, op.getLoc(), op.getA(), op.getB());
+    rw.replaceOpWithNewOp<arith::AddFOp>(op, prod, op.getC());
+    return success();
+  }
+};
+
+struct RsqrtPattern : OpRewritePattern<math::RsqrtOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::RsqrtOp op,
+                                PatternRewriter &rw) const override {
+    auto ft = dyn_cast<FloatType>(op.getType());
+    if (!ft)
+      return failure();
+    Value one =
+        arith::ConstantOp::create(rw, op.getLoc(), ft, rw.getFloatAttr(ft, 1.0));
+    Value root = math::SqrtOp::create(rw, op.getLoc(), op.getOperand());
+    rw.replaceOpWithNewOp<arith::DivFOp>(op, one, root);
+    return success();
+  }
+};
+
+/// x^n for a constant integer n by repeated squaring (1/x^-n when n < 0).
+Value buildPower(PatternRewriter &rw, Location loc, Value x, int64_t n) {
+  auto ft = cast<FloatType>(x.getType());
+  Value one = arith::ConstantOp::create(rw, loc, ft, rw.getFloatAttr(ft, 1.0));
+  uint64_t m = n < 0 ? -static_cast<uint64_t>(n) : n;
+  Value result, square = x;
+  while (m) {
+    if (m & 1)
+      result = result ? arith::MulFOp::create(rw, loc, result, square).getResult()
+                      : square;
+    m >>= 1;
+    if (m)
+      square = arith::MulFOp::create(rw, loc, square, square);
+  }
+  if (!result)
+    return one;
+  if (n < 0)
+    result = arith::DivFOp::create(rw, loc, one, result);
+  return result;
+}
+
+struct FPowIPattern : OpRewritePattern<math::FPowIOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FPowIOp op,
+                                PatternRewriter &rw) const override {
+    APInt n;
+    if (!isa<FloatType>(op.getType()) ||
+        !matchPattern(op.getRhs(), m_ConstantInt(&n)) ||
+        n.getSignificantBits() > 16)
+      return failure();
+    rw.replaceOp(op, buildPower(rw, op.getLoc(), op.getLhs(), n.getSExtValue()));
+    return success();
+  }
+};
+
+struct PowFPattern : OpRewritePattern<math::PowFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::PowFOp op,
+                                PatternRewriter &rw) const override {
+    APFloat e(0.0);
+    if (!isa<FloatType>(op.getType()) ||
+        !matchPattern(op.getRhs(), m_ConstantFloat(&e)))
+      return failure();
+    double d = e.convertToDouble();
+    if (d == 0.5) {
+      rw.replaceOpWithNewOp<math::SqrtOp>(op, op.getLhs());
+      return success();
+    }
+    if (d != static_cast<double>(static_cast<int64_t>(d)) || d > 65536 ||
+        d < -65536)
+      return failure();
+    rw.replaceOp(op, buildPower(rw, op.getLoc(), op.getLhs(),
+                                static_cast<int64_t>(d)));
+    return success();
+  }
+};
+
+/// Computes every f64 scalar in f32: f64 constants, op results, block
+/// arguments and internal f64 memories become f32, and the extf/truncf
+/// between f32 and f64 vanish.
+LogicalResult narrowF64(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  Type f32 = Float32Type::get(ctx);
+  auto narrow = [&](Type t) -> Type {
+    if (t.isF64())
+      return f32;
+    if (auto m = dyn_cast<MemRefType>(t); m && m.getElementType().isF64())
+      return MemRefType::get(m.getShape(), f32, m.getLayout(),
+                             m.getMemorySpace());
+    return t;
+  };
+  bool failed = false;
+  module.walk([&](func::FuncOp fn) {
+    for (auto [i, t] : llvm::enumerate(fn.getArgumentTypes()))
+      if (narrow(t) != t) {
+        fn.emitOpError("argument ")
+            << i << " has f64 elements, which narrow-f64 cannot change at "
+                    "the interface; pass f32 tensors or run "
+                    "--legalize-float-ops=narrow-f64=false";
+        failed = true;
+      }
+  });
+  if (failed)
+    return failure();
+  OpBuilder b(ctx);
+  SmallVector<Operation *> dead;
+  module.walk([&](Operation *op) {
+    if (auto c = dyn_cast<arith::ConstantOp>(op); c && c.getType().isF64()) {
+      b.setInsertionPoint(c);
+      APFloat v = cast<FloatAttr>(c.getValue()).getValue();
+      bool lost;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+      Value n = arith::ConstantOp::create(b, c.getLoc(), f32,
+                                          FloatAttr::get(f32, v));
+      c.getResult().replaceAllUsesWith(n);
+      dead.push_back(c);
+      return;
+    }
+    for (Region &r : op->getRegions())
+      for (Block &blk : r)
+        for (BlockArgument a : blk.getArguments())
+          a.setType(narrow(a.getType()));
+    if (isa<func::FuncOp>(op))
+      return;
+    for (OpResult r : op->getResults())
+      r.setType(narrow(r.getType()));
+  });
+  for (Operation *op : dead)
+    op->erase();
+  module.walk([&](Operation *op) {
+    if (!isa<arith::ExtFOp, arith::TruncFOp>(op))
+      return;
+    if (op->getOperand(0).getType() == op->getResult(0).getType()) {
+      op->getResult(0).replaceAllUsesWith(op->getOperand(0));
+      op->erase();
+    }
+  });
+  return success();
+}
+
+struct LegalizeFloatOpsPass
+    : torch2calyx::impl::LegalizeFloatOpsBase<LegalizeFloatOpsPass> {
+  using LegalizeFloatOpsBase::LegalizeFloatOpsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    /// 1. Narrow f64 to f32 when asked (before patterns, which keep types).
+    if (narrowF64 && failed(::narrowF64(module)))
+      return signalPassFailure();
+
+    RewritePatternSet patterns(ctx);
+    /// 2. ReLU first (higher benefit) so that its select/maximumf is not
+    ///    taken apart by the generic min/max rewrite.
+    patterns.add<ReluSelectPattern, ReluMaxPattern<arith::MaximumFOp>,
+                 ReluMaxPattern<arith::MaxNumFOp>>(ctx, /*benefit=*/10);
+    /// 3. Sign-bit logic and min/max as integer comparisons.
+    patterns.add<MinMaxPattern<arith::MaximumFOp, true, true>,
+                 MinMaxPattern<arith::MinimumFOp, false, true>,
+                 MinMaxPattern<arith::MaxNumFOp, true, false>,
+                 MinMaxPattern<arith::MinNumFOp, false, false>, NegFPattern,
+                 AbsFPattern, CopySignPattern>(ctx);
+    /// 4. Math functions: polynomial approximations, then the ops they
+    ///    produce (fma, clamps with maximumf/minimumf, ...) through 3.
+    patterns.add<FmaPattern, RsqrtPattern, FPowIPattern, PowFPattern>(ctx);
+    static const llvm::StringSet<> approximated = {
+        "exp", "expm1", "tanh", "erf", "erfc", "log", "log1p", "log2",
+        "sin", "cos", "atan", "atan2", "asin", "acos", "cbrt"};
+    populateMathPolynomialApproximationPatterns(
+        patterns, [](StringRef name) {
+          name.consume_front("math.");
+          return approximated.contains(name);
+        });
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,304 @@
+//===- LowerToCalyx.cpp - loop-level MLIR to the calyx dialect ------------===//
+//
+// Implements lower-to-calyx: the driver (stages of the pass) and the
+// component-building helpers shared by the op-family files.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LowerToCalyx.h"
+
+#include "torch2calyx/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace torch2calyx {
+#define GEN_PASS_DEF_LOWERTOCALYX
+#include "torch2calyx/Passes.h.inc"
+} // namespace torch2calyx
+
+using namespace mlir;
+using namespace torch2calyx;
+using namespace torch2calyx::lowering;
+namespace cx = torch2calyx::calyx;
+
+//===----------------------------------------------------------------------===//
+// ComponentLowering: names, cells, groups, assignments
+//===----------------------------------------------------------------------===//
+
+ComponentLowering::ComponentLowering(func::FuncOp fn, cx::ComponentOp comp)
+    : fn(fn), comp(comp), loc(fn.getLoc()), cellBuilder(comp.getContext()),
+      wireBuilder(comp.getContext()) {
+  // Op order inside a component does not matter (export-calyx sorts cells,
+  // groups and wires); everything goes in front of the control op.
+  auto control = *comp.getBody().getOps<cx::ControlOp>().begin();
+  cellBuilder.setInsertionPoint(control);
+  wireBuilder.setInsertionPoint(control);
+}
+
+std::string ComponentLowering::uniqueName(StringRef base) {
+  std::string clean;
+  for (char c : base)
+    clean.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
+  if (clean.empty() || llvm::isDigit(clean.front()))
+    clean.insert(clean.begin(), '_');
+  std::string name = clean;
+  unsigned &n = nameCounts[clean];
+  while (usedNames.contains(name))
+    name = clean + "_" + std::to_string(++n);
+  usedNames.insert(name);
+  return name;
+}
+
+std::string ComponentLowering::addCell(StringRef base, StringRef primitive,
+                                       ArrayRef<int64_t> params,
+                                       bool external) {
+  std::string name = uniqueName(base);
+  auto cell = cx::CellOp::create(cellBuilder, loc, name, primitive,
+                                 cellBuilder.getDenseI64ArrayAttr(params));
+  if (external)
+    cell.setExternal(true);
+  return name;
+}
+
+std::string ComponentLowering::sharedUnit(StringRef base, StringRef primitive,
+                                          ArrayRef<int64_t> params) {
+  std::string key = primitive.str();
+  for (int64_t p : params)
+    key += "_" + std::to_string(p);
+  auto it = units.find(key);
+  if (it != units.end())
+    return it->second;
+  std::string name = addCell(base, primitive, params);
+  units[key] = name;
+  return name;
+}
+
+std::string ComponentLowering::combCell(StringRef base, StringRef primitive,
+                                        ArrayRef<int64_t> params,
+                                        StringRef input) {
+  std::string key = primitive.str();
+  for (int64_t p : params)
+    key += "_" + std::to_string(p);
+  key += "|" + input.str();
+  auto it = combCells.find(key);
+  if (it != combCells.end())
+    return it->second;
+  std::string name = addCell(base, primitive, params);
+  assign(name + ".in", input);
+  combCells[key] = name;
+  return name;
+}
+
+std::string ComponentLowering::addRegister(StringRef base, unsigned width) {
+  return addCell(base, "std_reg", {static_cast<int64_t>(width)});
+}
+
+cx::GroupOp ComponentLowering::addGroup(StringRef base, bool comb) {
+  std::string name = uniqueName(base);
+  auto group = cx::GroupOp::create(wireBuilder, loc, name, comb);
+  group.getBody().emplaceBlock();
+  // Cells stay in front of every group.
+  if (!cellBuilder.getInsertionBlock())
+    cellBuilder.setInsertionPoint(group);
+  return group;
+}
+
+void ComponentLowering::assign(cx::GroupOp group, StringRef dst, StringRef src,
+                               StringRef guard) {
+  OpBuilder b = OpBuilder::atBlockEnd(&group.getBody().front());
+  cx::AssignOp::create(b, loc, dst, src,
+                       guard.empty() ? StringAttr() : b.getStringAttr(guard));
+}
+
+void ComponentLowering::assign(StringRef dst, StringRef src, StringRef guard) {
+  cx::AssignOp::create(wireBuilder, loc, dst, src,
+                       guard.empty() ? StringAttr()
+                                     : wireBuilder.getStringAttr(guard));
+}
+
+void ComponentLowering::done(cx::GroupOp group, StringRef src) {
+  assign(group, (group.getSymName() + "[done]").str(), src);
+}
+
+std::string ComponentLowering::literal(unsigned width, const APInt &value) {
+  return std::to_string(width) + "'d" +
+         llvm::toString(value.zextOrTrunc(width), 10, /*Signed=*/false);
+}
+
+std::string ComponentLowering::literal(unsigned width, uint64_t value) {
+  return literal(width, APInt(64, value));
+}
+
+unsigned ComponentLowering::widthOf(Type type) {
+  if (type.isIndex())
+    return kIndexWidth;
+  if (type.isIntOrFloat())
+    return type.getIntOrFloatBitWidth();
+  return 0;
+}
+
+FailureOr<std::string> ComponentLowering::portOf(Value value, Operation *user) {
+  if (auto c = value.getDefiningOp<arith::ConstantOp>()) {
+    unsigned w = widthOf(c.getType());
+    if (auto i = dyn_cast<IntegerAttr>(c.getValue()))
+      return literal(w, i.getValue());
+    if (auto f = dyn_cast<FloatAttr>(c.getValue()))
+      return literal(w, f.getValue().bitcastToAPInt());
+  }
+  auto it = ports.find(value);
+  if (it != ports.end())
+    return it->second;
+  Operation *def = value.getDefiningOp();
+  InFlightDiagnostic diag = user->emitOpError("uses a value ");
+  if (def)
+    diag << "defined by '" << def->getName()
+         << "', which lower-to-calyx could not lower";
+  else
+    diag << "(block argument) that has no hardware equivalent";
+  return failure();
+}
+
+FailureOr<std::string> ComponentLowering::portNotLiteral(Value value,
+                                                         Operation *user) {
+  FailureOr<std::string> p = portOf(value, user);
+  if (failed(p) || p->find('\'') == std::string::npos)
+    return p;
+  std::string wire =
+      addCell("const", "std_wire", {static_cast<int64_t>(widthOf(value.getType()))});
+  assign(wire + ".in", *p);
+  return wire + ".out";
+}
+
+cx::GroupOp ComponentLowering::unitGroup(StringRef base, StringRef unit,
+                                         unsigned resultWidth,
+                                         std::string &reg) {
+  reg = addRegister((base + "_r").str(), resultWidth);
+  cx::GroupOp group = addGroup(base);
+  assign(group, (unit + ".go").str(), "1'd1", ("!" + unit + ".done").str());
+  assign(group, reg + ".write_en", "1'd1", (unit + ".done").str());
+  done(group, reg + ".done");
+  return group;
+}
+
+//===----------------------------------------------------------------------===//
+// ComponentLowering::run
+//===----------------------------------------------------------------------===//
+
+LogicalResult ComponentLowering::run() {
+  if (failed(lowerArguments()))
+    return failure();
+  auto control = *comp.getBody().getOps<cx::ControlOp>().begin();
+  OpBuilder ctrl = OpBuilder::atBlockEnd(&control.getBody().front());
+  Block &body = fn.getBody().front();
+  if (auto ret = dyn_cast<func::ReturnOp>(body.getTerminator());
+      ret && ret.getNumOperands() != 0) {
+    return ret.emitOpError("returns values; lower-to-calyx needs results in "
+                           "memref out-parameters (run "
+                           "--buffer-results-to-out-params first)");
+  }
+  return lowerBlock(body, ctrl);
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Picks the function to lower: `top` when given, else the only function
+/// with a body, else the only public one.
+FailureOr<func::FuncOp> findTop(ModuleOp module, StringRef top) {
+  SmallVector<func::FuncOp> defined, publics;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (fn.isExternal())
+      continue;
+    if (!top.empty() && fn.getSymName() == top)
+      return fn;
+    defined.push_back(fn);
+    if (fn.isPublic())
+      publics.push_back(fn);
+  }
+  if (!top.empty()) {
+    module.emitError("no function named '") << top << "' to lower; check "
+                                                       "the top= option";
+    return failure();
+  }
+  if (defined.size() == 1)
+    return defined.front();
+  if (publics.size() == 1)
+    return publics.front();
+  module.emitError("found ")
+      << defined.size()
+      << " functions and cannot tell which is the design; pass "
+         "--lower-to-calyx=top=<name> (or inline calls with --inline)";
+  return failure();
+}
+
+/// Rewrites affine ops into scf/arith/memref and folds what that exposes.
+LogicalResult lowerAffine(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  RewritePatternSet patterns(ctx);
+  populateAffineToStdConversionPatterns(patterns);
+  ConversionTarget target(*ctx);
+  target.addLegalDialect<arith::ArithDialect, scf::SCFDialect,
+                         memref::MemRefDialect, func::FuncDialect,
+                         math::MathDialect, cf::ControlFlowDialect>();
+  target.addIllegalDialect<affine::AffineDialect>();
+  if (failed(applyPartialConversion(module, target, std::move(patterns))))
+    return failure();
+  RewritePatternSet canon(ctx);
+  for (Dialect *d : ctx->getLoadedDialects())
+    d->getCanonicalizationPatterns(canon);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(canon, ctx);
+  return applyPatternsGreedily(module, std::move(canon));
+}
+
+struct LowerToCalyxPass
+    : torch2calyx::impl::LowerToCalyxBase<LowerToCalyxPass> {
+  using LowerToCalyxBase::LowerToCalyxBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    /// 1. Pick the design's function.
+    FailureOr<func::FuncOp> fn = findTop(module, top);
+    if (failed(fn))
+      return signalPassFailure();
+    /// 2. affine -> scf + arith + memref, then canonicalize.
+    if (failed(lowerAffine(module)))
+      return signalPassFailure();
+    /// 3. Keep accumulators in registers, merge repeated loads.
+    hoistAccumulators(*fn);
+    mergeRepeatedLoads(*fn);
+    /// 4. Build program, component "main" and its control, lower the body.
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto program = cx::ProgramOp::create(b, fn->getLoc());
+    program.getBody().emplaceBlock();
+    b.setInsertionPointToEnd(&program.getBody().front());
+    auto comp = cx::ComponentOp::create(b, fn->getLoc(), "main",
+                                        b.getStrArrayAttr({}),
+                                        b.getStrArrayAttr({}), true);
+    comp.getBody().emplaceBlock();
+    b.setInsertionPointToEnd(&comp.getBody().front());
+    cx::ControlOp::create(b, fn->getLoc()).getBody().emplaceBlock();
+    ComponentLowering lowering(*fn, comp);
+    if (failed(lowering.run())) {
+      program.erase();
+      return signalPassFailure();
+    }
+    /// 5. The function is now the program: drop the source functions.
+    for (auto f : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+      f.erase();
+  }
+};
+
+} // namespace

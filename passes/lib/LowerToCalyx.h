@@ -1,0 +1,150 @@
+//===- LowerToCalyx.h - shared state of lower-to-calyx ------------*- C++ -*-===//
+//
+// The state of lowering one func.func to one calyx.component, shared by the
+// files that lower each op family: LowerToCalyx.cpp (driver, cells, groups,
+// scheduling), LowerToCalyxControl.cpp (scf.for/if), LowerToCalyxArith.cpp
+// (integer ops), LowerToCalyxFloat.cpp (float ops), LowerToCalyxMemory.cpp
+// (memories, loads, stores, accumulator hoisting).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TORCH2CALYX_LIB_LOWERTOCALYX_H
+#define TORCH2CALYX_LIB_LOWERTOCALYX_H
+
+#include "torch2calyx/CalyxDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <optional>
+#include <string>
+
+namespace torch2calyx::lowering {
+
+/// Width of `index` values in hardware.
+constexpr unsigned kIndexWidth = 32;
+
+/// A leaf statement of the control program: one group, the cells it
+/// occupies (memories, shared units) and the SSA values it defines.
+struct Stmt {
+  std::string group;
+  llvm::SmallVector<std::string, 2> resources;
+};
+
+/// A seq_mem_d1 that holds a memref.
+struct Memory {
+  std::string cell;
+  unsigned width;
+  int64_t size;
+  unsigned idxWidth;
+};
+
+/// Lowers one function into one component.
+class ComponentLowering {
+public:
+  ComponentLowering(mlir::func::FuncOp fn, calyx::ComponentOp comp);
+
+  /// Lowers the function body into the component; reports errors on ops.
+  mlir::LogicalResult run();
+
+  //===--- Names, cells, groups and assignments (LowerToCalyx.cpp) ------===//
+
+  /// A name not used yet in this component, derived from `base`.
+  std::string uniqueName(llvm::StringRef base);
+  /// Adds a cell `base<k> = primitive(params)` and returns its name.
+  std::string addCell(llvm::StringRef base, llvm::StringRef primitive,
+                      llvm::ArrayRef<int64_t> params, bool external = false);
+  /// The one cell of `primitive(params)` shared by every group that uses
+  /// such a unit (groups using it never run in parallel).
+  std::string sharedUnit(llvm::StringRef base, llvm::StringRef primitive,
+                         llvm::ArrayRef<int64_t> params);
+  /// A one-input combinational cell `primitive(params)` whose `in` is
+  /// `input`; one cell per distinct (primitive, params, input).
+  std::string combCell(llvm::StringRef base, llvm::StringRef primitive,
+                       llvm::ArrayRef<int64_t> params, llvm::StringRef input);
+  /// A `std_reg` of `width` bits.
+  std::string addRegister(llvm::StringRef base, unsigned width);
+  /// A new (comb) group; assignments are added with `assign(group, ...)`.
+  calyx::GroupOp addGroup(llvm::StringRef base, bool comb = false);
+  /// `dst = guard ? src` inside `group`.
+  void assign(calyx::GroupOp group, llvm::StringRef dst, llvm::StringRef src,
+              llvm::StringRef guard = {});
+  /// A continuous assignment.
+  void assign(llvm::StringRef dst, llvm::StringRef src,
+              llvm::StringRef guard = {});
+  /// `group[done] = src`.
+  void done(calyx::GroupOp group, llvm::StringRef src);
+
+  /// The Calyx literal of `value` on `width` bits.
+  static std::string literal(unsigned width, const llvm::APInt &value);
+  static std::string literal(unsigned width, uint64_t value);
+  /// Hardware width of a scalar type (index is kIndexWidth bits).
+  static unsigned widthOf(mlir::Type type);
+
+  /// The port or literal holding `value`; reports an error on `user` when it
+  /// has none.
+  mlir::FailureOr<std::string> portOf(mlir::Value value, mlir::Operation *user);
+  /// Records that `value` is available on `port`.
+  void setPort(mlir::Value value, std::string port) {
+    ports[value] = std::move(port);
+  }
+  /// A port (not a literal) holding `value`: literals go through a std_wire.
+  mlir::FailureOr<std::string> portNotLiteral(mlir::Value value,
+                                              mlir::Operation *user);
+
+  /// Starts a group that runs a go/done unit: `unit.go` until `unit.done`,
+  /// then `reg.in` is written (the caller adds `reg.in` and the operands).
+  /// Returns the group; `reg` receives the result register's name.
+  calyx::GroupOp unitGroup(llvm::StringRef base, llvm::StringRef unit,
+                           unsigned resultWidth, std::string &reg);
+
+  //===--- Op families --------------------------------------------------===//
+
+  /// Integer and index ops (LowerToCalyxArith.cpp). Returns std::nullopt
+  /// when `op` is not an integer op; a Stmt with an empty group when the op
+  /// is combinational.
+  std::optional<mlir::FailureOr<Stmt>> lowerArith(mlir::Operation *op);
+  /// Float ops (LowerToCalyxFloat.cpp), same contract.
+  std::optional<mlir::FailureOr<Stmt>> lowerFloat(mlir::Operation *op);
+  /// Memory ops (LowerToCalyxMemory.cpp), same contract.
+  std::optional<mlir::FailureOr<Stmt>> lowerMemory(mlir::Operation *op);
+  /// Registers the external memories of the function arguments.
+  mlir::LogicalResult lowerArguments();
+
+  //===--- Control (LowerToCalyxControl.cpp) -----------------------------===//
+
+  /// Lowers the ops of `block` (except its terminator) into statements
+  /// inserted at `ctrl`: independent leaves are grouped into `par`.
+  mlir::LogicalResult lowerBlock(mlir::Block &block, mlir::OpBuilder &ctrl);
+  /// scf.for and scf.if, inserted at `ctrl`.
+  mlir::LogicalResult lowerFor(mlir::Operation *op, mlir::OpBuilder &ctrl);
+  mlir::LogicalResult lowerIf(mlir::Operation *op, mlir::OpBuilder &ctrl);
+
+  llvm::DenseMap<mlir::Value, Memory> memories;
+  mlir::func::FuncOp fn;
+  calyx::ComponentOp comp;
+  mlir::Location loc;
+
+private:
+  mlir::OpBuilder cellBuilder, wireBuilder;
+  llvm::DenseMap<mlir::Value, std::string> ports;
+  llvm::StringMap<unsigned> nameCounts;
+  llvm::StringSet<> usedNames;
+  llvm::StringMap<std::string> combCells;
+  llvm::StringMap<std::string> units;
+};
+
+/// Pre-lowering rewrites of LowerToCalyxMemory.cpp: a load and a store of
+/// one memory at one loop-invariant address in an scf.for body become an
+/// iteration argument (load before, store after the loop), and repeated
+/// loads of one address with no store between are merged.
+void hoistAccumulators(mlir::func::FuncOp fn);
+void mergeRepeatedLoads(mlir::func::FuncOp fn);
+
+} // namespace torch2calyx::lowering
+
+#endif // TORCH2CALYX_LIB_LOWERTOCALYX_H

@@ -1,0 +1,245 @@
+//===- LowerToCalyxControl.cpp - blocks, loops and branches ---------------===//
+//
+// Part of lower-to-calyx: turns a block of ops into control statements
+// (independent leaves in `par`), scf.for into `while` over an induction
+// register, scf.if into `if`, iteration arguments and results into
+// registers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LowerToCalyx.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace torch2calyx;
+using namespace torch2calyx::lowering;
+namespace cx = torch2calyx::calyx;
+
+namespace {
+
+/// Inserts `enable` statements for `groups` at `ctrl`: one group is an
+/// enable, several run in a `par`.
+void emitLevel(OpBuilder &ctrl, Location loc, ArrayRef<std::string> groups) {
+  if (groups.size() == 1) {
+    cx::EnableOp::create(ctrl, loc, groups.front());
+    return;
+  }
+  auto par = cx::ParOp::create(ctrl, loc);
+  OpBuilder inner = OpBuilder::atBlockEnd(&par.getBody().emplaceBlock());
+  for (const std::string &g : groups)
+    cx::EnableOp::create(inner, loc, g);
+}
+
+} // namespace
+
+LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl) {
+  // List scheduling of the leaves between two control ops: a leaf runs at
+  // the first level after the leaves producing its operands and after the
+  // last earlier leaf occupying one of its cells (memory, unit).
+  std::map<unsigned, SmallVector<std::string>> levels;
+  DenseMap<Value, unsigned> ready;
+  llvm::StringMap<unsigned> lastUse;
+  auto flush = [&] {
+    for (auto &[level, groups] : levels)
+      emitLevel(ctrl, loc, groups);
+    levels.clear();
+    ready.clear();
+    lastUse.clear();
+  };
+  auto readyOf = [&](Operation *op) {
+    unsigned r = 0;
+    for (Value v : op->getOperands())
+      r = std::max(r, ready.lookup(v));
+    return r;
+  };
+
+  for (Operation &op : block.without_terminator()) {
+    if (isa<scf::ForOp>(op)) {
+      flush();
+      if (failed(lowerFor(&op, ctrl)))
+        return failure();
+      continue;
+    }
+    if (isa<scf::IfOp>(op)) {
+      flush();
+      if (failed(lowerIf(&op, ctrl)))
+        return failure();
+      continue;
+    }
+    if (isa<arith::ConstantOp>(op))
+      continue;
+    std::optional<FailureOr<Stmt>> stmt = lowerArith(&op);
+    if (!stmt)
+      stmt = lowerFloat(&op);
+    if (!stmt)
+      stmt = lowerMemory(&op);
+    if (!stmt) {
+      op.emitOpError("has no Calyx lowering; ")
+          << (op.getDialect() &&
+                      (op.getDialect()->getNamespace() == "math" ||
+                       op.getDialect()->getNamespace() == "arith")
+                  ? "run --legalize-float-ops first, or express it with "
+                    "arith ops that have a Calyx primitive"
+                  : "supported are func/scf/affine/arith/math/memref ops of "
+                    "loop-level MLIR (inline calls with --inline, convert "
+                    "scf.while loops to scf.for with constant bounds)");
+      return failure();
+    }
+    if (failed(*stmt))
+      return failure();
+    unsigned level = readyOf(&op);
+    if ((*stmt)->group.empty()) { // combinational: as ready as its operands
+      for (Value r : op.getResults())
+        ready[r] = level;
+      continue;
+    }
+    ++level;
+    for (const std::string &res : (*stmt)->resources)
+      level = std::max(level, lastUse.lookup(res) + 1);
+    for (const std::string &res : (*stmt)->resources)
+      lastUse[res] = level;
+    for (Value r : op.getResults())
+      ready[r] = level;
+    levels[level].push_back((*stmt)->group);
+  }
+  flush();
+  return success();
+}
+
+/// Writes `values` into `regs` in one group (a parallel copy: every source
+/// is read before any register changes). Returns the group name, or "" when
+/// there is nothing to copy.
+static FailureOr<std::string>
+copyGroup(ComponentLowering &cl, StringRef base, ArrayRef<std::string> regs,
+          ValueRange values, Operation *user,
+          ArrayRef<std::pair<std::string, std::string>> extra = {}) {
+  if (regs.empty() && extra.empty())
+    return std::string();
+  cx::GroupOp group = cl.addGroup(base);
+  std::string doneReg;
+  for (auto [reg, v] : llvm::zip(regs, values)) {
+    FailureOr<std::string> src = cl.portOf(v, user);
+    if (failed(src))
+      return failure();
+    cl.assign(group, reg + ".in", *src);
+    cl.assign(group, reg + ".write_en", "1'd1");
+    doneReg = reg;
+  }
+  for (auto &[reg, src] : extra) {
+    cl.assign(group, reg + ".in", src);
+    cl.assign(group, reg + ".write_en", "1'd1");
+    doneReg = reg;
+  }
+  cl.done(group, doneReg + ".done");
+  return group.getSymName().str();
+}
+
+LogicalResult ComponentLowering::lowerFor(Operation *op, OpBuilder &ctrl) {
+  auto loop = cast<scf::ForOp>(op);
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!lb || !ub || !step)
+    return loop.emitOpError("loop bound not statically known; lower-to-calyx "
+                            "needs constant bounds and step (static shapes)");
+  if (*lb < 0 || *ub < 0 || *step <= 0)
+    return loop.emitOpError("has a negative bound or non-positive step; "
+                            "normalize the loop (--affine-loop-normalize)");
+  unsigned w = widthOf(loop.getInductionVar().getType());
+  std::string iv = addRegister("i", w);
+  setPort(loop.getInductionVar(), iv + ".out");
+
+  // Iteration arguments live in registers, which are also the results.
+  SmallVector<std::string> iterRegs;
+  for (auto [arg, res] :
+       llvm::zip(loop.getRegionIterArgs(), loop.getResults())) {
+    unsigned aw = widthOf(arg.getType());
+    if (!aw)
+      return loop.emitOpError("carries a value of type ")
+             << arg.getType() << ", which has no hardware register";
+    iterRegs.push_back(addRegister("acc", aw));
+    setPort(arg, iterRegs.back() + ".out");
+    setPort(res, iterRegs.back() + ".out");
+  }
+
+  FailureOr<std::string> init =
+      copyGroup(*this, "init_" + iv, iterRegs, loop.getInitArgs(), op,
+                {{iv, literal(w, *lb)}});
+  if (failed(init))
+    return failure();
+  cx::EnableOp::create(ctrl, loc, *init);
+
+  std::string lt = addCell("lt_" + iv, "std_lt", {w});
+  cx::GroupOp cond = addGroup("cond_" + iv, /*comb=*/true);
+  assign(cond, lt + ".left", iv + ".out");
+  assign(cond, lt + ".right", literal(w, *ub));
+  auto whileOp = cx::WhileOp::create(ctrl, loc, lt + ".out",
+                                     ctrl.getStringAttr(cond.getSymName()));
+  OpBuilder inner = OpBuilder::atBlockEnd(&whileOp.getBody().emplaceBlock());
+  if (failed(lowerBlock(*loop.getBody(), inner)))
+    return failure();
+
+  // One step group advances the induction variable and the iteration
+  // arguments together.
+  std::string add = addCell("add_" + iv, "std_add", {w});
+  assign(add + ".left", iv + ".out");
+  assign(add + ".right", literal(w, *step));
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  FailureOr<std::string> stepGroup =
+      copyGroup(*this, "step_" + iv, iterRegs, yield.getOperands(), yield,
+                {{iv, add + ".out"}});
+  if (failed(stepGroup))
+    return failure();
+  cx::EnableOp::create(inner, loc, *stepGroup);
+  return success();
+}
+
+LogicalResult ComponentLowering::lowerIf(Operation *op, OpBuilder &ctrl) {
+  auto branch = cast<scf::IfOp>(op);
+  FailureOr<std::string> cond = portNotLiteral(branch.getCondition(), op);
+  if (failed(cond))
+    return failure();
+  SmallVector<std::string> resultRegs;
+  for (Value res : branch.getResults()) {
+    unsigned w = widthOf(res.getType());
+    if (!w)
+      return branch.emitOpError("yields a value of type ")
+             << res.getType() << ", which has no hardware register";
+    resultRegs.push_back(addRegister("if_r", w));
+    setPort(res, resultRegs.back() + ".out");
+  }
+  auto ifOp = cx::IfOp::create(ctrl, loc, *cond, StringAttr());
+  Block &thenBlock = ifOp.getThenBody().emplaceBlock();
+  Block &elseBlock = ifOp.getElseBody().emplaceBlock();
+  auto lowerBranch = [&](Region &region, Block &target) -> LogicalResult {
+    if (region.empty())
+      return success();
+    OpBuilder b = OpBuilder::atBlockEnd(&target);
+    Block &src = region.front();
+    if (failed(lowerBlock(src, b)))
+      return failure();
+    auto yield = cast<scf::YieldOp>(src.getTerminator());
+    FailureOr<std::string> g =
+        copyGroup(*this, "yield_if", resultRegs, yield.getOperands(), yield);
+    if (failed(g))
+      return failure();
+    if (!g->empty())
+      cx::EnableOp::create(b, loc, *g);
+    return success();
+  };
+  if (failed(lowerBranch(branch.getThenRegion(), thenBlock)) ||
+      failed(lowerBranch(branch.getElseRegion(), elseBlock)))
+    return failure();
+  // Calyx needs a statement in a branch that has none.
+  if (thenBlock.empty()) {
+    OpBuilder b = OpBuilder::atBlockEnd(&thenBlock);
+    cx::SeqOp::create(b, loc).getBody().emplaceBlock();
+  }
+  return success();
+}
