@@ -59,13 +59,12 @@ class _InlineWeights(FxImporterHooks):
         if not isinstance(literal, torch.Tensor):
             return None
         tensor = literal.detach().contiguous().cpu()
+        # booleans arrive here as uint8 (the importer converts them back afterwards)
         if tensor.dtype not in _SUPPORTED_DTYPES and tensor.dtype != torch.uint8:
             return None
         array = tensor.numpy()
         vtensor_type = gni._cc.tensor_to_vtensor_type(tensor)
-        if tensor.dtype == torch.uint8:  # booleans arrive here as uint8; keep the default
-            return None
-        attr = ir.DenseElementsAttr.get(array, context=gni._c)
+        attr = ir.DenseElementsAttr.get(array, signless=tensor.dtype != torch.uint8, context=gni._c)
         return ir.Operation.create(
             name="torch.vtensor.literal", results=[vtensor_type], attributes={"value": attr}
         ).result

@@ -142,6 +142,19 @@ class Reductions(nn.Module):
         return x.mean(dim=(2, 3)), x.amax(dim=1), x.sum()
 
 
+class CausalMask(nn.Module):
+    """masked_fill with a constant boolean mask buffer (-inf), softmax, uint8 buffer."""
+
+    def __init__(self, n: int = 3) -> None:
+        super().__init__()
+        self.register_buffer("mask", torch.tril(torch.ones(n, n, dtype=torch.bool)))
+        self.register_buffer("offset", torch.arange(1, n + 1, dtype=torch.uint8))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        scores = x.masked_fill(~self.mask, float("-inf"))
+        return torch.softmax(scores, dim=-1) + self.offset.float()
+
+
 class SameOutputTwice(nn.Module):
     """Returns one tensor twice (each output still gets its own memory)."""
 
@@ -215,6 +228,7 @@ ZOO: list[ZooCase] = [
     ZooCase("where_clamp", lambda: (WhereClamp(), (_r(2, 5),))),
     ZooCase("reductions", lambda: (Reductions(), (_r(1, 2, 3, 3),))),
     ZooCase("adaptive_avgpool", lambda: (nn.AdaptiveAvgPool2d(1), (_r(1, 2, 4, 4),))),
+    ZooCase("causal_mask", lambda: (CausalMask(), (_r(3, 3),))),
     ZooCase("same_output_twice", lambda: (SameOutputTwice(), (_r(2, 3),))),
     ZooCase("int32_mlp", lambda: (IntMLP(), (_i(-8, 8, 2, 4, dtype=torch.int32),)), exact=True),
     ZooCase(
