@@ -7,6 +7,7 @@ PyTorch op, the model's source line and what to change.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import traceback
@@ -89,6 +90,14 @@ def _var_correction(x, dim=None, *, correction=None, keepdim=False):
     return _var_mean_correction(x, dim, correction=correction, keepdim=keepdim)[0]
 
 
+def _gelu(x, approximate="none"):
+    """GELU's tanh form with the exact sqrt(2/pi); torch-mlir's lowering uses 0.797724."""
+    if approximate != "tanh":
+        return NotImplemented  # the erf form lowers exactly
+    inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * (x * x * x))
+    return 0.5 * x * (1.0 + torch.tanh(inner))
+
+
 def _widened_int8(op):
     """Compute an int8 matrix product in int32 and wrap back to int8.
 
@@ -110,6 +119,7 @@ def decomposition_table() -> dict:
     aten = torch.ops.aten
     table[aten.var_mean.correction] = _var_mean_correction
     table[aten.var.correction] = _var_correction
+    table[aten.gelu.default] = _gelu
     for op in (aten.mm.default, aten.bmm.default):
         table[op] = _widened_int8(op)
     return table

@@ -201,6 +201,7 @@ ZOO: list[ZooCase] = [
     ZooCase("batchnorm1d", lambda: (_rand_bn(nn.BatchNorm1d(4)), (_r(3, 4),))),
     ZooCase("layernorm", lambda: (nn.LayerNorm(6), (_r(2, 6),))),
     ZooCase("gelu", lambda: (nn.GELU(), (_r(2, 5),))),
+    ZooCase("gelu_tanh", lambda: (nn.GELU(approximate="tanh"), (_r(2, 5),))),
     ZooCase("sigmoid", lambda: (nn.Sigmoid(), (_r(2, 5),))),
     ZooCase("tanh", lambda: (nn.Tanh(), (_r(2, 5),))),
     ZooCase("softmax", lambda: (nn.Softmax(dim=-1), (_r(2, 5),))),
