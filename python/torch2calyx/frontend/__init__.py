@@ -2,7 +2,7 @@
 
 Stable interface used by the rest of torch2calyx::
 
-    lower(model, example_inputs, *, func_name="forward", inline_weights=True) -> LoweredModule
+    lower(model, example_inputs, *, func_name="forward") -> LoweredModule
     lower_mlir_file(path, *, func_name=None) -> LoweredModule
     lower_mlir_text(text, *, func_name=None, source="<string>") -> LoweredModule
     run_reference(lowered, inputs, *, opt_level=0) -> tuple[torch.Tensor, ...]
@@ -20,7 +20,9 @@ What the loop-level MLIR guarantees:
 * one top-level function ``@func_name`` whose arguments are the model inputs then the
   outputs (results are written into output memrefs; it returns nothing); argument ``i`` has
   the attribute ``t2c.name = "in0" | "in1" | ... | "out0" | ...`` equal to ``args[i].name``;
-* weights are ``memref.global "private" constant`` with inline ``dense<...>`` data.
+* weights are ``memref.global "private" constant`` with inline ``dense<...>`` data;
+* a 0-d tensor becomes a 0-d memref (``memref<f32>``); torch-mlir's run-time checks
+  (``cf.assert``) are dropped, since hardware cannot report them.
 
 Accepted ``.mlir`` input (:func:`lower_mlir_file`):
 
@@ -43,13 +45,25 @@ line and what to change.
 
 from __future__ import annotations
 
-import torch
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from torch2calyx.frontend.export import FrontendConfig, lower_model
-from torch2calyx.frontend.mlir_input import lower_mlir_file, lower_mlir_text
-from torch2calyx.frontend.reference import run_reference
-from torch2calyx.frontend.types import ArgInfo, LoweredModule
-from torch2calyx.frontend.verify import verify_loop_level_text
+if TYPE_CHECKING:  # the real imports are lazy: torch takes seconds to import
+    import torch
+
+    from torch2calyx.frontend.types import LoweredModule
+
+# public name -> module that defines it; imported on first use so that `torch2calyx --help`
+# and the other stages do not pay for importing torch and torch-mlir.
+_LAZY = {
+    "ArgInfo": "torch2calyx.frontend.types",
+    "LoweredModule": "torch2calyx.frontend.types",
+    "FrontendConfig": "torch2calyx.frontend.export",
+    "lower_mlir_file": "torch2calyx.frontend.mlir_input",
+    "lower_mlir_text": "torch2calyx.frontend.mlir_input",
+    "run_reference": "torch2calyx.frontend.reference",
+    "verify_loop_level_text": "torch2calyx.frontend.verify",
+}
 
 __all__ = [
     "ArgInfo",
@@ -63,12 +77,17 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def lower(
     model: torch.nn.Module,
     example_inputs: tuple,
     *,
     func_name: str = "forward",
-    inline_weights: bool = True,
 ) -> LoweredModule:
     """Lower ``model(*example_inputs)`` to loop-level MLIR.
 
@@ -76,5 +95,6 @@ def lower(
     dtypes fix the hardware's (static) shapes. Raises FrontendError on anything that cannot
     be lowered, naming the op and the model's source line.
     """
-    config = FrontendConfig(func_name=func_name, inline_weights=inline_weights)
-    return lower_model(model, example_inputs, config=config)
+    from torch2calyx.frontend.export import FrontendConfig, lower_model
+
+    return lower_model(model, example_inputs, config=FrontendConfig(func_name=func_name))

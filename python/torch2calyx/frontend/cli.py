@@ -31,7 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="also write the lowered module with its argument table as JSON",
     )
     p.add_argument(
-        "--func", dest="func_name", default=None, help="top-level function name (default: forward)"
+        "--func",
+        dest="func_name",
+        metavar="NAME",
+        default=None,
+        help="top-level function name (default: forward)",
     )
     p.add_argument(
         "--check",

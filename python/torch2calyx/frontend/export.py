@@ -45,12 +45,9 @@ class FrontendConfig:
     """Options of the PyTorch front end.
 
     ``func_name``: name of the top-level function in the MLIR.
-    ``inline_weights``: emit weights as inline ``dense<>`` (needed for constant folding of
-    weight transposes and by the later passes); False keeps torch-mlir's dense_resource blobs.
     """
 
     func_name: str = "forward"
-    inline_weights: bool = True
 
 
 class _InlineWeights(FxImporterHooks):
@@ -371,8 +368,9 @@ def lower_model(
 
     context = ir.Context()
     torch_d.register_dialect(context)
-    hooks = _InlineWeights() if config.inline_weights else None
-    importer = FxImporter(context=context, hooks=hooks)
+    # weights inline as dense<> (torch-mlir's default dense_resource blobs block the constant
+    # folding of weight transposes, and the later passes read the data from the text)
+    importer = FxImporter(context=context, hooks=_InlineWeights())
     try:
         importer.import_frozen_program(program, func_name=config.func_name)
     except Exception as exc:
@@ -396,9 +394,9 @@ def lower_model(
     n_args = len(ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value).inputs)
     if n_args != len(args):
         raise FrontendError(
-            f"internal: @{config.func_name} has {n_args} arguments but the model has "
-            f"{len(in_infos)} inputs and {len(out_infos)} outputs; an output that is an input "
-            "or a constant is not supported, compute it instead"
+            f"internal error: @{config.func_name} has {n_args} arguments but the model has "
+            f"{len(in_infos)} inputs and {len(out_infos)} outputs; please report it with the "
+            "model file"
         )
     mp.set_arg_names(func, [a.name for a in args])
     mp.verify_loop_level(module, config.func_name)
