@@ -17,14 +17,18 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace nb = nanobind;
 
@@ -86,15 +90,18 @@ std::string stripModuleAnchor(llvm::StringRef pipeline) {
   return pipeline.str();
 }
 
-/// Parses `ir`, runs `pipeline` on it and returns the printed result and,
-/// when `takeData` is set, the removed `t2c.data` module attribute.
-std::pair<std::string, std::optional<std::string>>
+/// Parses `ir`, runs `pipeline` on it and returns the printed result and
+/// the string module attributes named in `take` (removed from the result).
+std::pair<std::string, std::map<std::string, std::string>>
 runPipelineImpl(const std::string &ir, const std::string &pipeline,
-                const std::string &sourceName, bool takeData) {
+                const std::string &sourceName,
+                const std::vector<std::string> &take) {
   torch2calyx::registerAllPasses();
   mlir::DialectRegistry registry;
   torch2calyx::registerDialects(registry);
   mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
+  // The repro file holds the IR; keep diagnostics to location, message, notes.
+  context.printOpOnDiagnostic(false);
 
   std::string diagnostics;
   llvm::raw_string_ostream diagOS(diagnostics);
@@ -120,17 +127,17 @@ runPipelineImpl(const std::string &ir, const std::string &pipeline,
     throw PipelineFailure("pass pipeline '" + pipeline + "' failed:\n" +
                           diagnostics);
 
-  std::optional<std::string> data;
-  if (takeData) {
-    if (auto attr = (*module)->getAttrOfType<mlir::StringAttr>(kDataAttr)) {
-      data = attr.getValue().str();
-      (*module)->removeAttr(kDataAttr);
+  std::map<std::string, std::string> taken;
+  for (const std::string &name : take) {
+    if (auto attr = (*module)->getAttrOfType<mlir::StringAttr>(name)) {
+      taken[name] = attr.getValue().str();
+      (*module)->removeAttr(name);
     }
   }
   std::string out;
   llvm::raw_string_ostream os(out);
   module->print(os);
-  return {std::move(out), std::move(data)};
+  return {std::move(out), std::move(taken)};
 }
 
 } // namespace
@@ -147,8 +154,7 @@ NB_MODULE(_passes, m) {
       [](const std::string &ir, const std::string &pipeline,
          const std::string &source_name) {
         nb::gil_scoped_release release;
-        return runPipelineImpl(ir, pipeline, source_name, /*takeData=*/false)
-            .first;
+        return runPipelineImpl(ir, pipeline, source_name, {}).first;
       },
       nb::arg("ir"), nb::arg("pipeline"), nb::kw_only(),
       nb::arg("source_name") = "<input>",
@@ -162,11 +168,30 @@ NB_MODULE(_passes, m) {
       [](const std::string &ir, const std::string &pipeline,
          const std::string &source_name) {
         nb::gil_scoped_release release;
-        return runPipelineImpl(ir, pipeline, source_name, /*takeData=*/true);
+        auto [out, taken] =
+            runPipelineImpl(ir, pipeline, source_name, {kDataAttr.str()});
+        std::optional<std::string> data;
+        if (auto it = taken.find(kDataAttr.str()); it != taken.end())
+          data = std::move(it->second);
+        return std::make_pair(std::move(out), std::move(data));
       },
       nb::arg("ir"), nb::arg("pipeline"), nb::kw_only(),
       nb::arg("source_name") = "<input>",
       "Like run_pipeline, but removes the module attribute `t2c.data` (the "
       "Calyx data JSON that externalize-globals attaches when it has no "
       "data-file option) and returns (ir, json) with json None when absent.");
+
+  m.def(
+      "run_pipeline_taking",
+      [](const std::string &ir, const std::string &pipeline,
+         const std::vector<std::string> &attributes,
+         const std::string &source_name) {
+        nb::gil_scoped_release release;
+        return runPipelineImpl(ir, pipeline, source_name, attributes);
+      },
+      nb::arg("ir"), nb::arg("pipeline"), nb::arg("attributes"), nb::kw_only(),
+      nb::arg("source_name") = "<input>",
+      "Like run_pipeline, but removes the string attributes of the module "
+      "named in `attributes` (how passes hand back side outputs such as "
+      "`t2c.data`) and returns (ir, {name: value}) for those present.");
 }

@@ -7,10 +7,16 @@ through ``t2c-opt``, which links the same library::
     run_pipeline(ir, pipeline, *, source_name="<input>", repro_dir=None) -> str
     run_pipeline_with_data(ir, pipeline, *, ...) -> PipelineResult(ir, data)
     prepare_memories(ir, *, top_func=None, internal=False, ...) -> PipelineResult
+    lower_to_calyx(ir, *, pipeline=CALYX_PIPELINE, keep_dir=None) -> (futil, data)
     t2c_opt_command(pipeline, input_path) -> list[str]
 
 ``pipeline`` is MLIR's textual pipeline, either ``a,b{opt=v}`` or ``builtin.module(a,b)``.
 ``data`` is the Calyx data JSON (a dict) that ``externalize-globals`` produced, or ``None``.
+
+Passes hand side outputs back as string attributes of the module, which these functions
+remove from the IR and return: ``t2c.data`` (the data JSON, from ``externalize-globals``
+without ``data-file``) and ``t2c.futil`` (the Calyx program, from
+``export-calyx{to-attribute=true}``).
 Failures raise :class:`torch2calyx.errors.PassError` carrying MLIR's diagnostics and a repro:
 the IR that failed is written to a file and the message gives the ``t2c-opt`` command that
 reproduces the failure.
@@ -23,6 +29,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,12 +37,28 @@ from typing import Any
 from torch2calyx.errors import PassError
 
 __all__ = [
+    "CALYX_PIPELINE",
     "PipelineResult",
+    "lower_to_calyx",
     "prepare_memories",
     "run_pipeline",
     "run_pipeline_with_data",
     "t2c_opt_command",
 ]
+
+
+DATA_ATTR = "t2c.data"
+FUTIL_ATTR = "t2c.futil"
+
+# Loop-level MLIR -> Calyx. Memories are flattened before the weights are cut out, so the
+# data JSON is flat like the memories; floats are legalized before lowering needs primitives.
+CALYX_PIPELINE = (
+    "flatten-memrefs",
+    "externalize-globals",
+    "legalize-float-ops",
+    "lower-to-calyx",
+    "export-calyx{to-attribute=true}",
+)
 
 
 @dataclass(frozen=True)
@@ -159,3 +182,47 @@ def prepare_memories(
         repro_dir=repro_dir,
     )
     return PipelineResult(ir=result.ir, data=result.data if result.data is not None else {})
+
+
+def lower_to_calyx(
+    ir: str,
+    *,
+    pipeline: Sequence[str] = CALYX_PIPELINE,
+    keep_dir: str | Path | None = None,
+    source_name: str = "<input>",
+) -> tuple[str, dict[str, Any]]:
+    """Run the native pipeline from loop-level MLIR to Calyx; return ``(futil, data)``.
+
+    ``pipeline`` lists the passes; ``export-calyx{to-attribute=true}`` is appended when the
+    last one is not ``export-calyx`` (a bare ``export-calyx`` gets ``to-attribute=true``), so
+    the program comes back as the module attribute ``t2c.futil``. ``data`` is the weights'
+    Calyx data JSON (``{}`` without weights). With
+    ``keep_dir``, the input (``loops.mlir``), the final IR (``lowered.mlir``) and, on failure,
+    the repro file are written there. Raises :class:`PassError` on failure.
+    """
+    stages = [stage.strip() for stage in pipeline]
+    if stages and stages[-1] == "export-calyx":
+        stages[-1] = "export-calyx{to-attribute=true}"
+    elif not stages or stages[-1].split("{")[0].strip() != "export-calyx":
+        stages.append("export-calyx{to-attribute=true}")
+    text = ",".join(stages)
+    keep = Path(keep_dir) if keep_dir is not None else None
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        (keep / "loops.mlir").write_text(ir)
+    native = _native()
+    try:
+        out, taken = native.run_pipeline_taking(
+            ir, text, [DATA_ATTR, FUTIL_ATTR], source_name=source_name
+        )
+    except native.PipelineError as exc:
+        raise _fail(exc, ir, text, keep) from None
+    if keep is not None:
+        (keep / "lowered.mlir").write_text(out)
+    if FUTIL_ATTR not in taken:
+        raise PassError(
+            f"pass pipeline '{text}' produced no Calyx program: the last pass must attach it "
+            f"to the module as the string attribute {FUTIL_ATTR} (use "
+            "export-calyx{to-attribute=true})"
+        )
+    return taken[FUTIL_ATTR], json.loads(taken.get(DATA_ATTR, "{}"))

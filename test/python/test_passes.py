@@ -44,6 +44,27 @@ MATRIX = textwrap.dedent(
 )
 
 
+ADD_WEIGHT = textwrap.dedent(
+    """\
+    memref.global "private" constant @w : memref<2x3xf32> =
+      dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]>
+    func.func @forward(%x: memref<2x3xf32> {t2c.name = "in0"},
+                       %y: memref<2x3xf32> {t2c.name = "out0"}) {
+      %w = memref.get_global @w : memref<2x3xf32>
+      affine.for %i = 0 to 2 {
+        affine.for %j = 0 to 3 {
+          %a = affine.load %w[%i, %j] : memref<2x3xf32>
+          %b = affine.load %x[%i, %j] : memref<2x3xf32>
+          %s = arith.addf %a, %b : f32
+          affine.store %s, %y[%i, %j] : memref<2x3xf32>
+        }
+      }
+      return
+    }
+    """
+)
+
+
 def hex_dense(values: np.ndarray) -> str:
     """`dense<"0x...">` text holding exactly the bytes of `values` (little endian)."""
     return 'dense<"0x' + values.tobytes().hex().upper() + '">'
@@ -329,6 +350,25 @@ def test_cli_passes_subcommand(tmp_path, capsys):
 
     assert main(["passes", str(source), "-p", "canonicalize", "--data", str(data)]) == 1
     assert "produced no data JSON" in capsys.readouterr().err
+
+
+def test_lower_to_calyx_appends_export_and_reports_failures(tmp_path):
+    help_text = subprocess.run([t2c_opt(), "--help"], capture_output=True, text=True).stdout
+    if "--export-calyx" in help_text:  # the Calyx lowering is built: a real program comes back
+        futil, data = passes.lower_to_calyx(ADD_WEIGHT, keep_dir=tmp_path)
+        assert "component" in futil
+        assert data["w"]["data"] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+        assert (tmp_path / "lowered.mlir").exists()
+        assert "t2c.futil" not in (tmp_path / "lowered.mlir").read_text()
+        # A pipeline whose last pass hands back no program is reported as such.
+        to_file = f"export-calyx{{output-file={tmp_path / 'p.futil'}}}"
+        with pytest.raises(PassError, match="produced no Calyx program"):
+            passes.lower_to_calyx(ADD_WEIGHT, pipeline=(*passes.CALYX_PIPELINE[:-1], to_file))
+    else:  # not yet: the failure names the missing pass and leaves a repro in keep_dir
+        with pytest.raises(PassError, match="'export-calyx' does not refer to a registered pass"):
+            passes.lower_to_calyx(ADD_WEIGHT, pipeline=("flatten-memrefs",), keep_dir=tmp_path)
+        assert (tmp_path / "loops.mlir").read_text() == ADD_WEIGHT
+        assert list(tmp_path.glob("t2c-repro-*.mlir"))
 
 
 # --- coexistence with torch-mlir and the acceptance case --------------------------------------
