@@ -157,6 +157,14 @@ class ComponentBackend:
             terms.append(f"({counter} < {e_const(width, hi)})")
         return e_and(*terms)
 
+    def named(self, expr: str, base: str) -> str:
+        """``expr`` as a named one-bit wire (identifiers and constants are returned as is)."""
+        if expr.isidentifier() or expr in (ONE, ZERO):
+            return expr
+        net = self.new_net(base, 1)
+        self.drive(net, ONE, expr)
+        return net
+
     def drive(self, net: str, guard: str, src: str) -> None:
         if guard == ZERO:
             return
@@ -199,7 +207,14 @@ class ComponentBackend:
         if isinstance(comp.control, ir.Empty) and (user_done or comp.is_comb):
             pass
         else:
-            self.drive(done_port, ONE, self.control(comp.control, go_port))
+            # done is registered (like the final FSM state of Calyx's TDCC), so a parent that
+            # computes its go from our done never forms a combinational loop; the control is
+            # held off in the done cycle so it does not restart while go is still high.
+            done_reg = self.new_reg("done_reg", 1)
+            start = self.named(e_and(go_port, e_not(done_reg.name)), "control_go")
+            finished = self.control(comp.control, start)
+            done_reg.updates.append((ONE, finished))
+            self.drive(done_port, ONE, done_reg.name)
         self.finish()
         return self.mod
 
@@ -300,8 +315,8 @@ class ComponentBackend:
         fsm = self.new_reg("seq_fsm", width)
         done = ZERO
         for i, s in enumerate(stmts):
-            here = e_and(go, e_eq(fsm.name, width, i))
-            child_done = self.control(s, here)
+            here = self.named(e_and(go, e_eq(fsm.name, width, i)), f"{fsm.name}_go{i}")
+            child_done = self.named(self.control(s, here), f"{fsm.name}_done{i}")
             if i + 1 < n:
                 fsm.updates.append((child_done, e_const(width, i + 1)))
             else:
@@ -319,10 +334,11 @@ class ComponentBackend:
         regs = []
         for s in stmts:
             reg = self.new_reg("par_done", 1)
-            child_done = self.control(s, e_and(go, e_not(reg.name)))
+            child_go = self.named(e_and(go, e_not(reg.name)), f"{reg.name}_go")
+            child_done = self.named(self.control(s, child_go), f"{reg.name}_child")
             finished.append(e_or(reg.name, child_done))
             regs.append((reg, child_done))
-        done = e_and(go, *finished)
+        done = self.named(e_and(go, *finished), f"{regs[0][0].name}_all")
         for reg, child_done in regs:
             reg.updates.append((done, ZERO))
             reg.updates.append((child_done, ONE))
@@ -335,20 +351,23 @@ class ComponentBackend:
 
     def if_(self, c: ir.If, go: str) -> str:
         st = self.new_reg("if_state", 2)
-        idle = e_and(go, e_eq(st.name, 2, 0))
+        idle = self.named(e_and(go, e_eq(st.name, 2, 0)), f"{st.name}_eval")
         value = self.cond_port(c.port, c.cond, idle)
-        t_done = self.control(c.tbranch, e_and(go, e_eq(st.name, 2, 1)))
-        f_done = self.control(c.fbranch, e_and(go, e_eq(st.name, 2, 2)))
-        done = e_or(t_done, f_done)
+        t_go = self.named(e_and(go, e_eq(st.name, 2, 1)), f"{st.name}_true")
+        f_go = self.named(e_and(go, e_eq(st.name, 2, 2)), f"{st.name}_false")
+        t_done = self.control(c.tbranch, t_go)
+        f_done = self.control(c.fbranch, f_go)
+        done = self.named(e_or(t_done, f_done), f"{st.name}_done")
         st.updates.append((done, e_const(2, 0)))
         st.updates.append((idle, f"{value} ? 2'd1 : 2'd2"))
         return done
 
     def while_(self, c: ir.While, go: str) -> str:
         busy = self.new_reg("while_busy", 1)
-        idle = e_and(go, e_not(busy.name))
+        idle = self.named(e_and(go, e_not(busy.name)), f"{busy.name}_eval")
         value = self.cond_port(c.port, c.cond, idle)
-        body_done = self.control(c.body, e_and(go, busy.name))
+        body_go = self.named(e_and(go, busy.name), f"{busy.name}_body")
+        body_done = self.named(self.control(c.body, body_go), f"{busy.name}_body_done")
         busy.updates.append((body_done, ZERO))
         busy.updates.append((e_and(idle, value), ONE))
         return e_and(idle, e_not(value))
@@ -360,7 +379,7 @@ class ComponentBackend:
             return self.control(c.body, go)
         width = rtl.bits_for(c.count - 1)
         cnt = self.new_reg("repeat_count", width)
-        body_done = self.control(c.body, go)
+        body_done = self.named(self.control(c.body, go), f"{cnt.name}_body_done")
         last = e_eq(cnt.name, width, c.count - 1)
         cnt.updates.append((e_and(body_done, last), e_const(width, 0)))
         cnt.updates.append((body_done, f"{cnt.name} + {e_const(width, 1)}"))

@@ -64,17 +64,24 @@ def tokenize(text: str, file: str) -> list[Token]:
     return tokens
 
 
-def parse_const(text: str, loc: ir.Loc) -> ir.Const:
+def parse_const(text: str, loc: ir.Loc, sources: dict[str, str] | None = None) -> ir.Const:
     """``32'd5``, ``1'b1``, ``8'hff``, ``4'o7`` -> :class:`ir.Const`."""
     width_s, rest = text.split("'", 1)
     base = {"d": 10, "b": 2, "h": 16, "x": 16, "o": 8}[rest[0].lower()]
-    value = int(rest[1:].replace("_", ""), base)
+    try:
+        value = int(rest[1:].replace("_", ""), base)
+    except ValueError:
+        raise CalyxSyntaxError(
+            Diagnostic("error", f"'{text}' has digits its base does not allow", loc), sources
+        ) from None
     width = int(width_s)
     if width <= 0:
-        raise CalyxSyntaxError(Diagnostic("error", "a constant needs a width of at least 1", loc))
+        raise CalyxSyntaxError(
+            Diagnostic("error", "a constant needs a width of at least 1", loc), sources
+        )
     if value >= 1 << width:
         raise CalyxSyntaxError(
-            Diagnostic("error", f"constant {text} does not fit in {width} bit(s)", loc)
+            Diagnostic("error", f"constant {text} does not fit in {width} bit(s)", loc), sources
         )
     return ir.Const(width, value, loc)
 
@@ -366,7 +373,7 @@ class Parser:
         t = self.peek()
         if t.kind == "const":
             self.next()
-            return parse_const(t.text, t.loc)
+            return parse_const(t.text, t.loc, {self.file: self.text})
         if t.kind == "num":
             raise self.error(
                 f"bare number {t.text} where a port or sized constant is expected; "

@@ -191,6 +191,9 @@ def emit_module(mod: Module, em: Emitter | None = None) -> str:
             with em.indent():
                 em.line(f"if ({mod.reset}) {reg.name} <= {e_const(reg.width, reg.reset)};")
                 for cond, value in reg.updates:
+                    if cond == ONE:
+                        em.line(f"else {reg.name} <= {value};")
+                        break
                     em.line(f"else if ({cond}) {reg.name} <= {value};")
             em.line("end")
     em.line("endmodule")

@@ -1,0 +1,69 @@
+"""Well-formedness checks and the error corpus (test/calyx/errors: .futil + expected .err)."""
+
+from __future__ import annotations
+
+import pytest
+from calyx_corpus import ERRORS
+from torch2calyx.calyx import CalyxCheckError, check_program, compile_file, load_program
+from torch2calyx.errors import CalyxError
+
+
+@pytest.mark.parametrize("futil", ERRORS, ids=lambda p: p.stem)
+def test_error_corpus(futil, tmp_path, monkeypatch):
+    monkeypatch.chdir(futil.parent)  # messages name the file as given on the command line
+    with pytest.raises(CalyxError) as info:
+        compile_file(futil.relative_to(futil.parent), tmp_path / "out.sv")
+    message = str(info.value)
+    expected = futil.with_name(futil.name + ".err").read_text().splitlines()
+    for line in expected:
+        assert line in message, f"missing line {line!r} in:\n{message}"
+    assert not (tmp_path / "out.sv").exists()
+
+
+def test_several_errors_are_reported_at_once():
+    text = """
+import "primitives/core.futil";
+component main() -> () {
+  cells { r = std_reg(4); }
+  wires {
+    group a { r.in = 8'd1; r.write_en = 1'd1; a[done] = r.done; }
+    group b { r.in = 4'd1; r.write_en = r.out; b[done] = r.done; }
+  }
+  control { seq { a; b; c; } }
+}
+"""
+    program = load_program(text=text)
+    with pytest.raises(CalyxCheckError) as info:
+        check_program(program)
+    errors = [d for d in info.value.diagnostics if d.severity == "error"]
+    assert len(errors) == 3
+    assert [d.loc.line for d in errors] == [6, 7, 9]
+
+
+def test_unused_groups_and_cells_are_warnings():
+    text = """
+import "primitives/core.futil";
+component main() -> () {
+  cells { r = std_reg(4); spare = std_add(4); }
+  wires {
+    group used { r.in = 4'd1; r.write_en = 1'd1; used[done] = r.done; }
+    group unused { r.in = 4'd2; r.write_en = 1'd1; unused[done] = r.done; }
+  }
+  control { used; }
+}
+"""
+    warnings = check_program(load_program(text=text))
+    messages = [w.message for w in warnings]
+    assert "group 'unused' is never used in control" in messages
+    assert "cell 'spare' is never used" in messages
+    assert all(w.severity == "warning" for w in warnings)
+
+
+def test_unknown_backend_and_missing_calyx_binary(tmp_path, monkeypatch):
+    futil = tmp_path / "p.futil"
+    futil.write_text("component main() -> () { cells {} wires {} control {} }\n")
+    with pytest.raises(CalyxError, match="unknown backend 'vivado'"):
+        compile_file(futil, tmp_path / "o.sv", backend="vivado")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no calyx here
+    with pytest.raises(CalyxError, match="needs the Calyx compiler on PATH"):
+        compile_file(futil, tmp_path / "o.sv", backend="calyx")
