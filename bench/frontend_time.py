@@ -27,6 +27,7 @@ import sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, {python!r})
 from torch2calyx.frontend import lower
+import torch2calyx.frontend.export  # torch and torch_mlir (the package imports lazily)
 from torch2calyx.modelfile import load_model_file
 t1 = time.perf_counter()
 model, inputs = load_model_file({path!r})
@@ -59,6 +60,7 @@ def main() -> int:
     import torch  # noqa: F401  (timed on purpose)
 
     t_torch = time.perf_counter() - start
+    import torch2calyx.frontend.export  # noqa: F401  (torch_mlir; the package imports lazily)
     from torch2calyx.frontend import lower
     from torch2calyx.frontend.zoo import ZOO
     from torch2calyx.modelfile import load_model_file
