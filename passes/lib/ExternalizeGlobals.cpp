@@ -87,25 +87,27 @@ struct ExternalizeGlobalsPass
     ModuleOp module = getOperation();
     bool anyRead = false;
     module.walk([&](memref::GetGlobalOp) { anyRead = true; });
-    if (!anyRead && topFunc.empty())
-      return; // nothing to externalize and no function asked for
 
-    /// 1. Pick the top-level function.
-    FailureOr<func::FuncOp> top = pickTopFunction(module);
-    if (failed(top))
-      return signalPassFailure();
-    /// 2. Collect the globals it reads and check every use and initializer.
     llvm::MapVector<Operation *, Weight> weights;
-    if (failed(collectWeights(module, *top, weights)))
-      return signalPassFailure();
-    if (weights.empty())
+    FailureOr<func::FuncOp> top = failure();
+    if (anyRead || !topFunc.empty()) {
+      /// 1. Pick the top-level function.
+      top = pickTopFunction(module);
+      if (failed(top))
+        return signalPassFailure();
+      /// 2. Collect the globals it reads; check every use and initializer.
+      if (failed(collectWeights(module, *top, weights)))
+        return signalPassFailure();
+    }
+    // Without weights the module stays as it is; a data-file still gets `{}`.
+    if (weights.empty() && dataFile.empty())
       return;
     /// 3. Render the data JSON and hand it out (file or module attribute).
     if (failed(emitData(module, weights)))
       return signalPassFailure();
     /// 4. Replace the reads by new arguments (or internal memories) and
     ///    erase the globals.
-    if (failed(rewrite(module, *top, weights)))
+    if (!weights.empty() && failed(rewrite(module, *top, weights)))
       return signalPassFailure();
   }
 

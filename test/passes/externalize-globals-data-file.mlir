@@ -1,7 +1,14 @@
 // RUN: t2c-opt --flatten-memrefs --externalize-globals="data-file=%t.json top-func=layer" %s | FileCheck %s
 // RUN: FileCheck %s --check-prefix=JSON --input-file=%t.json
+// RUN: t2c-opt --externalize-globals="data-file=%t-empty.json top-func=unrelated" %s | FileCheck %s --check-prefix=NOWEIGHTS
+// RUN: FileCheck %s --check-prefix=EMPTY --input-file=%t-empty.json
 // RUN: not t2c-opt --externalize-globals=top-func=nope %s 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not t2c-opt --externalize-globals="top-func=layer data-file=%t-missing-dir/sub/data.json" --mlir-print-ir-after-failure %s 2>&1 | FileCheck %s --check-prefix=NOFILE
+
+// A top-level function without weights: IR unchanged, the data file holds `{}`.
+// NOWEIGHTS: memref.global "private" constant @fc_weight : memref<2x3xf32>
+// NOWEIGHTS: func.func @layer(%{{.*}}: memref<3xf32>, %{{.*}}: memref<2xf32>) {
+// EMPTY: {{^}}{}{{$}}
 
 // MISSING: error: externalize-globals: no func.func named 'nope' in this module; check the top-func option
 
