@@ -82,16 +82,17 @@ class ComponentBackend:
         self.nets: dict[tuple, str] = {}
         self.widths: dict[str, int] = {}
         self.drivers: dict[str, list[tuple[str, str]]] = {}
-        self.order: list[str] = []
-        self.counter = 0
+        self.order: dict[str, None] = {}  # driven nets, in first-driven order
+        self.suffix: dict[str, int] = {}
 
     # naming -----------------------------------------------------------------------------
     def fresh(self, base: str) -> str:
         name = base
-        k = 0
+        k = self.suffix.get(base, 0)
         while name in self.taken:
             k += 1
             name = f"{base}_{k}"
+        self.suffix[base] = k
         self.taken.add(name)
         return name
 
@@ -170,7 +171,7 @@ class ComponentBackend:
             return
         if net not in self.drivers:
             self.drivers[net] = []
-            self.order.append(net)
+            self.order[net] = None
         self.drivers[net].append((guard, src))
 
     # build ------------------------------------------------------------------------------
@@ -245,8 +246,7 @@ class ComponentBackend:
                 conns.append((p.name, net))
                 if p.direction == "input":
                     self.drivers.setdefault(net, [])
-                    if net not in self.order:
-                        self.order.append(net)
+                    self.order[net] = None
             comment = "@external" if cell.attrs.get("external") else ""
             self.mod.instances.append(
                 rtl.Instance(

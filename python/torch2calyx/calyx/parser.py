@@ -26,6 +26,7 @@ _TOKEN = re.compile(
   | (?P<string>"(?:[^"\\]|\\.)*")
   | (?P<ident>[A-Za-z_][A-Za-z0-9_$]*)
   | (?P<op>->|==|!=|<=|>=|[{}()\[\]<>;:,=.?!&|@%])
+  | (?P<bad>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -41,26 +42,24 @@ class Token:
 def tokenize(text: str, file: str) -> list[Token]:
     """Split ``text`` into tokens, dropping whitespace, comments and metadata blocks."""
     tokens: list[Token] = []
-    pos = 0
     line, line_start = 1, 0
-    n = len(text)
-    while pos < n:
-        m = _TOKEN.match(text, pos)
-        loc = ir.Loc(file, line, pos - line_start + 1)
-        if m is None:
-            raise CalyxSyntaxError(
-                Diagnostic("error", f"unexpected character {text[pos]!r}", loc), {file: text}
-            )
+    for m in _TOKEN.finditer(text):
         kind = m.lastgroup
-        value = m.group()
-        if kind not in ("ws", "meta"):
-            tokens.append(Token(kind, value, loc))
-        newlines = value.count("\n")
-        if newlines:
-            line += newlines
-            line_start = m.start() + value.rindex("\n") + 1
-        pos = m.end()
-    tokens.append(Token("eof", "", ir.Loc(file, line, pos - line_start + 1)))
+        start = m.start()
+        if kind == "bad":
+            loc = ir.Loc(file, line, start - line_start + 1)
+            raise CalyxSyntaxError(
+                Diagnostic("error", f"unexpected character {m.group()!r}", loc), {file: text}
+            )
+        if kind != "ws" and kind != "meta":
+            tokens.append(Token(kind, m.group(), ir.Loc(file, line, start - line_start + 1)))
+        else:
+            value = m.group()
+            newlines = value.count("\n")
+            if newlines:
+                line += newlines
+                line_start = start + value.rindex("\n") + 1
+    tokens.append(Token("eof", "", ir.Loc(file, line, len(text) - line_start + 1)))
     return tokens
 
 
@@ -97,7 +96,10 @@ class Parser:
 
     # token helpers --------------------------------------------------------------------------
     def peek(self, k: int = 0) -> Token:
-        return self.toks[min(self.i + k, len(self.toks) - 1)]
+        try:
+            return self.toks[self.i + k]
+        except IndexError:
+            return self.toks[-1]
 
     def at(self, text: str, k: int = 0) -> bool:
         t = self.peek(k)
