@@ -110,15 +110,27 @@ def test_reference_run_detects_a_wrong_program():
     assert not torch.allclose(got, want, atol=1e-5), bias
 
 
-def test_weights_are_inline_globals_and_transposes_fold():
+def test_weights_are_inline_globals_named_after_parameters():
     model, inputs = zoo_case("mlp_batch3").build()
     text = lower(model, inputs).mlir
-    globals_ = re.findall(
-        r"memref\.global \"private\" constant @\w+ : (memref<[^>]*>) = dense<", text
+    globals_ = dict(
+        re.findall(r'memref\.global "private" constant @(\w+) : (memref<[^>]*>) = dense<', text)
     )
-    # Linear weights arrive pre-transposed as constants: no transpose loops on weights
-    assert "memref<4x6xf32>" in globals_ and "memref<6x2xf32>" in globals_
+    # Linear weights arrive pre-transposed as constants (no transpose loops), and keep the
+    # parameter's name ("0.weight" -> p0_weight) for the hardware memories named after them
+    assert globals_ == {
+        "p0_weight": "memref<4x6xf32>",
+        "p0_bias": "memref<6xf32>",
+        "p2_weight": "memref<6x2xf32>",
+        "p2_bias": "memref<2xf32>",
+    }
     assert "arith.truncf" not in text
+
+    model, inputs = zoo_case("cnn").build()
+    text = lower(model, inputs).mlir
+    # the Linear after Flatten: its transposed weight is folded into the flatten's shape
+    assert re.search(r"@p4_weight : memref<2x2x2x3xf32> = dense<", text)
+    assert re.search(r"@p0_weight : memref<2x1x3x3xf32> = dense<", text)
 
 
 def test_json_round_trip():

@@ -20,7 +20,10 @@ What the loop-level MLIR guarantees:
 * one top-level function ``@func_name`` whose arguments are the model inputs then the
   outputs (results are written into output memrefs; it returns nothing); argument ``i`` has
   the attribute ``t2c.name = "in0" | "in1" | ... | "out0" | ...`` equal to ``args[i].name``;
-* weights are ``memref.global "private" constant`` with inline ``dense<...>`` data;
+* weights are ``memref.global "private" constant`` with inline ``dense<...>`` data, named
+  after the parameter or buffer whose data they hold (as is, transposed or reshaped:
+  ``fc1.weight`` -> ``@fc1_weight``, ``0.weight`` -> ``@p0_weight``); other constants keep
+  torch-mlir's ``@__constant_<shape>`` names;
 * a 0-d tensor becomes a 0-d memref (``memref<f32>``); torch-mlir's run-time checks
   (``cf.assert``) are dropped, since hardware cannot report them.
 

@@ -14,6 +14,7 @@ import traceback
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch_mlir import ir
 from torch_mlir.dialects import torch as torch_d
@@ -399,9 +400,48 @@ def lower_model(
             "model file"
         )
     mp.set_arg_names(func, [a.name for a in args])
+    mp.rename_globals(module, _names_for_globals(module, model, taken={a.name for a in args}))
     mp.verify_loop_level(module, config.func_name)
     _check_arg_types(func, args)
     return LoweredModule(mlir=str(module), func_name=config.func_name, args=args)
+
+
+def _names_for_globals(
+    module: ir.Module, model: torch.nn.Module, *, taken: set[str]
+) -> dict[str, str]:
+    """Map globals holding a parameter or buffer (as is, transposed or reshaped) to its name.
+
+    torch-mlir names constants after their shape (``@__constant_4x8xf32``); the later stages
+    name hardware memories after the globals, so ``fc1.weight`` becomes ``@fc1_weight``.
+    Globals whose data matches no parameter (folded or computed constants) keep their name.
+    """
+    tensors = [
+        (name, t.detach().cpu().numpy())
+        for name, t in [*model.named_parameters(), *model.named_buffers()]
+        if t.dtype in _SUPPORTED_DTYPES and t.numel() > 1
+    ]
+    renames: dict[str, str] = {}
+    used = set(taken)
+    for gname, array in mp.global_arrays(module).items():
+        for pname, p in tensors:
+            if p.dtype != array.dtype:
+                continue
+            if p.size != array.size:
+                continue
+            flat = array.ravel()
+            # as is, or transposed (Linear), possibly reshaped (a Linear after Flatten)
+            if np.array_equal(p.ravel(), flat) or (
+                p.ndim == 2 and np.array_equal(p.T.ravel(), flat)
+            ):
+                base = re.sub(r"\W", "_", pname)
+                base = base if base[:1].isalpha() else f"p{base}"
+                new, k = base, 1
+                while new in used:
+                    new, k = f"{base}_{k}", k + 1
+                used.add(new)
+                renames[gname] = new
+                break
+    return renames
 
 
 def _check_linalg(module: ir.Module) -> None:

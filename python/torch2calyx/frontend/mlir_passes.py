@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from torch_mlir import ir
 from torch_mlir.passmanager import PassManager
 
@@ -252,6 +253,36 @@ def strip_runtime_asserts(module: ir.Module) -> int:
     for op in asserts:
         op.erase()
     return len(asserts)
+
+
+def global_arrays(module: ir.Module) -> dict[str, np.ndarray]:
+    """The non-splat inline ``dense<>`` initial values of the module's memref.globals."""
+    arrays = {}
+    for op in module.body.operations:
+        op = op.operation
+        if op.name != "memref.global" or "initial_value" not in op.attributes:
+            continue
+        value = op.attributes["initial_value"]
+        if not isinstance(value, ir.DenseElementsAttr) or value.is_splat:
+            continue
+        arrays[ir.StringAttr(op.attributes["sym_name"]).value] = np.array(value)
+    return arrays
+
+
+def rename_globals(module: ir.Module, renames: dict[str, str]) -> None:
+    """Rename memref.globals ``old -> new`` and every ``memref.get_global`` of them."""
+    if not renames:
+        return
+    with module.context:
+        for op in [module.operation, *iter_ops(module.operation)]:
+            if op.name == "memref.global":
+                old = ir.StringAttr(op.attributes["sym_name"]).value
+                if old in renames:
+                    op.attributes["sym_name"] = ir.StringAttr.get(renames[old])
+            elif op.name == "memref.get_global":
+                old = ir.FlatSymbolRefAttr(op.attributes["name"]).value
+                if old in renames:
+                    op.attributes["name"] = ir.FlatSymbolRefAttr.get(renames[old])
 
 
 def find_func(module: ir.Module, func_name: str) -> ir.Operation:
