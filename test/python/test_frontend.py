@@ -252,6 +252,19 @@ def test_error_unsupported_intermediate_dtype():
     assert "float16" in str(info.value) and _line_of(_ToHalf, "x.half()") in str(info.value)
 
 
+class _NumpyInside(nn.Module):
+    def forward(self, x):
+        return torch.from_numpy(x.numpy() * 2)  # leaves the traced world
+
+
+def test_error_export_failure():
+    with pytest.raises(FrontendError) as info:
+        lower(_NumpyInside().eval(), (torch.randn(2),))
+    msg = str(info.value)
+    assert msg.startswith("[frontend] torch.export could not capture the model: RuntimeError")
+    assert _line_of(_NumpyInside, "x.numpy()") in msg and "traceable by torch.export" in msg
+
+
 def test_error_not_a_module():
     with pytest.raises(FrontendError, match="not a torch.nn.Module"):
         lower(torch.relu, (torch.randn(4),))
