@@ -308,6 +308,26 @@ class _ComponentChecker:
                 self.error(
                     f"invoke: '{c.cell}.{name}' is {p.width} bits but '{dst}' is {dw} bits", c.loc
                 )
+        sub = self.program.components.get(self.comp.cells[c.cell].proto)
+        for formal, actual in c.refs:
+            ref = sub.cells.get(formal) if sub else None
+            if ref is None or not ref.is_ref:
+                self.error(f"invoke: '{c.cell}' has no ref cell '{formal}'", c.loc)
+                continue
+            bound = self.comp.cells.get(actual)
+            if bound is None:
+                self.error(
+                    f"invoke: '{actual}' bound to ref cell '{formal}' is not a cell of "
+                    f"'{self.comp.name}'",
+                    c.loc,
+                )
+            elif (bound.proto, bound.args) != (ref.proto, ref.args):
+                self.error(
+                    f"invoke: '{actual}' is {bound.proto}{tuple(bound.args)} but ref cell "
+                    f"'{formal}' is {ref.proto}{tuple(ref.args)}",
+                    c.loc,
+                )
+            cells.add(actual)
         if c.comb_group is not None:
             g = self.comp.groups.get(c.comb_group)
             if g is None or g.kind != "comb":

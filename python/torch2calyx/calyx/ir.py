@@ -315,6 +315,8 @@ class Component:
     is_comb: bool = False
     latency: int | None = None
     loc: Loc = NOLOC
+    # filled by the compile-ref pass: ref cell -> [(cell port, component port)]
+    ref_ports: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def port(self, name: str) -> PortDef | None:
         """The signature port called ``name``, if any."""
