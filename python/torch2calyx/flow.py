@@ -140,8 +140,6 @@ def _build(
             tuple(example_inputs) if isinstance(example_inputs, list | tuple) else (example_inputs,)
         )
         lowered = timed("frontend", lambda: frontend.lower(model, inputs))
-    _write(work / "lowered.mlir", lowered.mlir, keep=options.keep_intermediates)
-
     futil, weights = timed("passes", lambda: _run_passes(lowered.mlir, work, options))
     (work / "program.futil").write_text(futil)
 
@@ -194,11 +192,6 @@ def _dtype_of_format(fmt: dict) -> str:
     if width == 1:
         return "bool"
     return f"int{width}" if fmt.get("is_signed", True) else f"uint{width}"
-
-
-def _write(path: Path, text: str, *, keep: bool) -> None:
-    if keep:
-        path.write_text(text)
 
 
 def _write_error_report(report: Path, exc: Torch2CalyxError, staging: Path) -> None:

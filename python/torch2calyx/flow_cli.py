@@ -69,6 +69,7 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
 
     import torch2calyx
     from torch2calyx.modelfile import load_model_file
+
     if source.suffix == ".mlir":
         model, inputs = None, None
         design = torch2calyx.compile(
@@ -88,13 +89,12 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
             simulator=args.sim,
             keep_intermediates=args.keep_intermediates,
         )
+        _save_inputs(design.out_dir / "example_inputs.npz", inputs)
     return design, model, inputs
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
-    design, _, inputs = _compile_source(args, args.out)
-    if inputs is not None:
-        _save_inputs(design.out_dir / "example_inputs.npz", inputs)
+    design, _, _ = _compile_source(args, args.out)
     print(f"wrote {design.calyx}, {design.verilog.name}, {design.data.name}, metadata.json")
     return 0
 
