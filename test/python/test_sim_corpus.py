@@ -42,3 +42,23 @@ def test_corpus_verilator(futil, tmp_path, sim_cache):
     # both simulators run the same testbench protocol, so the cycle counts agree
     icarus = _run(futil, "icarus", tmp_path, sim_cache)
     assert result.cycles == icarus.cycles
+
+
+@pytest.mark.verilator
+def test_verilator_model_is_cached_per_design(tmp_path, sim_cache):
+    """A second simulate of a design (other data) reuses the model built by the corpus test."""
+    futil = next(p for p in CORPUS if p.stem == "sum_while")
+    first = _run(futil, "verilator", tmp_path, sim_cache)
+    binary = first.model_dir / "obj" / "t2c_sim"
+    stamp = binary.stat().st_mtime_ns
+    builds = sorted(p.name for p in sim_cache.iterdir() if p.name.startswith("verilator-"))
+    sv = tmp_path / "again.sv"
+    compile_file(futil, sv, manifest=False)
+    data = load_json(futil.with_name(futil.name + ".data"))
+    data["mem"]["data"] = [10, 20, 30, 40]
+    second = simulate(sv, data=data, simulator="verilator", build_dir=sim_cache, progress=False)
+    assert second.model_dir == first.model_dir
+    assert binary.stat().st_mtime_ns == stamp  # not rebuilt
+    assert second.memories["out"] == [100]
+    after = sorted(p.name for p in sim_cache.iterdir() if p.name.startswith("verilator-"))
+    assert after == builds

@@ -81,23 +81,6 @@ def test_cycle_limit_is_a_clear_error(tmp_path):
         )
 
 
-@pytest.mark.verilator
-def test_verilator_model_is_cached_per_design(tmp_path):
-    sv = tmp_path / "sum.sv"
-    compile_file(SUM, sv, manifest=False)
-    data = load_json(SUM.with_name(SUM.name + ".data"))
-    first = simulate(sv, data=data, simulator="verilator", build_dir=tmp_path)
-    binary = first.model_dir / "obj" / "t2c_sim"
-    stamp = binary.stat().st_mtime_ns
-    other = {**data, "mem": {**data["mem"], "data": [10, 20, 30, 40]}}
-    second = simulate(sv, data=other, simulator="verilator", build_dir=tmp_path)
-    assert second.model_dir == first.model_dir
-    assert binary.stat().st_mtime_ns == stamp  # not rebuilt
-    assert second.memories["out"] == [100]
-    builds = [p for p in tmp_path.iterdir() if p.name.startswith("verilator-")]
-    assert len(builds) == 1
-
-
 @pytest.mark.icarus
 def test_run_calyx_cli_prints_expect_shaped_json(tmp_path, capsys):
     code = main(
