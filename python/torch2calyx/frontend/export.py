@@ -7,9 +7,13 @@ PyTorch op, the model's source line and what to change.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import math
 import os
 import re
+import sys
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -286,8 +290,17 @@ def _user_line(exc: BaseException) -> str:
 
 
 def _export(model: torch.nn.Module, inputs: tuple[torch.Tensor, ...]):
+    # On failure torch.export prints the partial FX graph and a symbolic-shapes warning to
+    # stderr; the FrontendError below says what matters, so that output is dropped (and passed
+    # through unchanged when the export succeeds).
+    captured = io.StringIO()
+    torch_log = logging.getLogger("torch")
+    level = torch_log.level
     try:
-        program = torch.export.export(model, inputs, strict=False)
+        torch_log.setLevel(logging.ERROR)
+        with contextlib.redirect_stderr(captured):
+            program = torch.export.export(model, inputs, strict=False)
+        sys.stderr.write(captured.getvalue())
     except Exception as exc:  # torch.export raises many unrelated types
         text = str(exc)
         first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
@@ -306,6 +319,8 @@ def _export(model: torch.nn.Module, inputs: tuple[torch.Tensor, ...]):
             "control flow, only tensor inputs); see "
             "https://pytorch.org/docs/stable/export.html"
         ) from exc
+    finally:
+        torch_log.setLevel(level)
     try:
         return program.run_decompositions(decomposition_table())
     except Exception as exc:
