@@ -67,3 +67,49 @@ def test_unknown_backend_and_missing_calyx_binary(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no calyx here
     with pytest.raises(CalyxError, match="needs the Calyx compiler on PATH"):
         compile_file(futil, tmp_path / "o.sv", backend="calyx")
+
+
+def test_group_conflicting_with_a_continuous_assignment():
+    text = """
+import "primitives/core.futil";
+component main() -> () {
+  cells { r = std_reg(4); }
+  wires {
+    r.in = 4'd3;
+    group g { r.in = 4'd1; r.write_en = 1'd1; g[done] = r.done; }
+  }
+  control { g; }
+}
+"""
+    with pytest.raises(CalyxCheckError, match="group 'g' assigns 'r.in', which a continuous"):
+        check_program(load_program(text=text))
+
+
+def test_ref_cell_binding_is_checked():
+    text = """
+import "primitives/core.futil";
+import "primitives/memories/comb.futil";
+component sub() -> () {
+  cells { ref m = comb_mem_d1(32, 4, 2); }
+  wires { group g { m.addr0 = 2'd0; m.write_data = 32'd1; m.write_en = 1'd1; g[done] = m.done; } }
+  control { g; }
+}
+component main() -> () {
+  cells { @external x = comb_mem_d1(8, 4, 2); s = sub(); }
+  wires {}
+  control { seq { invoke s[m=x]()(); invoke s[q=x]()(); } }
+}
+"""
+    with pytest.raises(CalyxCheckError) as info:
+        check_program(load_program(text=text))
+    message = str(info.value)
+    assert "'x' is comb_mem_d1(8, 4, 2) but ref cell 'm' is comb_mem_d1(32, 4, 2)" in message
+    assert "invoke: 's' has no ref cell 'q'" in message
+
+
+def test_morty_stitcher_needs_morty(tmp_path, monkeypatch):
+    futil = tmp_path / "p.futil"
+    futil.write_text("component main() -> () { cells {} wires {} control {} }\n")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(CalyxError, match="morty was asked for but is not on PATH"):
+        compile_file(futil, tmp_path / "o.sv", stitcher="morty")

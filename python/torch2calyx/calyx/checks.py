@@ -215,6 +215,16 @@ class _ComponentChecker:
         for a in g.assigns:
             self.check_assign(a, g)
         self.check_conflicts(g.assigns, f"group '{g.name}'")
+        always = {a.dst: a for a in self.comp.continuous if isinstance(a.guard, ir.GTrue)}
+        for a in g.assigns:
+            other = always.get(a.dst)
+            if other is not None and other.src != a.src:
+                self.error(
+                    f"conflicting drivers: group '{g.name}' assigns '{a.dst}', which a "
+                    f"continuous assignment (line {other.loc.line}) always drives; "
+                    "guard the continuous assignment or drop one",
+                    a.loc,
+                )
         writes_done = any(a.dst.hole and a.dst.cell == g.name for a in g.assigns)
         if g.kind == "group" and not writes_done:
             self.error(
