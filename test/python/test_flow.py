@@ -8,7 +8,6 @@ import sys
 
 import pytest
 import torch
-
 import torch2calyx
 from torch2calyx.design import Design, DesignMetadata, MemoryInfo, calyx_format
 from torch2calyx.errors import SimulationError, Torch2CalyxError
