@@ -104,3 +104,31 @@ def test_real_calyx_backend(futil, tmp_path):
     out = tmp_path / "design.sv"
     compile_file(futil, out, backend="calyx")
     assert "module main" in out.read_text()
+
+
+KEYWORD_CELLS = """
+import "primitives/core.futil";
+component main(@go go: 1, @clk clk: 1, @reset reset: 1) -> (@done done: 1) {
+  cells { and = std_and(1); or = std_or(1); reg = std_reg(1); }
+  wires {
+    group g {
+      and.left = 1'd1; and.right = reg.out; or.left = and.out; or.right = 1'd0;
+      reg.in = or.out; reg.write_en = 1'd1; g[done] = reg.done;
+    }
+  }
+  control { g; }
+}
+"""
+
+
+@pytest.mark.verilator
+def test_cells_named_like_verilog_keywords_are_renamed(tmp_path):
+    futil = tmp_path / "kw.futil"
+    futil.write_text(KEYWORD_CELLS)
+    out = tmp_path / "kw.sv"
+    compile_file(futil, out, manifest=False)
+    text = out.read_text()
+    assert "std_and #(.WIDTH(1)) and_ (" in text and "std_reg #(.WIDTH(1)) reg_ (" in text
+    cmd = ["verilator", "--lint-only", "-Wall", "--top-module", "main", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

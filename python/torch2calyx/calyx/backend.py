@@ -87,6 +87,8 @@ class ComponentBackend:
 
     # naming -----------------------------------------------------------------------------
     def fresh(self, base: str) -> str:
+        if base in rtl.SV_KEYWORDS:
+            base = f"{base}_"
         name = base
         k = self.suffix.get(base, 0)
         while name in self.taken:
@@ -182,6 +184,11 @@ class ComponentBackend:
         reset = comp.port_with_attr("reset").name
         self.mod.clock, self.mod.reset = clk, reset
         for p in comp.ports:
+            if p.name in rtl.SV_KEYWORDS:
+                raise CalyxError(
+                    f"{p.loc}: port '{p.name}' of component '{comp.name}' is a SystemVerilog "
+                    "keyword; rename it"
+                )
             self.taken.add(p.name)
             self.nets[("this", p.name)] = p.name
             self.widths[p.name] = int(p.width)
@@ -247,6 +254,11 @@ class ComponentBackend:
                 if p.direction == "input":
                     self.drivers.setdefault(net, [])
                     self.order[net] = None
+            if cell.name in rtl.SV_KEYWORDS and cell.attrs.get("external"):
+                raise CalyxError(
+                    f"{cell.loc}: external memory '{cell.name}' is a SystemVerilog keyword, so "
+                    "a testbench cannot name it; rename the cell"
+                )
             comment = "@external" if cell.attrs.get("external") else ""
             self.mod.instances.append(
                 rtl.Instance(

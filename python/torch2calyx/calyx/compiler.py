@@ -71,6 +71,11 @@ def compile_program(
     used: set[str] = set()
     files: list[Path] = []
     for comp in comps:
+        if comp.name in rtl.SV_KEYWORDS or comp.name in program.primitives:
+            raise CalyxError(
+                f"{comp.loc}: component name '{comp.name}' clashes with a SystemVerilog keyword "
+                "or a primitive; rename the component"
+            )
         modules.append(rtl.emit_module(compile_component(program, comp)))
         for cell in comp.cells.values():
             prim = program.primitives.get(cell.proto)
