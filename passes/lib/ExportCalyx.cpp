@@ -246,7 +246,7 @@ struct ExportCalyxPass : torch2calyx::impl::ExportCalyxBase<ExportCalyxPass> {
                        "before --export-calyx");
       return signalPassFailure();
     }
-    if (toAttribute) {
+    if (outputFile.empty() || toAttribute) {
       module->setAttr("t2c.futil", StringAttr::get(&getContext(), text));
       return;
     }

@@ -246,6 +246,79 @@ struct RsqrtPattern : OpRewritePattern<math::RsqrtOp> {
   }
 };
 
+/// floor(x) on the bits: clear the fraction bits below the binary point,
+/// rounding the magnitude up first when x is negative and not an integer.
+Value buildFloor(PatternRewriter &rw, Location loc, Value x) {
+  auto ft = cast<FloatType>(x.getType());
+  BitBuilder bb{rw, loc, bitsType(ft)};
+  unsigned w = ft.getWidth();
+  unsigned m = APFloat::semanticsPrecision(ft.getFloatSemantics()) - 1;
+  unsigned e = w - 1 - m;
+  uint64_t bias = (uint64_t(1) << (e - 1)) - 1;
+  using P = arith::CmpIPredicate;
+  auto c = [&](uint64_t v) {
+    return bb.cst(APInt(w, v, /*isSigned=*/false, /*implicitTrunc=*/true));
+  };
+  Value b = bb.bits(x);
+  Value expField = arith::AndIOp::create(
+      rw, loc, arith::ShRUIOp::create(rw, loc, b, c(m)),
+      c((uint64_t(1) << e) - 1));
+  Value neg = bb.cmp(P::slt, b, c(0));
+  Value mag = arith::AndIOp::create(rw, loc, b, bb.magMask());
+  // |x| < 1: -1.0 for negative non-zero x, else a zero of x's sign.
+  bool lost;
+  APFloat one(-1.0);
+  one.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+  APInt minusOne = one.bitcastToAPInt();
+  Value signOnly = arith::AndIOp::create(rw, loc, b, bb.signMask());
+  Value negNonZero =
+      arith::AndIOp::create(rw, loc, neg, bb.cmp(P::ne, mag, c(0)));
+  Value small = arith::SelectOp::create(rw, loc, negNonZero, bb.cst(minusOne),
+                                        signOnly);
+  // 1 <= |x| < 2^m: mask the fraction bits below the point.
+  Value shift = arith::SubIOp::create(rw, loc, expField, c(bias));
+  Value mask = arith::ShRUIOp::create(rw, loc, c((uint64_t(1) << m) - 1),
+                                      shift);
+  Value notMask = arith::XOrIOp::create(rw, loc, mask, c(~uint64_t(0)));
+  Value fracZero = bb.cmp(P::eq, arith::AndIOp::create(rw, loc, b, mask), c(0));
+  Value up = arith::AndIOp::create(
+      rw, loc, arith::AddIOp::create(rw, loc, b, mask), notMask);
+  Value down = arith::AndIOp::create(rw, loc, b, notMask);
+  Value rounded = arith::SelectOp::create(rw, loc, neg, up, down);
+  Value mid = arith::SelectOp::create(rw, loc, fracZero, b, rounded);
+  // |x| >= 2^m, inf and NaN are their own floor.
+  Value isSmall = bb.cmp(P::ult, expField, c(bias));
+  Value isBig = bb.cmp(P::uge, expField, c(bias + m));
+  Value result = arith::SelectOp::create(
+      rw, loc, isSmall, small, arith::SelectOp::create(rw, loc, isBig, b, mid));
+  return bb.toFloat(result, ft);
+}
+
+struct FloorPattern : OpRewritePattern<math::FloorOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FloorOp op,
+                                PatternRewriter &rw) const override {
+    if (!isa<FloatType>(op.getType()) || op.getType().getIntOrFloatBitWidth() > 64)
+      return failure();
+    rw.replaceOp(op, buildFloor(rw, op.getLoc(), op.getOperand()));
+    return success();
+  }
+};
+
+/// ceil(x) = -floor(-x).
+struct CeilPattern : OpRewritePattern<math::CeilOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::CeilOp op,
+                                PatternRewriter &rw) const override {
+    if (!isa<FloatType>(op.getType()))
+      return failure();
+    Value negX = arith::NegFOp::create(rw, op.getLoc(), op.getOperand());
+    Value fl = math::FloorOp::create(rw, op.getLoc(), negX);
+    rw.replaceOpWithNewOp<arith::NegFOp>(op, fl);
+    return success();
+  }
+};
+
 /// x^n for a constant integer n by repeated squaring (1/x^-n when n < 0).
 Value buildPower(PatternRewriter &rw, Location loc, Value x, int64_t n) {
   auto ft = cast<FloatType>(x.getType());
@@ -390,7 +463,8 @@ struct LegalizeFloatOpsPass
                  AbsFPattern, CopySignPattern>(ctx);
     /// 4. Math functions: polynomial approximations, then the ops they
     ///    produce (fma, clamps with maximumf/minimumf, ...) through 3.
-    patterns.add<FmaPattern, RsqrtPattern, FPowIPattern, PowFPattern>(ctx);
+    patterns.add<FmaPattern, RsqrtPattern, FPowIPattern, PowFPattern,
+                 FloorPattern, CeilPattern>(ctx);
     static const llvm::StringSet<> approximated = {
         "exp", "expm1", "tanh", "erf", "erfc", "log", "log1p", "log2",
         "sin", "cos", "atan", "atan2", "asin", "acos", "cbrt"};

@@ -50,8 +50,24 @@ std::string ComponentLowering::uniqueName(StringRef base) {
     clean.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
   if (clean.empty() || llvm::isDigit(clean.front()))
     clean.insert(clean.begin(), '_');
+  // Calyx and SystemVerilog keywords cannot name a cell or group.
+  static const llvm::StringSet<> reserved = {
+      "and", "or", "xor", "not", "nand", "nor", "xnor", "buf", "reg", "wire",
+      "logic", "bit", "byte", "int", "integer", "real", "time", "input",
+      "output", "inout", "module", "begin", "end", "if", "else", "for",
+      "while", "do", "case", "assign", "always", "initial", "function",
+      "task", "return", "repeat", "forever", "break", "continue", "const",
+      "static", "struct", "union", "enum", "class", "package", "import",
+      "export", "generate", "genvar", "parameter", "localparam", "signed",
+      "unsigned", "default", "inside", "with", "seq", "par", "group",
+      "cells", "wires", "control", "component", "invoke", "comb", "ref",
+      "extern", "primitive", "new", "null", "this", "type", "var", "string",
+      "edge", "posedge", "negedge", "table", "cover", "assert", "assume",
+      "final", "unique", "priority", "void", "shortint", "longint", "event"};
   std::string name = clean;
   unsigned &n = nameCounts[clean];
+  if (reserved.contains(name))
+    name = clean + "_" + std::to_string(n);
   while (usedNames.contains(name))
     name = clean + "_" + std::to_string(++n);
   usedNames.insert(name);

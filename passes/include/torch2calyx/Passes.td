@@ -281,10 +281,9 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
 def ExportCalyx : Pass<"export-calyx", "mlir::ModuleOp"> {
   let summary = "Print the calyx dialect as native Calyx (.futil)";
   let description = [{
-    Writes every `calyx.program` of the module as Calyx text to
-    `output-file` ("-", the default, is stdout), leaving the IR unchanged.
-    Imports are derived from the primitives the cells use, with the file
-    names of the Calyx compiler's `primitives/` folder:
+    Prints every `calyx.program` of the module as Calyx text. Imports are
+    derived from the primitives the cells use, with the file names of the
+    Calyx compiler's `primitives/` folder:
 
     ```mlir
     calyx.program {
@@ -307,17 +306,20 @@ def ExportCalyx : Pass<"export-calyx", "mlir::ModuleOp"> {
       control {}
     }
     ```
-    With `to-attribute` the text is stored in the module attribute
-    `t2c.futil` instead (how Python gets it from `run_pipeline`, like
-    externalize-globals' `t2c.data`). A cell whose primitive is neither a known Calyx primitive
-    nor a component of the program is an error.
+    Where the text goes: `output-file=PATH` writes PATH, `output-file=-`
+    writes stdout, and without `output-file` the text is stored in the
+    module attribute `t2c.futil` (how the Python side receives it from
+    `run_pipeline`, like externalize-globals' `t2c.data`). The IR is
+    otherwise unchanged. A cell whose primitive is neither a known Calyx
+    primitive nor a component of the program is an error.
   }];
   let options = [
-    Option<"outputFile", "output-file", "std::string", /*default=*/"\"-\"",
-           "file the Calyx text is written to ('-' for stdout)">,
+    Option<"outputFile", "output-file", "std::string", /*default=*/"\"\"",
+           "file the Calyx text is written to ('-' for stdout; none: the "
+           "module attribute t2c.futil)">,
     Option<"toAttribute", "to-attribute", "bool", /*default=*/"false",
-           "store the text in the module attribute t2c.futil instead of "
-           "writing output-file">,
+           "store the text in the module attribute t2c.futil even when "
+           "output-file is given">,
   ];
 }
 
