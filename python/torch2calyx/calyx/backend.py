@@ -362,11 +362,19 @@ class ComponentBackend:
         return self.port_net(port)
 
     def if_(self, c: ir.If, go: str) -> str:
+        # state 0 evaluates the condition and starts the chosen branch in the same cycle;
+        # states 1 and 2 remember the branch while it runs
         st = self.new_reg("if_state", 2)
         idle = self.named(e_and(go, e_eq(st.name, 2, 0)), f"{st.name}_eval")
         value = self.cond_port(c.port, c.cond, idle)
-        t_go = self.named(e_and(go, e_eq(st.name, 2, 1)), f"{st.name}_true")
-        f_go = self.named(e_and(go, e_eq(st.name, 2, 2)), f"{st.name}_false")
+        t_go = self.named(
+            e_and(go, e_or(e_eq(st.name, 2, 1), e_and(e_eq(st.name, 2, 0), value))),
+            f"{st.name}_true",
+        )
+        f_go = self.named(
+            e_and(go, e_or(e_eq(st.name, 2, 2), e_and(e_eq(st.name, 2, 0), e_not(value)))),
+            f"{st.name}_false",
+        )
         t_done = self.control(c.tbranch, t_go)
         f_done = self.control(c.fbranch, f_go)
         done = self.named(e_or(t_done, f_done), f"{st.name}_done")
@@ -375,10 +383,12 @@ class ComponentBackend:
         return done
 
     def while_(self, c: ir.While, go: str) -> str:
+        # not busy: evaluate the condition and, when it holds, start the body in the same
+        # cycle; after the body's done the loop evaluates again in the next cycle
         busy = self.new_reg("while_busy", 1)
         idle = self.named(e_and(go, e_not(busy.name)), f"{busy.name}_eval")
         value = self.cond_port(c.port, c.cond, idle)
-        body_go = self.named(e_and(go, busy.name), f"{busy.name}_body")
+        body_go = self.named(e_and(go, e_or(busy.name, value)), f"{busy.name}_body")
         body_done = self.named(self.control(c.body, body_go), f"{busy.name}_body_done")
         busy.updates.append((body_done, ZERO))
         busy.updates.append((e_and(idle, value), ONE))

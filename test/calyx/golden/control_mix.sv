@@ -107,13 +107,13 @@ module main (
   assign seq_fsm_go1 = (control_go & (seq_fsm == 2'd1));
   assign while_busy_eval = (seq_fsm_go1 & !while_busy);
   assign small_go = (while_busy_eval | if_state_eval);
-  assign while_busy_body = (seq_fsm_go1 & while_busy);
+  assign while_busy_body = (seq_fsm_go1 & (while_busy | lt_out));
   assign while_busy_body_done = (while_busy_body & bump_done);
   assign seq_fsm_done1 = (while_busy_eval & !lt_out);
   assign seq_fsm_go2 = (control_go & (seq_fsm == 2'd2));
   assign if_state_eval = (seq_fsm_go2 & (if_state == 2'd0));
-  assign if_state_true = (seq_fsm_go2 & (if_state == 2'd1));
-  assign if_state_false = (seq_fsm_go2 & (if_state == 2'd2));
+  assign if_state_true = (seq_fsm_go2 & ((if_state == 2'd1) | ((if_state == 2'd0) & lt_out)));
+  assign if_state_false = (seq_fsm_go2 & ((if_state == 2'd2) | ((if_state == 2'd0) & !lt_out)));
   assign copy_go = if_state_false;
   assign if_state_done = ((if_state_true & bump_done) | (if_state_false & (static_count == 1'd1)));
   assign seq_fsm_go3 = (control_go & (seq_fsm == 2'd3));
