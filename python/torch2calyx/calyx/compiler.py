@@ -128,7 +128,7 @@ def compile_file(
         out.write_text(result.verilog)
         if (manifest or stitcher == "morty") and backend == "builtin":
             # The manifest lists what the one file is made of: the primitive sources and the
-            # design's own modules (written beside it), in Morty's input format.
+XX
             design_only = out.with_name(out.name + ".design.sv")
             design_only.write_text(result.design_text)
             mpath = out.with_name(out.name + ".manifest.json")
@@ -136,7 +136,7 @@ def compile_file(
             write_manifest(mpath, top=result.top, sources=sources)
             if stitcher == "morty":
                 tmp = out.with_name(out.name + ".morty.sv")
-                result.command = run_morty(mpath, tmp, top=result.top)
+                result.command = run_morty(sources, tmp, top=result.top, manifest=mpath)
                 tmp.replace(out)
                 result.verilog = out.read_text()
     return result

@@ -99,25 +99,36 @@ def stitch(
     return "\n".join(parts), prims
 
 
+def file_bundles(
+    sources: list[Path],
+    include_dirs: list[Path] | None = None,
+    defines: dict[str, str | None] | None = None,
+) -> list[dict]:
+    """Morty's input format (``morty -f``): a list of file bundles."""
+    return [
+        {
+            "include_dirs": [str(d) for d in (include_dirs or [])],
+            "export_incdirs": {},
+            "defines": dict(defines or {}),
+            "files": [str(s) for s in sources],
+        }
+    ]
+
+
 def write_manifest(
     path: Path,
     *,
     top: str,
     sources: list[Path],
     include_dirs: list[Path] | None = None,
-    defines: dict[str, str] | None = None,
+    defines: dict[str, str | None] | None = None,
 ) -> None:
-    """A Morty-style manifest: ``{"sources": [{"files": [...], "include_dirs": [...],
-    "defines": {...}}], "top": ...}``."""
+    """Write a manifest in the shape ``morty --manifest`` produces: ``{"sources": [bundles],
+    "tops": [top], "undefined": []}`` where a bundle lists files, include dirs and defines."""
     manifest = {
-        "top": top,
-        "sources": [
-            {
-                "files": [str(s) for s in sources],
-                "include_dirs": [str(d) for d in (include_dirs or [])],
-                "defines": dict(defines or {}),
-            }
-        ],
+        "sources": file_bundles(sources, include_dirs, defines),
+        "tops": [top],
+        "undefined": [],
     }
     path.write_text(json.dumps(manifest, indent=2) + "\n")
 
@@ -127,14 +138,17 @@ def morty_available() -> bool:
     return shutil.which("morty") is not None
 
 
-def run_morty(manifest: Path, out: Path, *, top: str) -> list[str]:
-    """Stitch with ``morty -f manifest --top top -o out``; returns the command run."""
-    cmd = ["morty", "-f", str(manifest), "--top", top, "-o", str(out)]
+def run_morty(sources: list[Path], out: Path, *, top: str, manifest: Path) -> list[str]:
+    """Stitch ``sources`` with ``morty -f <bundles> --top top -o out --manifest manifest``;
+    returns the command run."""
     if not morty_available():
         raise CalyxError(
-            "morty was asked for but is not on PATH; install it or use the builtin "
-            "stitcher (--stitcher builtin)"
+            "morty was asked for but is not on PATH; install it (cargo install morty) or use "
+            "the builtin stitcher (--stitcher builtin)"
         )
+    bundles = out.with_name(out.name + ".morty-files.json")
+    bundles.write_text(json.dumps(file_bundles(sources), indent=2) + "\n")
+    cmd = ["morty", "-f", str(bundles), "--top", top, "-o", str(out), "--manifest", str(manifest)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise CalyxError(f"{shlex.join(cmd)} failed:\n{proc.stderr.strip()}")
