@@ -127,8 +127,8 @@ def compile_file(
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(result.verilog)
         if (manifest or stitcher == "morty") and backend == "builtin":
-            # The manifest lists what the one file is made of: the primitive sources and the
-XX
+            # The manifest lists what the one file is made of (the primitive sources and the
+            # design's own modules, written beside it) in the shape `morty --manifest` writes.
             design_only = out.with_name(out.name + ".design.sv")
             design_only.write_text(result.design_text)
             mpath = out.with_name(out.name + ".manifest.json")
