@@ -33,7 +33,10 @@ _IMPLICIT = (
 
 
 def add_implicit_ports(comp: ir.Component) -> None:
-    """Add the ``@go``, ``@clk``, ``@reset`` and ``@done`` ports Calyx adds when missing."""
+    """Add the ``@go``, ``@clk``, ``@reset`` and ``@done`` ports Calyx adds when missing
+    (comb components have none)."""
+    if comp.is_comb:
+        return
     for name, direction, attr in _IMPLICIT:
         if comp.port_with_attr(attr) is None:
             existing = comp.port(name)
@@ -180,8 +183,10 @@ class ComponentBackend:
     def build(self) -> rtl.Module:
         comp = self.comp
         add_implicit_ports(comp)
-        clk = comp.port_with_attr("clk").name
-        reset = comp.port_with_attr("reset").name
+        clk_port = comp.port_with_attr("clk")
+        reset_port = comp.port_with_attr("reset")
+        clk = clk_port.name if clk_port else "1'b0"
+        reset = reset_port.name if reset_port else "1'b0"
         self.mod.clock, self.mod.reset = clk, reset
         for p in comp.ports:
             if p.name in rtl.SV_KEYWORDS:
@@ -209,12 +214,15 @@ class ComponentBackend:
                 if not (a.dst.hole and a.dst.cell == g.name):
                     guard = e_and(go, guard)
                 self.drive(self.port_net(a.dst), guard, self.atom(a.src))
+        if comp.is_comb:
+            if not isinstance(comp.control, ir.Empty):
+                raise CalyxError(f"{comp.loc}: comb component '{comp.name}' cannot have control")
+            self.finish()
+            return self.mod
         go_port = comp.port_with_attr("go").name
         done_port = comp.port_with_attr("done").name
         user_done = any(a.dst.cell is None and a.dst.port == done_port for a in comp.continuous)
-        if isinstance(comp.control, ir.Empty) and (user_done or comp.is_comb):
-            pass
-        else:
+        if not (isinstance(comp.control, ir.Empty) and user_done):
             # done is registered (like the final FSM state of Calyx's TDCC), so a parent that
             # computes its go from our done never forms a combinational loop; the control is
             # held off in the done cycle so it does not restart while go is still high.
