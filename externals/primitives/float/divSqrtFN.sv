@@ -111,32 +111,36 @@ module std_divSqrtFN #(
   logic [numWidth-1:0] special_val_q;
   logic [4:0] special_flags_q;
   logic [SIG-1:0] divisor_q;
-  logic [RW-1:0] rem_q, rem_n, trial;
+  logic [RW-1:0] rem_q, rem_n;
   logic [K-1:0] acc_q, acc_n;
   logic [2*K-1:0] rad_q, rad_n;
 
-  always_comb begin
-    rem_n = rem_q;
-    acc_n = acc_q;
-    rad_n = rad_q;
-    trial = '0;
+  // One edge's worth of restoring division / digit-by-digit square root steps. A function
+  // keeps the intermediate values out of any sensitivity list (Icarus would spin on an
+  // always_comb that reads what it writes).
+  function automatic logic [RW+3*K-1:0] iterate(input logic [RW-1:0] rem, input logic [K-1:0] acc,
+                                                input logic [2*K-1:0] rad,
+                                                input logic [SIG-1:0] divisor, input logic sq);
+    logic [RW-1:0] trial;
     for (int i = 0; i < BPC; i++) begin
-      if (sqrt_q) begin
-        rem_n = {rem_n[RW-3:0], rad_n[2*K-1-:2]};
-        rad_n = rad_n << 2;
-        trial = RW'({acc_n, 2'b01});
+      if (sq) begin
+        rem = {rem[RW-3:0], rad[2*K-1-:2]};
+        rad = rad << 2;
+        trial = RW'({acc, 2'b01});
       end else begin
-        trial = RW'(divisor_q);
+        trial = RW'(divisor);
       end
-      if (rem_n >= trial) begin
-        rem_n = rem_n - trial;
-        acc_n = {acc_n[K-2:0], 1'b1};
+      if (rem >= trial) begin
+        rem = rem - trial;
+        acc = {acc[K-2:0], 1'b1};
       end else begin
-        acc_n = {acc_n[K-2:0], 1'b0};
+        acc = {acc[K-2:0], 1'b0};
       end
-      if (!sqrt_q) rem_n = rem_n << 1;
+      if (!sq) rem = rem << 1;
     end
-  end
+    iterate = {rem, acc, rad};
+  endfunction
+  assign {rem_n, acc_n, rad_n} = iterate(rem_q, acc_q, rad_q, divisor_q, sqrt_q);
 
   always_ff @(posedge clk) begin
     if (go && !done) begin
@@ -223,12 +227,15 @@ module t2c_fp_lzc #(
     output logic [$clog2(SW + 1)-1:0] count
 );
   localparam int LW = $clog2(SW + 1);
-  always_comb begin
-    count = LW'(SW);
+  // A function keeps the loop's intermediate values out of the sensitivity list (a
+  // self-triggering always_comb would make event-driven simulators such as Icarus spin).
+  function automatic logic [LW-1:0] leading_zeros(input logic [SW-1:0] v);
+    leading_zeros = LW'(SW);
     for (int i = 0; i < SW; i++) begin
-      if (in[i]) count = LW'(SW - 1 - i);
+      if (v[i]) leading_zeros = LW'(SW - 1 - i);
     end
-  end
+  endfunction
+  assign count = leading_zeros(in);
 endmodule
 
 // Normalizes, rounds and packs an exact intermediate result into the IEEE-754 interchange

@@ -126,12 +126,15 @@ module t2c_fp_lzc #(
     output logic [$clog2(SW + 1)-1:0] count
 );
   localparam int LW = $clog2(SW + 1);
-  always_comb begin
-    count = LW'(SW);
+  // A function keeps the loop's intermediate values out of the sensitivity list (a
+  // self-triggering always_comb would make event-driven simulators such as Icarus spin).
+  function automatic logic [LW-1:0] leading_zeros(input logic [SW-1:0] v);
+    leading_zeros = LW'(SW);
     for (int i = 0; i < SW; i++) begin
-      if (in[i]) count = LW'(SW - 1 - i);
+      if (v[i]) leading_zeros = LW'(SW - 1 - i);
     end
-  end
+  endfunction
+  assign count = leading_zeros(in);
 endmodule
 
 // Normalizes, rounds and packs an exact intermediate result into the IEEE-754 interchange
