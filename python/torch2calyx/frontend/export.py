@@ -115,6 +115,29 @@ def _widened_int8(op):
     return decomposed
 
 
+def _widened_int8_scalar(op):
+    """An int8 tensor combined with a Python number, computed in int32 and wrapped back.
+
+    torch-mlir's linalg lowering crashes on these (mul, sub, remainder, division of si8 by a
+    scalar). For the in-range int8 values involved, int32 arithmetic followed by a wrap to
+    int8 gives PyTorch's int8 result bit for bit.
+    """
+
+    def decomposed(*args, **kwargs):
+        has_int8 = any(isinstance(a, torch.Tensor) and a.dtype == torch.int8 for a in args)
+        has_number = any(isinstance(a, int | float) and not isinstance(a, bool) for a in args)
+        if not (has_int8 and has_number):
+            return NotImplemented
+        wide = [
+            a.to(torch.int32) if isinstance(a, torch.Tensor) and a.dtype == torch.int8 else a
+            for a in args
+        ]
+        out = op(*wide, **kwargs)
+        return out.to(torch.int8) if out.dtype == torch.int32 else out
+
+    return decomposed
+
+
 def decomposition_table() -> dict:
     """torch-mlir's decomposition table plus torch2calyx's own (variance in input precision)."""
     table = dict(get_decomposition_table())
@@ -124,6 +147,20 @@ def decomposition_table() -> dict:
     table[aten.gelu.default] = _gelu
     for op in (aten.mm.default, aten.bmm.default):
         table[op] = _widened_int8(op)
+    for op in (
+        aten.mul.Tensor,
+        aten.mul.Scalar,
+        aten.sub.Tensor,
+        aten.sub.Scalar,
+        aten.remainder.Tensor,
+        aten.remainder.Scalar,
+        aten.floor_divide.default,
+        aten.div.Tensor,
+        aten.div.Tensor_mode,
+        aten.div.Scalar,
+        aten.div.Scalar_mode,
+    ):
+        table.setdefault(op, _widened_int8_scalar(op))
     return table
 
 

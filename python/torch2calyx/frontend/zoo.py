@@ -112,6 +112,13 @@ class Int8Ops(nn.Module):
         return torch.relu(a * b + a - b)
 
 
+class Int8ScalarOps(nn.Module):
+    """int8 tensors with Python-number operands: mul, sub, floor division, remainder."""
+
+    def forward(self, a: torch.Tensor) -> torch.Tensor:
+        return (a * 3 - 2) // 2 + a % 3
+
+
 class ReshapePermute(nn.Module):
     """View/transpose/permute/flatten: data movement only, two outputs."""
 
@@ -238,6 +245,11 @@ ZOO: list[ZooCase] = [
             Int8Ops(),
             (_i(-20, 20, 2, 4, dtype=torch.int8), _i(-20, 20, 2, 4, dtype=torch.int8)),
         ),
+        exact=True,
+    ),
+    ZooCase(
+        "int8_scalar_ops",
+        lambda: (Int8ScalarOps(), (_i(-40, 40, 2, 4, dtype=torch.int8),)),
         exact=True,
     ),
     ZooCase(
