@@ -364,5 +364,5 @@ def check_program(program: ir.Program) -> list[Diagnostic]:
         raise CalyxCheckError(found, program.sources)
     warnings = [d for d in found if d.severity == "warning"]
     for w in warnings:
-        log.warning("%s", w.render())
+        log.debug("%s", w.render())
     return warnings
