@@ -55,7 +55,7 @@ def synthesize(yosys: str, unit: str, exp: int, sig: int, work: Path) -> dict[st
     text = (FLOAT_DIR / f"{unit}.sv").read_text()
     for name, value in params(unit, exp, sig).items():
         text, count = re.subn(rf"(parameter int {name} = )\d+", rf"\g<1>{value}", text)
-        if count != 1:
+        if count == 0:
             raise SystemExit(f"{unit}.sv: cannot find the default of parameter {name}")
     source = work / f"{unit}_{exp}_{sig}.sv"
     source.write_text(text)
