@@ -12,11 +12,13 @@ from torch2calyx.cli import main
 from torch2calyx.errors import FrontendError
 from torch2calyx.frontend import (
     LoweredModule,
+    lower,
     lower_mlir_file,
     lower_mlir_text,
     run_reference,
     verify_loop_level_text,
 )
+from torch2calyx.frontend.zoo import zoo_case
 from torch2calyx.modelfile import load_model_file
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +74,17 @@ def test_allo_returned_buffer_becomes_output():
     x = torch.arange(-3, 3, dtype=torch.int32).reshape(2, 3)
     (got,) = run_reference(lowered, (x,))
     assert torch.equal(got, x + 1)
+
+
+@pytest.mark.parametrize("name", ["multi_in_out", "cnn", "int8_mlp"])
+def test_front_end_output_is_accepted_input(name):
+    """Loop-level MLIR written by lower() reads back with the same argument table."""
+    model, inputs = zoo_case(name).build()
+    lowered = lower(model, inputs)
+    again = lower_mlir_text(lowered.mlir, source=f"{name}.mlir")
+    assert again.args == lowered.args and again.func_name == "forward"
+    for a, b in zip(run_reference(again, inputs), run_reference(lowered, inputs), strict=True):
+        assert torch.equal(a, b)
 
 
 @pytest.mark.parametrize(
