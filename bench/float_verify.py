@@ -28,7 +28,9 @@ from torch2calyx.float.vectors import FORMAT_ORDER, MODELESS, UNITS, make_vector
 MODE_NAMES = {0: "rne", 1: "rtz", 2: "rdn", 3: "rup", 4: "rmm", 6: "odd"}
 
 
-def verify_one(binary: Path, unit: str, fmt: str, pairs: int, seed: int) -> dict:
+def verify_one(
+    binary: Path, unit: str, fmt: str, pairs: int, seed: int, modes: tuple[int, ...]
+) -> dict:
     """Generate and run the vectors of one unit and format; return counts per mode."""
     start = time.perf_counter()
     vectors = make_vectors(
@@ -38,6 +40,7 @@ def verify_one(binary: Path, unit: str, fmt: str, pairs: int, seed: int) -> dict
         seed=seed,
         all_modes_per_pair=True,
         exhaustive_specials=True,
+        modes=modes,
     )
     generated = time.perf_counter()
     result = run_vectors(binary, vectors, seed=seed)
@@ -67,17 +70,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default=",".join(FORMAT_ORDER))
     parser.add_argument("--pairs", type=int, default=100_000, help="random pairs per unit/format")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--modes", default="0,1,2,3,4", help="rounding modes (add 6 for round-to-odd)"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="parallel processes")
     args = parser.parse_args(argv)
     units = args.units.split(",")
     formats = args.formats.split(",")
+    modes = tuple(int(m) for m in args.modes.split(","))
     binary = build_harness()
     print(f"harness: {binary}")
     print(f"{'unit':<12} {'format':<9} {'mode':<5} {'vectors':>9} {'mismatches':>10}")
     total_checked = total_wrong = total_handshake = 0
     jobs = [(u, f) for u in units for f in formats]
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(verify_one, binary, u, f, args.pairs, args.seed) for u, f in jobs]
+        futures = [
+            pool.submit(verify_one, binary, u, f, args.pairs, args.seed, modes) for u, f in jobs
+        ]
         for future in futures:
             r = future.result()
             for mode in sorted(r["checked"]):
