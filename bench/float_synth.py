@@ -90,6 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which(args.yosys) is None:
         print(f"{args.yosys} not found on PATH; install yosys (ci/setup.sh does)", file=sys.stderr)
         return 2
+    unknown = [f for f in args.formats.split(",") if f not in FORMATS] + [
+        u for u in args.units.split(",") if u not in UNITS
+    ]
+    if unknown:
+        print(
+            f"unknown format or unit: {', '.join(unknown)}; formats are {', '.join(FORMATS)}, "
+            f"units {', '.join(UNITS)}",
+            file=sys.stderr,
+        )
+        return 2
     header = (
         f"{'unit':<10} {'format':<9} {'latency':>7} {'interval':>8} {'LUTs':>6} {'FFs':>5} "
         f"{'DSPs':>4} {'CARRY4':>6} {'path':>5} {'yosys s':>7}"

@@ -103,7 +103,7 @@ def special_values(fmt: FloatFormat) -> list[int]:
         fmt.inf | (1 << (fmt.sig - 3)),  # signalling NaNs
     ]
     sign = fmt.sign_bit()
-    return [m for m in magnitudes] + [m | sign for m in magnitudes]
+    return list(magnitudes) + [m | sign for m in magnitudes]
 
 
 def random_operand(fmt: FloatFormat, rng: random.Random, near: int | None = None) -> int:
