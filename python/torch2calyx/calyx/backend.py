@@ -15,7 +15,11 @@ Each component becomes one :class:`~torch2calyx.calyx.rtl.Module`:
 * static control (static groups, ``static seq/par/if/repeat``) is scheduled on a counter:
   the root statement owns a counter of ``latency`` states, each static group's assignments are
   guarded by the counter range of its slot (``%[lo:hi]`` becomes a range check), and
-  ``static repeat`` adds an inner counter.
+  ``static repeat`` adds an inner counter;
+* a component's ``done`` is a register (no combinational path from ``go``); while the
+  component is held in reset it answers ``go`` with ``done`` one cycle later, and a program may
+  reset an instance by assigning its ``@reset`` port (OR-ed with the parent's reset) — the
+  shape of CIRCT's ``init_<instance>`` groups.
 """
 
 from __future__ import annotations
@@ -87,6 +91,8 @@ class ComponentBackend:
         self.drivers: dict[str, list[tuple[str, str]]] = {}
         self.order: dict[str, None] = {}  # driven nets, in first-driven order
         self.suffix: dict[str, int] = {}
+        self.auto_wired: set[tuple[str, str]] = set()  # (cell, port) of clock inputs
+        self.reset_driven: set[tuple[str, str]] = set()  # reset inputs the program assigns
 
     # naming -----------------------------------------------------------------------------
     def fresh(self, base: str) -> str:
@@ -198,17 +204,24 @@ class ComponentBackend:
             self.nets[("this", p.name)] = p.name
             self.widths[p.name] = int(p.width)
             self.mod.ports.append(rtl.Port(p.name, int(p.width), p.direction))
+        for a in comp.continuous + [a for g in comp.groups.values() for a in g.assigns]:
+            if a.dst.cell is not None and not a.dst.hole:
+                self.reset_driven.add((a.dst.cell, a.dst.port))
         self.build_cells(clk, reset)
         for g in comp.groups.values():
             self.nets[("go", g.name)] = self.new_net(f"{g.name}_go", 1)
             self.nets[("done", g.name)] = self.new_net(f"{g.name}_done", 1)
         for a in comp.continuous:
+            if (a.dst.cell, a.dst.port) in self.auto_wired:
+                continue  # clock and reset are wired to the component's (checks warn)
             self.drive(self.port_net(a.dst), self.guard(a.guard), self.atom(a.src))
         for g in comp.groups.values():
             if g.kind == "static":
                 continue
             go = self.nets[("go", g.name)]
             for a in g.assigns:
+                if (a.dst.cell, a.dst.port) in self.auto_wired:
+                    continue  # e.g. CIRCT's init groups drive an instance's reset
                 # done holes are read by the control, never guarded by the group's own go
                 guard = self.guard(a.guard)
                 if not (a.dst.hole and a.dst.cell == g.name):
@@ -227,10 +240,18 @@ class ComponentBackend:
             # computes its go from our done never forms a combinational loop; the control is
             # held off in the done cycle so it does not restart while go is still high.
             done_reg = self.new_reg("done_reg", 1)
+            # while held in reset the component answers go with done one cycle later, so a
+            # parent that resets an instance through a group (reset = 1, go = 1, group done =
+            # instance done, as CIRCT's init groups do) finishes that group
+            done_reg.reset_expr = e_and(go_port, e_not(done_reg.name))
             start = self.named(e_and(go_port, e_not(done_reg.name)), "control_go")
             finished = self.control(comp.control, start)
             done_reg.updates.append((ONE, finished))
             self.drive(done_port, ONE, done_reg.name)
+        for p in comp.ports:
+            if p.direction == "output" and p.name not in self.drivers:
+                self.drivers[p.name] = []
+                self.order[p.name] = None
         self.finish()
         return self.mod
 
@@ -252,9 +273,19 @@ class ComponentBackend:
             for p in ports:
                 if p.direction == "input" and "clk" in p.attrs:
                     conns.append((p.name, clk))
+                    self.auto_wired.add((cell.name, p.name))
                     continue
                 if p.direction == "input" and "reset" in p.attrs:
-                    conns.append((p.name, reset))
+                    if (cell.name, p.name) in self.reset_driven:
+                        # the program resets this instance (CIRCT's init groups do): its reset
+                        # is the component's reset or the program's
+                        net = self.new_net(f"{cell.name}_{p.name}", 1)
+                        self.nets[("cell", cell.name, p.name)] = net
+                        self.drivers.setdefault(net, [])
+                        self.order[net] = None
+                        conns.append((p.name, e_or(reset, net)))
+                    else:
+                        conns.append((p.name, reset))
                     continue
                 net = self.new_net(f"{cell.name}_{p.name}", int(p.width))
                 self.nets[("cell", cell.name, p.name)] = net
@@ -441,6 +472,8 @@ class ComponentBackend:
             slot = e_and(active, self.in_range(counter, base, base + latency, states))
             self.drive(self.nets[("go", g.name)], slot, ONE)
             for a in g.assigns:
+                if (a.dst.cell, a.dst.port) in self.auto_wired:
+                    continue
                 guard = e_and(slot, self.guard(a.guard, (counter, base, states)))
                 self.drive(self.port_net(a.dst), guard, self.atom(a.src))
             return

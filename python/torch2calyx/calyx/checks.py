@@ -148,8 +148,12 @@ class _ComponentChecker:
         if not write and p.direction == "input":
             self.error(f"cannot read '{ref}': it is an input port of '{ref.cell}'", ref.loc)
             return None
-        if write and ("clk" in p.attrs or "reset" in p.attrs):
-            self.warn(f"'{ref}' is a clock/reset port; it is wired automatically", ref.loc)
+        if write and "clk" in p.attrs:
+            self.warn(
+                f"'{ref}' is a clock port, wired to the component's clock; this assignment "
+                "is ignored",
+                ref.loc,
+            )
         return int(p.width)
 
     def width_of(self, atom: ir.Atom, group: ir.Group | None) -> int | None:

@@ -131,6 +131,7 @@ class Register:
     width: int
     reset: int
     updates: list[tuple[str, str]]
+    reset_expr: str | None = None  # value loaded during reset instead of ``reset``
 
 
 @dataclass
@@ -217,7 +218,8 @@ def emit_module(mod: Module, em: Emitter | None = None) -> str:
             em.line("")
             em.line(f"always_ff @(posedge {mod.clock}) begin")
             with em.indent():
-                em.line(f"if ({mod.reset}) {reg.name} <= {e_const(reg.width, reg.reset)};")
+                init = reg.reset_expr or e_const(reg.width, reg.reset)
+                em.line(f"if ({mod.reset}) {reg.name} <= {init};")
                 for cond, value in reg.updates:
                     if cond == ONE:
                         em.line(f"else {reg.name} <= {value};")

@@ -122,7 +122,7 @@ module main (
   assign done = done_reg;
 
   always_ff @(posedge clk) begin
-    if (reset) done_reg <= 1'd0;
+    if (reset) done_reg <= (go & !done_reg);
     else done_reg <= seq_fsm_done3;
   end
 

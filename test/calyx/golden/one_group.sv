@@ -30,7 +30,7 @@ module main (
   assign done = done_reg;
 
   always_ff @(posedge clk) begin
-    if (reset) done_reg <= 1'd0;
+    if (reset) done_reg <= (go & !done_reg);
     else done_reg <= (control_go & write_done);
   end
 endmodule
