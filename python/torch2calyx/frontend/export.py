@@ -100,6 +100,27 @@ def _gelu(x, approximate="none"):
     return 0.5 * x * (1.0 + torch.tanh(inner))
 
 
+def _pow_scalar(x, exponent):
+    """x ** 2, x ** 3, x ** 0.5 and x ** -1 as multiplications, sqrt and division.
+
+    torch-mlir lowers them to math.fpowi / math.powf, which have no hardware primitive;
+    PyTorch's CPU kernel special-cases the same exponents the same way.
+    """
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        return NotImplemented
+    if isinstance(exponent, bool) or not isinstance(exponent, int | float):
+        return NotImplemented
+    if exponent == 2:
+        return x * x
+    if exponent == 3:
+        return x * x * x
+    if exponent == 0.5:
+        return torch.sqrt(x)
+    if exponent == -1:
+        return 1.0 / x
+    return NotImplemented
+
+
 def _widened_int8(op):
     """Compute an int8 matrix product in int32 and wrap back to int8.
 
@@ -145,6 +166,7 @@ def decomposition_table() -> dict:
     table[aten.var_mean.correction] = _var_mean_correction
     table[aten.var.correction] = _var_correction
     table[aten.gelu.default] = _gelu
+    table[aten.pow.Tensor_Scalar] = _pow_scalar
     for op in (aten.mm.default, aten.bmm.default):
         table[op] = _widened_int8(op)
     for op in (

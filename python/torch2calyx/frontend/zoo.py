@@ -162,6 +162,13 @@ class CausalMask(nn.Module):
         return torch.softmax(scores, dim=-1) + self.offset.float()
 
 
+class Powers(nn.Module):
+    """x**2, x**3 and |x|**0.5 (become mulf and sqrt, no pow)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x**2 - x**3 + torch.abs(x) ** 0.5
+
+
 class SameOutputTwice(nn.Module):
     """Returns one tensor twice (each output still gets its own memory)."""
 
@@ -237,6 +244,7 @@ ZOO: list[ZooCase] = [
     ZooCase("reductions", lambda: (Reductions(), (_r(1, 2, 3, 3),))),
     ZooCase("adaptive_avgpool", lambda: (nn.AdaptiveAvgPool2d(1), (_r(1, 2, 4, 4),))),
     ZooCase("causal_mask", lambda: (CausalMask(), (_r(3, 3),))),
+    ZooCase("powers", lambda: (Powers(), (_r(2, 4),))),
     ZooCase("same_output_twice", lambda: (SameOutputTwice(), (_r(2, 3),))),
     ZooCase("int32_mlp", lambda: (IntMLP(), (_i(-8, 8, 2, 4, dtype=torch.int32),)), exact=True),
     ZooCase(
