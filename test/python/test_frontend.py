@@ -133,6 +133,16 @@ def test_weights_are_inline_globals_named_after_parameters():
     assert re.search(r"@p0_weight : memref<2x1x3x3xf32> = dense<", text)
 
 
+def test_decompositions_that_avoid_ops_without_hardware():
+    """Powers become mulf/sqrt, LayerNorm stays in float32, int8 products do not crash."""
+    text = lower(*zoo_case("powers").build()).mlir
+    assert "math.fpowi" not in text and "math.powf" not in text and "math.sqrt" in text
+    text = lower(*zoo_case("layernorm").build()).mlir
+    assert "f64" not in text
+    text = lower(*zoo_case("int8_mlp").build()).mlir
+    assert "arith.extsi" in text and "arith.trunci" in text
+
+
 def test_json_round_trip():
     model, inputs = zoo_case("multi_in_out").build()
     lowered = lower(model, inputs, func_name="top")
