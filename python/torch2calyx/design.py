@@ -194,7 +194,9 @@ class Design:
             "data": data,
             "top": self.metadata.top,
             "simulator": simulator or self.simulator,
-            "build_dir": self.out_dir / "sim",
+            # the simulator cache is keyed by the design's hash: a recompiled but unchanged
+            # design reuses its compiled model
+            "build_dir": None,
             "progress": progress,
         }
         if cycle_limit is not None:
