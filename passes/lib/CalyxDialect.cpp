@@ -23,6 +23,8 @@ void CalyxDialect::initialize() {
 LogicalResult ComponentOp::verify() {
   llvm::StringSet<> names;
   unsigned controls = 0;
+  if (getBody().empty())
+    return emitOpError("must hold exactly one calyx.control, found none");
   for (Operation &op : getBody().front()) {
     StringRef name;
     if (auto cell = dyn_cast<CellOp>(op))

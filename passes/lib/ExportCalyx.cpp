@@ -67,6 +67,8 @@ public:
 
   LogicalResult print(cx::ProgramOp program) {
     llvm::StringSet<> components;
+    if (program.getBody().empty())
+      return success();
     for (auto comp : program.getBody().getOps<cx::ComponentOp>())
       components.insert(comp.getSymName());
     std::set<std::string> imports = {"primitives/core.futil"};
@@ -132,8 +134,9 @@ private:
       line() << (group.getComb() ? "comb group " : "group ")
              << group.getSymName() << " {\n";
       ++indent;
-      for (auto assign : group.getBody().getOps<cx::AssignOp>())
-        printAssign(assign);
+      if (!group.getBody().empty())
+        for (auto assign : group.getBody().getOps<cx::AssignOp>())
+          printAssign(assign);
       --indent;
       line() << "}\n";
     }
@@ -142,19 +145,22 @@ private:
     --indent;
     line() << "}\n";
     for (auto control : comp.getBody().getOps<cx::ControlOp>()) {
-      Block &body = control.getBody().front();
-      if (body.empty()) {
+      if (isEmpty(control.getBody())) {
         line() << "control {}\n";
         continue;
       }
       line() << "control {\n";
       ++indent;
-      printBlock(body);
+      printBlock(control.getBody().front());
       --indent;
       line() << "}\n";
     }
     --indent;
     line() << "}\n";
+  }
+
+  static bool isEmpty(Region &region) {
+    return region.empty() || region.front().empty();
   }
 
   void printAssign(cx::AssignOp assign) {
@@ -179,10 +185,11 @@ private:
     }
   }
 
-  void printBody(Block &block) {
+  void printBody(Region &region) {
     os << " {\n";
     ++indent;
-    printBlock(block);
+    if (!isEmpty(region))
+      printBlock(region.front());
     --indent;
     line() << "}";
   }
@@ -191,38 +198,38 @@ private:
     if (auto enable = dyn_cast<cx::EnableOp>(op)) {
       line() << enable.getGroup() << ";\n";
     } else if (auto seq = dyn_cast<cx::SeqOp>(op)) {
-      printNested("seq", seq.getBody().front());
+      printNested("seq", seq.getBody());
     } else if (auto par = dyn_cast<cx::ParOp>(op)) {
-      printNested("par", par.getBody().front());
+      printNested("par", par.getBody());
     } else if (auto loop = dyn_cast<cx::WhileOp>(op)) {
       line() << "while " << loop.getCond();
       if (auto with = loop.getWith())
         os << " with " << *with;
-      printBody(loop.getBody().front());
+      printBody(loop.getBody());
       os << "\n";
     } else if (auto branch = dyn_cast<cx::IfOp>(op)) {
       line() << "if " << branch.getCond();
       if (auto with = branch.getWith())
         os << " with " << *with;
-      printBody(branch.getThenBody().front());
-      Block &elseBlock = branch.getElseBody().front();
-      if (!elseBlock.empty()) {
+      printBody(branch.getThenBody());
+      if (!isEmpty(branch.getElseBody())) {
         os << " else";
-        printBody(elseBlock);
+        printBody(branch.getElseBody());
       }
       os << "\n";
     } else if (auto repeat = dyn_cast<cx::RepeatOp>(op)) {
       line() << "repeat " << repeat.getCount();
-      printBody(repeat.getBody().front());
+      printBody(repeat.getBody());
       os << "\n";
     }
   }
 
-  void printNested(StringRef keyword, Block &block) {
+  void printNested(StringRef keyword, Region &region) {
     line() << keyword << " {\n";
     ++indent;
-    for (Operation &op : block)
-      printStatement(op);
+    if (!region.empty())
+      for (Operation &op : region.front())
+        printStatement(op);
     --indent;
     line() << "}\n";
   }

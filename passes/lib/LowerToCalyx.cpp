@@ -37,10 +37,10 @@ namespace cx = torch2calyx::calyx;
 ComponentLowering::ComponentLowering(func::FuncOp fn, cx::ComponentOp comp)
     : fn(fn), comp(comp), loc(fn.getLoc()), cellBuilder(comp.getContext()),
       wireBuilder(comp.getContext()) {
-  // Op order inside a component does not matter (export-calyx sorts cells,
-  // groups and wires); everything goes in front of the control op.
+  // Cells in creation order at the top of the component, then groups and
+  // continuous assignments, then the control op (export-calyx sorts them
+  // anyway; this keeps the IR readable).
   auto control = *comp.getBody().getOps<cx::ControlOp>().begin();
-  cellBuilder.setInsertionPoint(control);
   wireBuilder.setInsertionPoint(control);
 }
 
@@ -78,8 +78,13 @@ std::string ComponentLowering::addCell(StringRef base, StringRef primitive,
                                        ArrayRef<int64_t> params,
                                        bool external) {
   std::string name = uniqueName(base);
+  if (lastCell)
+    cellBuilder.setInsertionPointAfter(lastCell);
+  else
+    cellBuilder.setInsertionPointToStart(&comp.getBody().front());
   auto cell = cx::CellOp::create(cellBuilder, loc, name, primitive,
                                  cellBuilder.getDenseI64ArrayAttr(params));
+  lastCell = cell;
   if (external)
     cell.setExternal(true);
   return name;
@@ -252,8 +257,8 @@ FailureOr<func::FuncOp> findTop(ModuleOp module, StringRef top) {
     return defined.front();
   if (publics.size() == 1)
     return publics.front();
-  module.emitError("found ")
-      << defined.size()
+  (defined.empty() ? module.emitError() : defined.front().emitError())
+      << "found " << defined.size()
       << " functions and cannot tell which is the design; pass "
          "--lower-to-calyx=top=<name> (or inline calls with --inline)";
   return failure();

@@ -131,6 +131,7 @@ public:
 
 private:
   mlir::OpBuilder cellBuilder, wireBuilder;
+  mlir::Operation *lastCell = nullptr;
   llvm::DenseMap<mlir::Value, std::string> ports;
   llvm::StringMap<unsigned> nameCounts;
   llvm::StringSet<> usedNames;

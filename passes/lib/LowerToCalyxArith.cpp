@@ -106,7 +106,7 @@ Result pipelined(ComponentLowering &cl, Operation *op, StringRef base,
   FailureOr<std::string> r = cl.portOf(op->getOperand(1), op);
   if (failed(l) || failed(r))
     return FailureOr<Stmt>(failure());
-  std::string unit = cl.sharedUnit(prim, prim, {w});
+  std::string unit = cl.sharedUnit(prim.drop_front(4).drop_back(5), prim, {w});
   std::string reg;
   cx::GroupOp g = cl.unitGroup(base, unit, w, reg);
   cl.assign(g, unit + ".left", *l);

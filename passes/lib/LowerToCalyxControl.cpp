@@ -236,10 +236,11 @@ LogicalResult ComponentLowering::lowerIf(Operation *op, OpBuilder &ctrl) {
   if (failed(lowerBranch(branch.getThenRegion(), thenBlock)) ||
       failed(lowerBranch(branch.getElseRegion(), elseBlock)))
     return failure();
-  // Calyx needs a statement in a branch that has none.
-  if (thenBlock.empty()) {
-    OpBuilder b = OpBuilder::atBlockEnd(&thenBlock);
-    cx::SeqOp::create(b, loc).getBody().emplaceBlock();
-  }
+  // An empty else is no else; the IR keeps no empty block (it would not
+  // survive printing and parsing).
+  if (elseBlock.empty())
+    elseBlock.erase();
+  if (thenBlock.empty())
+    thenBlock.erase();
   return success();
 }

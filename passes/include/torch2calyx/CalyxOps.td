@@ -59,7 +59,7 @@ def Calyx_ProgramOp : Calyx_Op<"program", [NoTerminator, SingleBlock]> {
     Printed by `export-calyx` as the imports of every primitive library its
     cells use followed by its components in order.
   }];
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = "attr-dict-with-keyword $body";
 }
 
@@ -79,7 +79,7 @@ def Calyx_ComponentOp : Calyx_Op<"component", [NoTerminator, SingleBlock]> {
                        DefaultValuedAttr<StrArrayAttr, "{}">:$inputs,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$outputs,
                        UnitAttr:$toplevel);
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
   let hasVerifier = 1;
 }
@@ -118,7 +118,7 @@ def Calyx_GroupOp : Calyx_Op<"group", [NoTerminator, SingleBlock]> {
     ```
   }];
   let arguments = (ins StrAttr:$sym_name, UnitAttr:$comb);
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
 }
 
@@ -144,14 +144,14 @@ def Calyx_ControlOp : Calyx_Op<"control", [NoTerminator, SingleBlock]> {
     A single block of control statements run in sequence (printed as the
     component's `control { seq { ... } }`).
   }];
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = "attr-dict-with-keyword $body";
 }
 
 def Calyx_SeqOp : Calyx_Op<"seq", [NoTerminator, SingleBlock]> {
   let summary = "run the nested statements one after the other";
   let description = [{ `calyx.seq { calyx.enable "a" calyx.enable "b" }` }];
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = "attr-dict-with-keyword $body";
 }
 
@@ -161,7 +161,7 @@ def Calyx_ParOp : Calyx_Op<"par", [NoTerminator, SingleBlock]> {
     Only statements that touch disjoint cells are put in a `par`:
     `calyx.par { calyx.enable "load_a" calyx.enable "load_b" }`.
   }];
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = "attr-dict-with-keyword $body";
 }
 
@@ -180,7 +180,7 @@ def Calyx_WhileOp : Calyx_Op<"while", [NoTerminator, SingleBlock]> {
     `while lt_i.out with cond_i { seq { ... } }`.
   }];
   let arguments = (ins StrAttr:$cond, OptionalAttr<StrAttr>:$with);
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = "$cond (`with` $with^)? attr-dict-with-keyword $body";
 }
 
@@ -188,10 +188,11 @@ def Calyx_IfOp : Calyx_Op<"if", [NoTerminator]> {
   let summary = "two-way branch on a 1-bit port";
   let description = [{
     `calyx.if "c.out" { ... } else { ... }`; an empty else region prints
-    no `else` branch.
+    no `else` branch. Every region of the dialect holds at most one block;
+    an empty region (no block) is an empty statement list.
   }];
   let arguments = (ins StrAttr:$cond, OptionalAttr<StrAttr>:$with);
-  let regions = (region SizedRegion<1>:$thenBody, SizedRegion<1>:$elseBody);
+  let regions = (region MaxSizedRegion<1>:$thenBody, MaxSizedRegion<1>:$elseBody);
   let assemblyFormat =
       "$cond (`with` $with^)? attr-dict-with-keyword $thenBody `else` $elseBody";
 }
@@ -200,7 +201,7 @@ def Calyx_RepeatOp : Calyx_Op<"repeat", [NoTerminator, SingleBlock]> {
   let summary = "run the body a fixed number of times";
   let description = [{ `calyx.repeat 4 { ... }` prints as `repeat 4 { seq { ... } }`. }];
   let arguments = (ins I64Attr:$count);
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = "$count attr-dict-with-keyword $body";
 }
 
