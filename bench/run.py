@@ -153,7 +153,7 @@ def print_table(records: list[dict]) -> None:
     rows = []
     for r in records:
         if "error" in r:
-            rows.append((r["model"], "error: " + r["error"]) + ("",) * (len(cols) - 2))
+            rows.append((r["model"], "failed") + ("",) * (len(cols) - 2))
             continue
         t, s = r["time_s"], r.get("synth", {})
         rows.append(
@@ -179,6 +179,7 @@ def print_table(records: list[dict]) -> None:
     print()
     for r in records:
         if "error" in r:
+            print(f"{r['model']}: failed: {r['error']}")
             continue
         name = r["model"]
         for label, value in REFERENCE_CYCLES_PER_MAC.get(name, {}).items():
@@ -246,7 +247,12 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.one:
-        record = run_one(args.one, args.out, not args.no_synth, args.synth_timeout)
+        from torch2calyx.errors import Torch2CalyxError
+
+        try:
+            record = run_one(args.one, args.out, not args.no_synth, args.synth_timeout)
+        except Torch2CalyxError as exc:
+            record = {"model": args.one, "error": str(exc)}
         print("RESULT " + json.dumps(record))
         return 0
 
@@ -278,6 +284,10 @@ def main() -> int:
             records.append({"model": name, "error": tail})
             continue
         record = json.loads(lines[-1][len("RESULT ") :])
+        if "error" in record:
+            print(f"{name}: failed: {record['error']}")
+            records.append(record)
+            continue
         if name == "cnn":
             record["crop"] = args.cnn_crop or "none (full 60x80)"
         records.append(record)
