@@ -141,6 +141,44 @@ def random_operand(fmt: FloatFormat, rng: random.Random, near: int | None = None
     return sign | (exp << frac_bits) | rng.getrandbits(frac_bits)
 
 
+def boundary_partner(fmt: FloatFormat, a: int, rng: random.Random, *, divide: bool) -> int:
+    """An operand that puts the product (or quotient) of ``a`` and it near the subnormal
+    range or the overflow threshold, where rounding meets underflow and overflow."""
+    frac_bits = fmt.sig - 1
+    ea = max((a >> frac_bits) & fmt.exp_max, 1)
+    if rng.getrandbits(1):  # result exponent near or below the smallest normal
+        target = rng.randint(-fmt.sig - 2, 2)
+    else:  # result exponent near the largest
+        target = fmt.exp_max - 1 + rng.randint(-2, 1)
+    # product: e_r = ea + eb - bias; quotient: e_r = ea - eb + bias
+    eb = ea + fmt.bias - target if divide else target + fmt.bias - ea
+    eb = min(max(eb, 0), fmt.exp_max - 1)
+    sign = rng.getrandbits(1) << (fmt.width - 1)
+    return sign | (eb << frac_bits) | rng.getrandbits(frac_bits)
+
+
+def tiny_partner(fmt: FloatFormat, a: int, rng: random.Random, *, divide: bool) -> int | None:
+    """An operand that makes the exact product (quotient) of ``a`` and it fall just below the
+    smallest normal number, where the two tininess modes disagree; None when ``a`` has no
+    such normal partner."""
+    if a & (fmt.sign_bit() - 1) == 0 or fmt.is_nan(a) or fmt.is_inf(a):
+        return None
+    _, ma, xa = fmt.decode(a)
+    while ma < 1 << (fmt.sig - 1):  # normalize a subnormal significand
+        ma, xa = ma << 1, xa - 1
+    emin = 1 - fmt.bias
+    if divide:  # a / b = ma / mb * 2^emin with mb slightly above ma
+        mb, xb = ma + 1 + rng.randrange(3), xa - emin
+    else:  # a * b = ma * mb * 2^(xa + xb) slightly below 2^emin
+        k = 2 * fmt.sig - 1
+        mb, xb = -(-(1 << k) // ma) - 1 - rng.randrange(3), emin - xa - k
+    biased = xb + (fmt.sig - 1) + fmt.bias
+    if not (1 << (fmt.sig - 1) <= mb < 1 << fmt.sig) or not 1 <= biased < fmt.exp_max:
+        return None
+    sign = rng.getrandbits(1) << (fmt.width - 1)
+    return sign | (biased << (fmt.sig - 1)) | (mb & ((1 << (fmt.sig - 1)) - 1))
+
+
 def random_integer(width: int, rng: random.Random) -> int:
     """A random ``width``-bit pattern biased toward interesting magnitudes."""
     kind = rng.randrange(6)
@@ -241,6 +279,12 @@ class VectorFactory:
         if self.unit.startswith("intToFp"):
             return random_integer(self.int_width, rng), 0
         a = random_operand(fmt, rng)
+        if self.unit in ("mul", "divsqrt") and rng.randrange(4) == 0:
+            return a, boundary_partner(fmt, a, rng, divide=self.unit == "divsqrt")
+        if self.unit in ("mul", "divsqrt") and rng.randrange(4) == 0:
+            b = tiny_partner(fmt, a, rng, divide=self.unit == "divsqrt")
+            if b is not None:
+                return a, b
         return a, random_operand(fmt, rng, near=a)
 
     def special_operands(self) -> list[tuple[int, int]]:
