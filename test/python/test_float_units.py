@@ -9,6 +9,7 @@ Verilator, results and flags compared bit for bit. The full run is bench/float_v
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import shutil
@@ -260,8 +261,8 @@ def test_harness_reports_mismatches(harness):
 
     vectors = make_vectors("add", "binary32", random_pairs=20)[:20]
     bad = [
-        vectors[3].__class__(**{**vectors[3].__dict__, "result": vectors[3].result ^ 1}),
-        vectors[5].__class__(**{**vectors[5].__dict__, "flags": vectors[5].flags ^ 1}),
+        dataclasses.replace(vectors[3], result=vectors[3].result ^ 1),
+        dataclasses.replace(vectors[5], flags=vectors[5].flags ^ 1),
     ]
     result = run_vectors(harness, vectors[:3] + bad + vectors[6:])
     assert result.checked == len(vectors) - 1
