@@ -18,6 +18,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/APInt.h"
 #include "llvm/ADT/StringSet.h"
@@ -163,6 +165,67 @@ struct MinMaxPattern : OpRewritePattern<OpTy> {
       Value ifY = arith::SelectOp::create(rw, loc, yNaN, x, ordered);
       result = arith::SelectOp::create(rw, loc, xNaN, y, ifY);
     }
+    rw.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// cmpf as integer logic on the bits (no std_compareFN, no cycle): for
+/// non-NaN operands, sign-magnitude keys (with -0.0 == +0.0) compare like the
+/// floats; NaN operands make the comparison unordered.
+struct CmpFPattern : OpRewritePattern<arith::CmpFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::CmpFOp op,
+                                PatternRewriter &rw) const override {
+    auto ft = dyn_cast<FloatType>(op.getLhs().getType());
+    if (!ft)
+      return failure();
+    Location loc = op.getLoc();
+    BitBuilder bb{rw, loc, bitsType(ft)};
+    using P = arith::CmpFPredicate;
+    using I = arith::CmpIPredicate;
+    P p = op.getPredicate();
+    Type i1 = rw.getI1Type();
+    auto bit = [&](bool v) {
+      return arith::ConstantOp::create(rw, loc, i1, rw.getBoolAttr(v));
+    };
+    if (p == P::AlwaysFalse || p == P::AlwaysTrue) {
+      rw.replaceOp(op, bit(p == P::AlwaysTrue));
+      return success();
+    }
+    Value bx = bb.bits(op.getLhs()), by = bb.bits(op.getRhs());
+    auto key = [&](Value b) {
+      Value zero = bb.cst(APInt(ft.getWidth(), 0));
+      Value mag = arith::AndIOp::create(rw, loc, b, bb.magMask());
+      Value negMag = arith::SubIOp::create(rw, loc, zero, mag);
+      Value neg = bb.cmp(I::slt, b, zero);
+      return arith::SelectOp::create(rw, loc, neg, negMag, mag);
+    };
+    Value kx = key(bx), ky = key(by);
+    Value uno = arith::OrIOp::create(rw, loc, bb.isNaN(bx, ft), bb.isNaN(by, ft));
+    Value ord = arith::XOrIOp::create(rw, loc, uno, bit(true));
+    auto icmp = [&](I pred) { return bb.cmp(pred, kx, ky); };
+    Value ordered, result;
+    bool unordered = false;
+    switch (p) {
+    case P::OEQ: ordered = icmp(I::eq); break;
+    case P::OGT: ordered = icmp(I::sgt); break;
+    case P::OGE: ordered = icmp(I::sge); break;
+    case P::OLT: ordered = icmp(I::slt); break;
+    case P::OLE: ordered = icmp(I::sle); break;
+    case P::ONE: ordered = icmp(I::ne); break;
+    case P::ORD: ordered = bit(true); break;
+    case P::UEQ: ordered = icmp(I::eq); unordered = true; break;
+    case P::UGT: ordered = icmp(I::sgt); unordered = true; break;
+    case P::UGE: ordered = icmp(I::sge); unordered = true; break;
+    case P::ULT: ordered = icmp(I::slt); unordered = true; break;
+    case P::ULE: ordered = icmp(I::sle); unordered = true; break;
+    case P::UNE: ordered = icmp(I::ne); unordered = true; break;
+    case P::UNO: ordered = bit(false); unordered = true; break;
+    default: return failure();
+    }
+    result = unordered ? arith::OrIOp::create(rw, loc, ordered, uno).getResult()
+                       : arith::AndIOp::create(rw, loc, ordered, ord).getResult();
     rw.replaceOp(op, result);
     return success();
   }
@@ -475,6 +538,17 @@ struct LegalizeFloatOpsPass
         });
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
+    /// 5. Comparisons as integer logic, after ReLU has claimed its cmpf.
+    if (integerCompare) {
+      RewritePatternSet compares(ctx);
+      compares.add<CmpFPattern>(ctx);
+      if (failed(applyPatternsGreedily(module, std::move(compares))))
+        return signalPassFailure();
+    }
+    /// 6. The rewrites repeat bit tests of one operand; share them.
+    IRRewriter rewriter(ctx);
+    DominanceInfo dominance(module);
+    eliminateCommonSubExpressions(rewriter, dominance, module);
   }
 };
 

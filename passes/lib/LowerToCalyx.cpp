@@ -17,6 +17,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -281,7 +283,12 @@ LogicalResult lowerAffine(ModuleOp module) {
     d->getCanonicalizationPatterns(canon);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(canon, ctx);
-  return applyPatternsGreedily(module, std::move(canon));
+  if (failed(applyPatternsGreedily(module, std::move(canon))))
+    return failure();
+  IRRewriter rewriter(ctx);
+  DominanceInfo dominance(module);
+  eliminateCommonSubExpressions(rewriter, dominance, module);
+  return success();
 }
 
 struct LowerToCalyxPass

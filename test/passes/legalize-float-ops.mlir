@@ -83,8 +83,7 @@ func.func @minnumf(%x: f32, %y: f32) -> f32 {
 // CHECK:         %[[B:.*]] = arith.bitcast %{{.*}} : f32 to i32
 // CHECK-NEXT:    %[[N:.*]] = arith.xori %[[B]], %[[SIGN]] : i32
 // CHECK-NEXT:    %[[NF:.*]] = arith.bitcast %[[N]] : i32 to f32
-// CHECK-NEXT:    %[[B2:.*]] = arith.bitcast %{{.*}} : f32 to i32
-// CHECK-NEXT:    %[[A:.*]] = arith.andi %[[B2]], %[[MAG]] : i32
+// CHECK-NEXT:    %[[A:.*]] = arith.andi %[[B]], %[[MAG]] : i32
 // CHECK-NEXT:    %[[AF:.*]] = arith.bitcast %[[A]] : i32 to f32
 // CHECK-NEXT:    return %[[NF]], %[[AF]]
 func.func @neg_abs(%x: f32) -> (f32, f32) {
@@ -165,4 +164,27 @@ func.func @variance(%x: f32) -> f32 {
   %s = arith.addf %e, %c : f64
   %t = arith.truncf %s : f64 to f32
   return %t : f32
+}
+
+// -----
+
+// cmpf becomes integer logic: sign-magnitude keys compared signed, masked by
+// "neither is NaN" (ordered) or or-ed with "either is NaN" (unordered).
+// CHECK-LABEL: func.func @compare(
+// CHECK-NOT:     arith.cmpf
+// CHECK:         %[[KX:.*]] = arith.select
+// CHECK:         %[[KY:.*]] = arith.select
+// CHECK:         %[[UNO:.*]] = arith.ori
+// CHECK-NEXT:    %[[ORD:.*]] = arith.xori %[[UNO]], %{{.*}} : i1
+// CHECK-NEXT:    %[[LT:.*]] = arith.cmpi slt, %[[KX]], %[[KY]] : i32
+// CHECK-NEXT:    %[[OLT:.*]] = arith.andi %[[LT]], %[[ORD]] : i1
+// CHECK-NEXT:    %[[GE:.*]] = arith.cmpi sge, %[[KX]], %[[KY]] : i32
+// CHECK-NEXT:    %[[UGE:.*]] = arith.ori %[[GE]], %[[UNO]] : i1
+// CHECK-NEXT:    return %[[OLT]], %[[UGE]]
+// WIDE-LABEL: func.func @compare(
+// WIDE-NOT:     arith.cmpf
+func.func @compare(%x: f32, %y: f32) -> (i1, i1) {
+  %a = arith.cmpf olt, %x, %y : f32
+  %b = arith.cmpf uge, %x, %y : f32
+  return %a, %b : i1, i1
 }

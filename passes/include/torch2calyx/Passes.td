@@ -182,6 +182,16 @@ def LegalizeFloatOps : Pass<"legalize-float-ops", "mlir::ModuleOp"> {
     * `maximumf`/`minimumf` (NaN-propagating, -0.0 < +0.0) compare the
       operands as sign-magnitude integers and return the first NaN operand
       if any; `maxnumf`/`minnumf` return the other operand instead.
+    * `cmpf` (every predicate) becomes integer comparisons of sign-magnitude
+      keys of the bits plus NaN tests, so comparisons cost no cycle and need
+      no `std_compareFN` (`integer-compare=false` keeps `cmpf` for the
+      comparator unit):
+
+      ```mlir
+      %c = arith.cmpf olt, %x, %y : f32
+      ```
+      becomes `cmpi slt` of the keys `select(b < 0, 0 - (b & 0x7fffffff),
+      b & 0x7fffffff)` of both operands, and-ed with "neither is NaN".
     * `negf` flips the sign bit (`xori`), `absf` clears it (`andi`),
       `math.copysign` combines the bits.
     * `math.exp`, `math.tanh`, `math.erf` and friends use MLIR's polynomial
@@ -199,6 +209,8 @@ def LegalizeFloatOps : Pass<"legalize-float-ops", "mlir::ModuleOp"> {
   let options = [
     Option<"narrowF64", "narrow-f64", "bool", /*default=*/"true",
            "compute f64 scalars in f32 (extf/truncf between them vanish)">,
+    Option<"integerCompare", "integer-compare", "bool", /*default=*/"true",
+           "rewrite cmpf into integer logic on the bits (no std_compareFN)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect"];
 }
