@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
-from torch2calyx.float.harness import build_harness, run_vectors  # noqa: E402
+from torch2calyx.float.harness import HarnessConfig, build_harness, run_vectors  # noqa: E402
 from torch2calyx.float.vectors import FORMAT_ORDER, MODELESS, UNITS, make_vectors  # noqa: E402
 
 MODE_NAMES = {0: "rne", 1: "rtz", 2: "rdn", 3: "rup", 4: "rmm", 6: "odd"}
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     units = args.units.split(",")
     formats = args.formats.split(",")
     modes = tuple(int(m) for m in args.modes.split(","))
-    binary = build_harness()
+    binary = build_harness(HarnessConfig(root=Path(__file__).resolve().parents[1]))
     print(f"harness: {binary}")
     print(f"{'unit':<12} {'format':<9} {'mode':<5} {'vectors':>9} {'mismatches':>10}")
     total_checked = total_wrong = total_handshake = 0

@@ -247,11 +247,11 @@ def test_icarus_compiles(unit, tmp_path):
 
 @pytest.fixture(scope="module")
 def harness():
-    from torch2calyx.float.harness import build_harness
+    from torch2calyx.float.harness import HarnessConfig, build_harness
 
     if shutil.which("verilator") is None:
         pytest.fail("verilator is not on PATH; run ci/setup.sh")
-    return build_harness()
+    return build_harness(HarnessConfig(root=ROOT))
 
 
 @pytest.mark.verilator
