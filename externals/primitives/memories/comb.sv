@@ -19,8 +19,8 @@ module comb_mem_d1 #(
   localparam int TOTAL = SIZE;
   logic [WIDTH-1:0] mem[TOTAL];
   /* verilator lint_off WIDTH */
-  int idx;
-  assign idx = int'(addr0);
+  logic [31:0] idx;
+  assign idx = 32'(addr0);
   assign read_data = idx < TOTAL ? mem[idx] : '0;
   always_ff @(posedge clk) begin
     if (reset) done <= 1'b0;
@@ -51,8 +51,8 @@ module comb_mem_d2 #(
   localparam int TOTAL = D0_SIZE * D1_SIZE;
   logic [WIDTH-1:0] mem[TOTAL];
   /* verilator lint_off WIDTH */
-  int idx;
-  assign idx = int'(addr0) * D1_SIZE + int'(addr1);
+  logic [31:0] idx;
+  assign idx = 32'(addr0) * D1_SIZE + 32'(addr1);
   assign read_data = idx < TOTAL ? mem[idx] : '0;
   always_ff @(posedge clk) begin
     if (reset) done <= 1'b0;
@@ -86,8 +86,8 @@ module comb_mem_d3 #(
   localparam int TOTAL = D0_SIZE * D1_SIZE * D2_SIZE;
   logic [WIDTH-1:0] mem[TOTAL];
   /* verilator lint_off WIDTH */
-  int idx;
-  assign idx = int'(addr0) * D1_SIZE * D2_SIZE + int'(addr1) * D2_SIZE + int'(addr2);
+  logic [31:0] idx;
+  assign idx = 32'(addr0) * D1_SIZE * D2_SIZE + 32'(addr1) * D2_SIZE + 32'(addr2);
   assign read_data = idx < TOTAL ? mem[idx] : '0;
   always_ff @(posedge clk) begin
     if (reset) done <= 1'b0;
@@ -124,8 +124,8 @@ module comb_mem_d4 #(
   localparam int TOTAL = D0_SIZE * D1_SIZE * D2_SIZE * D3_SIZE;
   logic [WIDTH-1:0] mem[TOTAL];
   /* verilator lint_off WIDTH */
-  int idx;
-  assign idx = int'(addr0) * D1_SIZE * D2_SIZE * D3_SIZE + int'(addr1) * D2_SIZE * D3_SIZE + int'(addr2) * D3_SIZE + int'(addr3);
+  logic [31:0] idx;
+  assign idx = 32'(addr0) * D1_SIZE * D2_SIZE * D3_SIZE + 32'(addr1) * D2_SIZE * D3_SIZE + 32'(addr2) * D3_SIZE + 32'(addr3);
   assign read_data = idx < TOTAL ? mem[idx] : '0;
   always_ff @(posedge clk) begin
     if (reset) done <= 1'b0;
