@@ -259,21 +259,46 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
       calyx.component "main" attributes {toplevel} {
         calyx.cell "x" = "seq_mem_d1" [32, 4, 2] {external}
         calyx.cell "arg1" = "seq_mem_d1" [32, 4, 2] {external}
-        calyx.cell "i0" = "std_reg" [32]
-        calyx.cell "addf" = "std_addFN" [8, 24, 32]
+        calyx.cell "i" = "std_reg" [32]
+        calyx.cell "lt_i" = "std_lt" [32]
+        calyx.cell "addr" = "std_slice" [32, 2]
+        calyx.cell "x_ld" = "std_reg" [32]
+        calyx.cell "addFN_f32" = "std_addFN" [8, 24, 32]
+        calyx.cell "addf_r" = "std_reg" [32]
+        calyx.group "load_x" {
+          calyx.assign "x.addr0" = "addr.out"
+          calyx.assign "x.content_en" = "1'd1"
+          calyx.assign "x_ld.in" = "x.read_data"
+          calyx.assign "x_ld.write_en" = "1'd1" if "x.done"
+          calyx.assign "load_x[done]" = "x_ld.done"
+        }
+        calyx.group "addf" {
+          calyx.assign "addFN_f32.go" = "1'd1" if "!addFN_f32.done"
+          calyx.assign "addf_r.write_en" = "1'd1" if "addFN_f32.done"
+          calyx.assign "addf[done]" = "addf_r.done"
+          calyx.assign "addFN_f32.left" = "x_ld.out"
+          ...
+        }
+        calyx.assign "addr.in" = "i.out"
         ...
         calyx.control {
-          calyx.enable "init_i0"
-          calyx.while "lt_i0.out" with "cond_i0" {
-            calyx.enable "load_x0"
-            calyx.enable "addf0"
-            calyx.enable "store_arg1_0"
-            calyx.enable "incr_i0"
+          calyx.enable "init_i"
+          calyx.while "lt_i.out" with "cond_i" {
+            calyx.enable "load_x"
+            calyx.enable "addf"
+            calyx.enable "store_arg1"
+            calyx.enable "step_i"
           }
         }
       }
     }
     ```
+    The source functions are erased; the module then holds the
+    `calyx.program` (plus whatever else it held, e.g. nothing from the
+    front end). Memory names are what the data JSON and the simulator use:
+    the `t2c.name` of each argument (externalize-globals names weights after
+    their globals), else `arg<k>`.
+
     Ops without a lowering (math functions, maximumf, ... before
     `legalize-float-ops`; dynamic bounds; N-d memrefs before
     `flatten-memrefs`) are reported with the op and what to run first, and
