@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 from torch2calyx.errors import Torch2CalyxError
@@ -110,7 +111,13 @@ def synth_script(verilog: Path, *, top: str = "main", keep_memories: bool = True
         )
     lines = [f'read_verilog -sv "{verilog}"', f"hierarchy -check -top {top}"]
     if keep_memories:
-        lines.append("setattr -mod -set keep_hierarchy 1 " + " ".join(MEMORY_MODULE_PATTERNS))
+        # Only patterns that match (an empty selection is a yosys warning); the modules are
+        # parameterized copies named `$paramod$<hash>\seq_mem_d1`, hence the leading `*`.
+        text = verilog.read_text(errors="replace") if verilog.is_file() else ""
+        defined = set(re.findall(r"^\s*module\s+(\w+)", text, flags=re.M))
+        patterns = [p for p in MEMORY_MODULE_PATTERNS if any(fnmatch(m, p) for m in defined)]
+        if patterns:
+            lines.append("setattr -mod -set keep_hierarchy 1 " + " ".join(patterns))
     lines += [
         f"synth_xilinx -top {top} -flatten",
         f"tee -q -o stat.json stat -json -top {top}",

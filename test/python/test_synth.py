@@ -136,10 +136,15 @@ def test_missing_yosys_says_how_to_install(tmp_path, monkeypatch):
         estimate(sv)
 
 
-def test_script_keeps_memory_modules_only_when_asked(tmp_path):
-    kept = synth_script(tmp_path / "d.sv", top="main")
-    assert "keep_hierarchy" in kept and "synth_xilinx -top main -flatten" in kept
-    assert "keep_hierarchy" not in synth_script(tmp_path / "d.sv", keep_memories=False)
+def test_script_keeps_the_memory_modules_present_only_when_asked(tmp_path):
+    sv = tmp_path / "d.sv"
+    sv.write_text("module main;\nendmodule\nmodule seq_mem_d1;\nendmodule\n")
+    kept = synth_script(sv, top="main")
+    assert "keep_hierarchy 1 *seq_mem_d*\n" in kept
+    assert "synth_xilinx -top main -flatten" in kept
+    assert "keep_hierarchy" not in synth_script(sv, keep_memories=False)
+    sv.write_text("module main;\nendmodule\n")
+    assert "keep_hierarchy" not in synth_script(sv)
 
 
 def test_summarize_counts_luts_memories_and_brams():
