@@ -120,9 +120,12 @@ public:
   /// Lowers the ops of `block` (except its terminator) into statements
   /// inserted at `ctrl`: independent leaves are grouped into `par`.
   mlir::LogicalResult lowerBlock(mlir::Block &block, mlir::OpBuilder &ctrl);
-  /// scf.for and scf.if, inserted at `ctrl`.
+  /// scf.for, scf.if and scf.while, inserted at `ctrl`.
   mlir::LogicalResult lowerFor(mlir::Operation *op, mlir::OpBuilder &ctrl);
   mlir::LogicalResult lowerIf(mlir::Operation *op, mlir::OpBuilder &ctrl);
+  /// scf.while: the "before" region runs before the loop and at the end of
+  /// every iteration; the loop continues while its condition port is high.
+  mlir::LogicalResult lowerWhile(mlir::Operation *op, mlir::OpBuilder &ctrl);
 
   llvm::DenseMap<mlir::Value, Memory> memories;
   mlir::func::FuncOp fn;

@@ -72,6 +72,12 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl) {
         return failure();
       continue;
     }
+    if (isa<scf::WhileOp>(op)) {
+      flush();
+      if (failed(lowerWhile(&op, ctrl)))
+        return failure();
+      continue;
+    }
     if (isa<arith::ConstantOp>(op))
       continue;
     std::optional<FailureOr<Stmt>> stmt = lowerArith(&op);
@@ -87,8 +93,7 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl) {
                   ? "run --legalize-float-ops first, or express it with "
                     "arith ops that have a Calyx primitive"
                   : "supported are func/scf/affine/arith/math/memref ops of "
-                    "loop-level MLIR (inline calls with --inline, convert "
-                    "scf.while loops to scf.for with constant bounds)");
+                    "loop-level MLIR (inline calls with --inline first)");
       return failure();
     }
     if (failed(*stmt))
@@ -242,5 +247,68 @@ LogicalResult ComponentLowering::lowerIf(Operation *op, OpBuilder &ctrl) {
     elseBlock.erase();
   if (thenBlock.empty())
     thenBlock.erase();
+  return success();
+}
+
+LogicalResult ComponentLowering::lowerWhile(Operation *op, OpBuilder &ctrl) {
+  auto loop = cast<scf::WhileOp>(op);
+  // The "before" arguments live in registers, initialized from the inits and
+  // rewritten by the "after" region's yield.
+  SmallVector<std::string> argRegs;
+  for (BlockArgument arg : loop.getBeforeArguments()) {
+    unsigned w = widthOf(arg.getType());
+    if (!w)
+      return loop.emitOpError("carries a value of type ")
+             << arg.getType() << ", which has no hardware register";
+    argRegs.push_back(addRegister("w", w));
+    setPort(arg, argRegs.back() + ".out");
+  }
+  FailureOr<std::string> init =
+      copyGroup(*this, "init_while", argRegs, loop.getInits(), op);
+  if (failed(init))
+    return failure();
+  if (!init->empty())
+    cx::EnableOp::create(ctrl, loc, *init);
+
+  // The "before" region computes the condition: it runs once before the
+  // loop and again at the end of every iteration (the same groups enabled
+  // twice).
+  Block &before = loop.getBefore().front();
+  auto condOp = cast<scf::ConditionOp>(before.getTerminator());
+  auto beforeSeq = cx::SeqOp::create(ctrl, loc);
+  OpBuilder beforeB = OpBuilder::atBlockEnd(&beforeSeq.getBody().emplaceBlock());
+  if (failed(lowerBlock(before, beforeB)))
+    return failure();
+  FailureOr<std::string> cond =
+      portNotLiteral(condOp.getCondition(), condOp);
+  if (failed(cond))
+    return failure();
+  // Values passed on by scf.condition are read where they are (registers or
+  // wires of registers, stable until the before region runs again).
+  for (auto [fwd, afterArg, res] :
+       llvm::zip(condOp.getArgs(), loop.getAfterArguments(),
+                 loop.getResults())) {
+    FailureOr<std::string> port = portOf(fwd, condOp);
+    if (failed(port))
+      return failure();
+    setPort(afterArg, *port);
+    setPort(res, *port);
+  }
+  auto whileOp = cx::WhileOp::create(ctrl, loc, *cond, StringAttr());
+  OpBuilder inner = OpBuilder::atBlockEnd(&whileOp.getBody().emplaceBlock());
+  Block &after = loop.getAfter().front();
+  if (failed(lowerBlock(after, inner)))
+    return failure();
+  auto yield = cast<scf::YieldOp>(after.getTerminator());
+  FailureOr<std::string> copy =
+      copyGroup(*this, "next_while", argRegs, yield.getOperands(), yield);
+  if (failed(copy))
+    return failure();
+  if (!copy->empty())
+    cx::EnableOp::create(inner, loc, *copy);
+  if (beforeSeq.getBody().front().empty())
+    beforeSeq.erase();
+  else
+    inner.clone(*beforeSeq);
   return success();
 }

@@ -215,3 +215,50 @@ func.func @branch(%a: memref<1xi8>, %o: memref<1xi8>) {
   memref.store %sum, %o[%c0] : memref<1xi8>
   return
 }
+
+// -----
+
+// scf.while: the "before" arguments are registers (init_while, next_while copy
+// them in one cycle); the condition is a combinational port of those registers,
+// so the loop needs no comb group; forwarded values are read from the registers.
+// CHECK-LABEL: calyx.component "main"
+// CHECK-DAG:     calyx.cell "w" = "std_reg" [32]
+// CHECK-DAG:     calyx.cell "w_1" = "std_reg" [32]
+// CHECK-DAG:     calyx.cell "cmp" = "std_gt" [32]
+// CHECK:       calyx.group "init_while" {
+// CHECK-NEXT:    calyx.assign "w.in" = "arg0_ld.out"
+// CHECK-NEXT:    calyx.assign "w.write_en" = "1'd1"
+// CHECK-NEXT:    calyx.assign "w_1.in" = "32'd0"
+// CHECK:       calyx.assign "cmp.left" = "w.out"
+// CHECK-NEXT:  calyx.assign "cmp.right" = "32'd1"
+// CHECK:       calyx.group "next_while" {
+// CHECK-NEXT:    calyx.assign "w.in" = "shr.out"
+// CHECK-NEXT:    calyx.assign "w.write_en" = "1'd1"
+// CHECK-NEXT:    calyx.assign "w_1.in" = "add.out"
+// CHECK:       calyx.group "store_arg1" {
+// CHECK:         calyx.assign "arg1.write_data" = "w_1.out"
+// CHECK:       calyx.control {
+// CHECK-NEXT:    calyx.enable "load_arg0"
+// CHECK-NEXT:    calyx.enable "init_while"
+// CHECK-NEXT:    calyx.while "cmp.out" {
+// CHECK-NEXT:      calyx.enable "next_while"
+// CHECK-NEXT:    }
+// CHECK-NEXT:    calyx.enable "store_arg1"
+// CHECK-NEXT:  }
+func.func @halvings(%a: memref<1xi32>, %o: memref<1xi32>) {
+  %c0 = arith.constant 0 : index
+  %one = arith.constant 1 : i32
+  %zero = arith.constant 0 : i32
+  %x0 = memref.load %a[%c0] : memref<1xi32>
+  %r:2 = scf.while (%x = %x0, %n = %zero) : (i32, i32) -> (i32, i32) {
+    %go = arith.cmpi ugt, %x, %one : i32
+    scf.condition(%go) %x, %n : i32, i32
+  } do {
+  ^bb0(%x: i32, %n: i32):
+    %h = arith.shrui %x, %one : i32
+    %n1 = arith.addi %n, %one : i32
+    scf.yield %h, %n1 : i32, i32
+  }
+  memref.store %r#1, %o[%c0] : memref<1xi32>
+  return
+}

@@ -4,13 +4,14 @@ hardware bit-exact with torch.relu (-0.0, NaN, infinities)."""
 
 from __future__ import annotations
 
+import json
 import math
 import struct
 
 import pytest
 import torch
 import torch2calyx
-from torch2calyx import passes
+from torch2calyx import cli, passes
 from torch2calyx.calyx import check_program, load_program
 from torch2calyx.errors import PassError
 from torch2calyx.frontend import lower
@@ -98,3 +99,41 @@ def test_relu_bit_exact_in_hardware(tmp_path):
     result = design.simulate(x)
     got = result.outputs[0]
     assert _bits(got) == _bits(torch.relu(x))
+
+
+HALVINGS = """
+func.func @halvings(%a: memref<1xi32> {t2c.name = "a"}, %o: memref<1xi32> {t2c.name = "o"}) {
+  %c0 = arith.constant 0 : index
+  %one = arith.constant 1 : i32
+  %zero = arith.constant 0 : i32
+  %x0 = memref.load %a[%c0] : memref<1xi32>
+  %r:2 = scf.while (%x = %x0, %n = %zero) : (i32, i32) -> (i32, i32) {
+    %go = arith.cmpi ugt, %x, %one : i32
+    scf.condition(%go) %x, %n : i32, i32
+  } do {
+  ^bb0(%x: i32, %n: i32):
+    %h = arith.shrui %x, %one : i32
+    %n1 = arith.addi %n, %one : i32
+    scf.yield %h, %n1 : i32, i32
+  }
+  memref.store %r#1, %o[%c0] : memref<1xi32>
+  return
+}
+"""
+
+
+@pytest.mark.icarus
+@pytest.mark.parametrize("start,halvings", [(1000, 9), (1, 0)])
+def test_scf_while_runs_in_icarus(tmp_path, capsys, start, halvings):
+    futil, _ = passes.lower_to_calyx(HALVINGS, pipeline=("lower-to-calyx",))
+    program = tmp_path / "halvings.futil"
+    program.write_text(futil)
+    fmt = {"numeric_type": "bitnum", "is_signed": False, "width": 32}
+    data = tmp_path / "halvings.data"
+    data.write_text(
+        json.dumps({"a": {"data": [start], "format": fmt}, "o": {"data": [0], "format": fmt}})
+    )
+    argv = ["run-calyx", str(program), "--data", str(data), "--sim", "icarus"]
+    argv += ["--build-dir", str(tmp_path / "sim")]
+    assert cli.main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["o"] == [halvings]
