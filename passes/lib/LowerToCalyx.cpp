@@ -201,10 +201,16 @@ FailureOr<std::string> ComponentLowering::portNotLiteral(Value value,
   return wire + ".out";
 }
 
+std::string ComponentLowering::resultRegister(Value value, StringRef base) {
+  auto it = presetRegisters.find(value);
+  if (it != presetRegisters.end())
+    return it->second;
+  return addRegister(base, widthOf(value.getType()));
+}
+
 cx::GroupOp ComponentLowering::unitGroup(StringRef base, StringRef unit,
-                                         unsigned resultWidth,
-                                         std::string &reg) {
-  reg = addRegister((base + "_r").str(), resultWidth);
+                                         Value result, std::string &reg) {
+  reg = resultRegister(result, (base + "_r").str());
   cx::GroupOp group = addGroup(base);
   assign(group, (unit + ".go").str(), "1'd1", ("!" + unit + ".done").str());
   assign(group, reg + ".write_en", "1'd1", (unit + ".done").str());

@@ -35,6 +35,16 @@ struct Stmt {
   llvm::SmallVector<std::string, 2> resources;
 };
 
+/// The step group of a loop body, scheduled with the body's statements: it
+/// writes the registers of `writes` (induction variable, iteration
+/// arguments) and reads `reads`, so it runs after every statement reading a
+/// value computed from those registers and after the producers of `reads`.
+struct LoopStep {
+  std::string group;
+  llvm::SmallVector<mlir::Value> writes;
+  llvm::SmallVector<mlir::Value> reads;
+};
+
 /// A seq_mem_d1 that holds a memref.
 struct Memory {
   std::string cell;
@@ -100,7 +110,11 @@ public:
   /// then `reg.in` is written (the caller adds `reg.in` and the operands).
   /// Returns the group; `reg` receives the result register's name.
   calyx::GroupOp unitGroup(llvm::StringRef base, llvm::StringRef unit,
-                           unsigned resultWidth, std::string &reg);
+                           mlir::Value result, std::string &reg);
+  /// The register that receives `value`: a new `std_reg` named after
+  /// `base`, or the register `value` was assigned to beforehand (an
+  /// accumulator written in place, see lowerFor).
+  std::string resultRegister(mlir::Value value, llvm::StringRef base);
 
   //===--- Op families --------------------------------------------------===//
 
@@ -119,7 +133,8 @@ public:
 
   /// Lowers the ops of `block` (except its terminator) into statements
   /// inserted at `ctrl`: independent leaves are grouped into `par`.
-  mlir::LogicalResult lowerBlock(mlir::Block &block, mlir::OpBuilder &ctrl);
+  mlir::LogicalResult lowerBlock(mlir::Block &block, mlir::OpBuilder &ctrl,
+                                 const struct LoopStep *step = nullptr);
   /// scf.for, scf.if and scf.while, inserted at `ctrl`.
   mlir::LogicalResult lowerFor(mlir::Operation *op, mlir::OpBuilder &ctrl);
   mlir::LogicalResult lowerIf(mlir::Operation *op, mlir::OpBuilder &ctrl);
@@ -139,6 +154,13 @@ private:
   llvm::StringMap<unsigned> nameCounts;
   llvm::StringSet<> usedNames;
   llvm::StringMap<std::string> combCells;
+  llvm::DenseMap<mlir::Value, std::string> presetRegisters;
+
+public:
+  /// Makes `value` be written directly into the register `reg`.
+  void presetRegister(mlir::Value value, std::string reg) {
+    presetRegisters[value] = std::move(reg);
+  }
   llvm::StringMap<std::string> units;
 };
 

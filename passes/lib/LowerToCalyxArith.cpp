@@ -108,7 +108,7 @@ Result pipelined(ComponentLowering &cl, Operation *op, StringRef base,
     return FailureOr<Stmt>(failure());
   std::string unit = cl.sharedUnit(prim.drop_front(4).drop_back(5), prim, {w});
   std::string reg;
-  cx::GroupOp g = cl.unitGroup(base, unit, w, reg);
+  cx::GroupOp g = cl.unitGroup(base, unit, op->getResult(0), reg);
   cl.assign(g, unit + ".left", *l);
   cl.assign(g, unit + ".right", *r);
   cl.assign(g, reg + ".in", unit + "." + outPort.str());

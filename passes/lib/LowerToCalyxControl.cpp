@@ -38,7 +38,8 @@ void emitLevel(OpBuilder &ctrl, Location loc, ArrayRef<std::string> groups) {
 
 } // namespace
 
-LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl) {
+LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl,
+                                            const LoopStep *step) {
   // List scheduling of the leaves between two control ops: a leaf runs at
   // the first level after the leaves producing its operands and after the
   // last earlier leaf occupying one of its cells (memory, unit).
@@ -58,8 +59,17 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl) {
       r = std::max(r, ready.lookup(v));
     return r;
   };
+  // Values computed combinationally from the registers the loop step
+  // writes, and the last level that reads one of them.
+  DenseSet<Value> fromStepRegs;
+  if (step)
+    fromStepRegs.insert(step->writes.begin(), step->writes.end());
+  unsigned lastStepRegRead = 0;
+  bool sawControl = false;
 
   for (Operation &op : block.without_terminator()) {
+    if (isa<scf::ForOp, scf::IfOp, scf::WhileOp>(op))
+      sawControl = true;
     if (isa<scf::ForOp>(op)) {
       flush();
       if (failed(lowerFor(&op, ctrl)))
@@ -99,9 +109,14 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl) {
     if (failed(*stmt))
       return failure();
     unsigned level = readyOf(&op);
+    bool readsStepRegs = llvm::any_of(
+        op.getOperands(), [&](Value v) { return fromStepRegs.contains(v); });
     if ((*stmt)->group.empty()) { // combinational: as ready as its operands
-      for (Value r : op.getResults())
+      for (Value r : op.getResults()) {
         ready[r] = level;
+        if (readsStepRegs)
+          fromStepRegs.insert(r);
+      }
       continue;
     }
     ++level;
@@ -111,9 +126,23 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl) {
       lastUse[res] = level;
     for (Value r : op.getResults())
       ready[r] = level;
+    if (readsStepRegs)
+      lastStepRegRead = std::max(lastStepRegRead, level);
     levels[level].push_back((*stmt)->group);
   }
+  // The loop step runs as soon as nobody needs the old register values and
+  // the values it copies exist, in parallel with the rest of the body.
+  if (step && !sawControl) {
+    unsigned level = lastStepRegRead;
+    for (Value v : step->reads)
+      level = std::max(level, ready.lookup(v));
+    levels[level + 1].push_back(step->group);
+    flush();
+    return success();
+  }
   flush();
+  if (step)
+    cx::EnableOp::create(ctrl, loc, step->group);
   return success();
 }
 
@@ -161,9 +190,17 @@ LogicalResult ComponentLowering::lowerFor(Operation *op, OpBuilder &ctrl) {
   setPort(loop.getInductionVar(), iv + ".out");
 
   // Iteration arguments live in registers, which are also the results.
-  SmallVector<std::string> iterRegs;
-  for (auto [arg, res] :
-       llvm::zip(loop.getRegionIterArgs(), loop.getResults())) {
+  // An accumulator (the yielded value is computed in the body by the only
+  // user of the argument, and used by nothing else) is written in place by
+  // that statement instead of being copied by the step.
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  SmallVector<std::string> iterRegs, copiedRegs;
+  SmallVector<Value> copiedValues;
+  LoopStep stepInfo;
+  stepInfo.writes.push_back(loop.getInductionVar());
+  for (auto [arg, res, next] : llvm::zip(loop.getRegionIterArgs(),
+                                         loop.getResults(),
+                                         yield.getOperands())) {
     unsigned aw = widthOf(arg.getType());
     if (!aw)
       return loop.emitOpError("carries a value of type ")
@@ -171,6 +208,20 @@ LogicalResult ComponentLowering::lowerFor(Operation *op, OpBuilder &ctrl) {
     iterRegs.push_back(addRegister("acc", aw));
     setPort(arg, iterRegs.back() + ".out");
     setPort(res, iterRegs.back() + ".out");
+    Operation *def = next.getDefiningOp();
+    bool inPlace = def && def->getBlock() == loop.getBody() &&
+                   next.hasOneUse() && arg.hasOneUse() &&
+                   *arg.getUsers().begin() == def &&
+                   isa<arith::AddFOp, arith::SubFOp, arith::MulFOp,
+                       arith::DivFOp, arith::MulIOp>(def);
+    if (inPlace) {
+      presetRegister(next, iterRegs.back());
+      continue;
+    }
+    copiedRegs.push_back(iterRegs.back());
+    copiedValues.push_back(next);
+    stepInfo.writes.push_back(arg);
+    stepInfo.reads.push_back(next);
   }
 
   FailureOr<std::string> init =
@@ -187,21 +238,26 @@ LogicalResult ComponentLowering::lowerFor(Operation *op, OpBuilder &ctrl) {
   auto whileOp = cx::WhileOp::create(ctrl, loc, lt + ".out",
                                      ctrl.getStringAttr(cond.getSymName()));
   OpBuilder inner = OpBuilder::atBlockEnd(&whileOp.getBody().emplaceBlock());
-  if (failed(lowerBlock(*loop.getBody(), inner)))
-    return failure();
 
-  // One step group advances the induction variable and the iteration
-  // arguments together.
+  // One step group advances the induction variable and copies the other
+  // iteration arguments; lowerBlock schedules it with the body.
   std::string add = addCell("add_" + iv, "std_add", {w});
   assign(add + ".left", iv + ".out");
   assign(add + ".right", literal(w, *step));
-  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
-  FailureOr<std::string> stepGroup =
-      copyGroup(*this, "step_" + iv, iterRegs, yield.getOperands(), yield,
-                {{iv, add + ".out"}});
-  if (failed(stepGroup))
+  cx::GroupOp stepGroup = addGroup("step_" + iv);
+  stepInfo.group = stepGroup.getSymName().str();
+  if (failed(lowerBlock(*loop.getBody(), inner, &stepInfo)))
     return failure();
-  cx::EnableOp::create(inner, loc, *stepGroup);
+  for (auto [reg, v] : llvm::zip(copiedRegs, copiedValues)) {
+    FailureOr<std::string> src = portOf(v, yield);
+    if (failed(src))
+      return failure();
+    assign(stepGroup, reg + ".in", *src);
+    assign(stepGroup, reg + ".write_en", "1'd1");
+  }
+  assign(stepGroup, iv + ".in", add + ".out");
+  assign(stepGroup, iv + ".write_en", "1'd1");
+  done(stepGroup, iv + ".done");
   return success();
 }
 

@@ -62,7 +62,7 @@ Result binaryUnit(ComponentLowering &cl, Operation *op, StringRef base,
   std::string unitBase = (prim.drop_front(4) + "_f" + Twine((*fmt)[2])).str();
   std::string unit = cl.sharedUnit(unitBase, prim, *fmt);
   std::string reg;
-  cx::GroupOp g = cl.unitGroup(base, unit, (*fmt)[2], reg);
+  cx::GroupOp g = cl.unitGroup(base, unit, op->getResult(0), reg);
   cl.assign(g, unit + ".left", *l);
   cl.assign(g, unit + ".right", *r);
   cl.assign(g, unit + ".control", "1'd0");
@@ -120,7 +120,7 @@ Result compare(ComponentLowering &cl, arith::CmpFOp cmp) {
   std::string unit = cl.sharedUnit(("compareFN_f" + Twine((*fmt)[2])).str(),
                                    "std_compareFN", *fmt);
   std::string reg;
-  cx::GroupOp g = cl.unitGroup("cmpf", unit, 1, reg);
+  cx::GroupOp g = cl.unitGroup("cmpf", unit, cmp.getResult(), reg);
   cl.assign(g, unit + ".left", *l);
   cl.assign(g, unit + ".right", *r);
   cl.assign(g, unit + ".signaling", "1'd0");
@@ -144,19 +144,16 @@ Result convert(ComponentLowering &cl, Operation *op, bool toFloat,
   FailureOr<std::string> src = cl.portOf(in, op);
   if (failed(src))
     return FailureOr<Stmt>(failure());
-  std::string unit;
-  unsigned outWidth;
-  if (toFloat) {
-    unit = cl.sharedUnit(("intToFp_f" + Twine((*fmt)[2])).str(), "std_intToFp",
-                         {intWidth, (*fmt)[0], (*fmt)[1], (*fmt)[2]});
-    outWidth = (*fmt)[2];
-  } else {
-    unit = cl.sharedUnit(("fpToInt_f" + Twine((*fmt)[2])).str(), "std_fpToInt",
-                         {(*fmt)[0], (*fmt)[1], (*fmt)[2], intWidth});
-    outWidth = intWidth;
-  }
+  std::string unit =
+      toFloat ? cl.sharedUnit(("intToFp_f" + Twine((*fmt)[2])).str(),
+                              "std_intToFp",
+                              {intWidth, (*fmt)[0], (*fmt)[1], (*fmt)[2]})
+              : cl.sharedUnit(("fpToInt_f" + Twine((*fmt)[2])).str(),
+                              "std_fpToInt",
+                              {(*fmt)[0], (*fmt)[1], (*fmt)[2], intWidth});
   std::string reg;
-  cx::GroupOp g = cl.unitGroup(toFloat ? "itofp" : "fptoi", unit, outWidth, reg);
+  cx::GroupOp g = cl.unitGroup(toFloat ? "itofp" : "fptoi", unit,
+                               op->getResult(0), reg);
   cl.assign(g, unit + ".in", *src);
   cl.assign(g, unit + (toFloat ? ".signedIn" : ".signedOut"),
             isSigned ? "1'd1" : "1'd0");

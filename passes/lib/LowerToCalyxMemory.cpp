@@ -150,7 +150,7 @@ ComponentLowering::lowerMemory(Operation *op) {
             address(cl, op, *mem, load.getIndices());
         if (failed(addr))
           return FailureOr<Stmt>(failure());
-        std::string reg = cl.addRegister(mem->cell + "_ld", mem->width);
+        std::string reg = cl.resultRegister(load.getResult(), mem->cell + "_ld");
         cx::GroupOp g = cl.addGroup("load_" + mem->cell);
         cl.assign(g, mem->cell + ".addr0", *addr);
         cl.assign(g, mem->cell + ".content_en", "1'd1");

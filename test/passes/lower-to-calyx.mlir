@@ -75,8 +75,10 @@ func.func @ints(%a: memref<4xi32> {t2c.name = "a"}, %o: memref<4xi32>) {
 // -----
 
 // A matrix-vector product: the accumulation into y[j] is kept in a register
-// across the inner loop (loaded before, stored after it); the two independent
-// loads run in par; one std_mulFN and one std_addFN serve every group.
+// across the inner loop (loaded before, stored after it) that the addf group
+// writes in place; the two independent loads run in par, and the step of the
+// inner loop runs in par with the multiplication (nothing reads i after the
+// loads); one std_mulFN and one std_addFN serve every group.
 // CHECK-LABEL: calyx.component "main"
 // CHECK-DAG:     calyx.cell "x" = "seq_mem_d1" [32, 4, 2] {external}
 // CHECK-DAG:     calyx.cell "w" = "seq_mem_d1" [32, 12, 4] {external}
@@ -86,6 +88,11 @@ func.func @ints(%a: memref<4xi32> {t2c.name = "a"}, %o: memref<4xi32>) {
 // CHECK-DAG:     calyx.cell "addFN_f32" = "std_addFN" [8, 24, 32]
 // CHECK:       calyx.group "init_i_1" {
 // CHECK-NEXT:    calyx.assign "acc.in" = "y_ld.out"
+// CHECK:       calyx.group "step_i_1" {
+// CHECK-NEXT:    calyx.assign "i_1.in" = "add_i_1.out"
+// CHECK-NEXT:    calyx.assign "i_1.write_en" = "1'd1"
+// CHECK-NEXT:    calyx.assign "step_i_1[done]" = "i_1.done"
+// CHECK-NEXT:  }
 // CHECK:       calyx.group "mulf" {
 // CHECK-NEXT:    calyx.assign "mulFN_f32.go" = "1'd1" if "!mulFN_f32.done"
 // CHECK-NEXT:    calyx.assign "mulf_r.write_en" = "1'd1" if "mulFN_f32.done"
@@ -96,13 +103,13 @@ func.func @ints(%a: memref<4xi32> {t2c.name = "a"}, %o: memref<4xi32>) {
 // CHECK-NEXT:    calyx.assign "mulFN_f32.roundingMode" = "3'd0"
 // CHECK-NEXT:    calyx.assign "mulf_r.in" = "mulFN_f32.out"
 // CHECK:       calyx.group "addf" {
-// CHECK:         calyx.assign "addFN_f32.left" = "acc.out"
+// CHECK-NEXT:    calyx.assign "addFN_f32.go" = "1'd1" if "!addFN_f32.done"
+// CHECK-NEXT:    calyx.assign "acc.write_en" = "1'd1" if "addFN_f32.done"
+// CHECK-NEXT:    calyx.assign "addf[done]" = "acc.done"
+// CHECK-NEXT:    calyx.assign "addFN_f32.left" = "acc.out"
 // CHECK-NEXT:    calyx.assign "addFN_f32.right" = "mulf_r.out"
 // CHECK:         calyx.assign "addFN_f32.subOp" = "1'd0"
-// CHECK:       calyx.group "step_i_1" {
-// CHECK-NEXT:    calyx.assign "acc.in" = "addf_r.out"
-// CHECK-NEXT:    calyx.assign "acc.write_en" = "1'd1"
-// CHECK-NEXT:    calyx.assign "i_1.in" = "add_i_1.out"
+// CHECK-NEXT:    calyx.assign "acc.in" = "addFN_f32.out"
 // CHECK:       calyx.group "store_y" {
 // CHECK:         calyx.assign "y.write_data" = "acc.out"
 // CHECK:       calyx.control {
@@ -115,9 +122,11 @@ func.func @ints(%a: memref<4xi32> {t2c.name = "a"}, %o: memref<4xi32>) {
 // CHECK-NEXT:          calyx.enable "load_x"
 // CHECK-NEXT:          calyx.enable "load_w"
 // CHECK-NEXT:        }
-// CHECK-NEXT:        calyx.enable "mulf"
+// CHECK-NEXT:        calyx.par {
+// CHECK-NEXT:          calyx.enable "mulf"
+// CHECK-NEXT:          calyx.enable "step_i_1"
+// CHECK-NEXT:        }
 // CHECK-NEXT:        calyx.enable "addf"
-// CHECK-NEXT:        calyx.enable "step_i_1"
 // CHECK-NEXT:      }
 // CHECK-NEXT:      calyx.enable "store_y"
 // CHECK-NEXT:      calyx.enable "step_i"
