@@ -166,14 +166,6 @@ module t2c_fp_round #(
   logic [LZW-1:0] lz;
   t2c_fp_lzc #(.SW(SW)) lzc (.in(sig), .count(lz));
 
-  logic [SW-1:0] norm, sh, lostmask;
-  logic signed [IW-1:0] be, ebase, res_e;
-  logic [SHW-1:0] shamt;
-  logic normal, is_zero, lost, st, rb, sb, inc, rbn, sbn, incn, carry_n, tiny, inexact;
-  logic overflow, max_finite;
-  logic [SIG-1:0] m, mn;
-  logic [SIG:0] m_r;
-
   // Rounding increment of a SIG-bit significand with lsb `lsb`, round bit `r`, sticky `s`.
   function automatic logic round_up(input logic [2:0] mode, input logic neg, input logic lsb,
                                     input logic r, input logic s);
@@ -187,11 +179,28 @@ module t2c_fp_round #(
     endcase
   endfunction
 
-  always_comb begin
-    is_zero = (sig == '0) && !sticky;
-    norm = sig << lz;
+  // The whole datapath is a function of the module's inputs and `lz`, called from a
+  // continuous assignment: its intermediate values are locals, so the part-selects of them
+  // are not in any sensitivity list (an always_comb reading constant part-selects of
+  // variables it writes is only approximated by Icarus, which warns "constant selects in
+  // always_* processes are not currently supported").
+  function automatic logic [EXP+SIG+4:0] round_pack(
+      input logic sign_i, input logic signed [EW-1:0] exp_i, input logic [SW-1:0] sig_i,
+      input logic sticky_i, input logic [2:0] rm_i, input logic after_i,
+      input logic [LZW-1:0] lz_i);
+    logic [SW-1:0] norm, sh, lostmask;
+    logic signed [IW-1:0] be, ebase, res_e;
+    logic [SHW-1:0] shamt;
+    logic normal, is_zero, lost, st, rb, sb, inc, rbn, sbn, incn, carry_n, tiny, inexact;
+    logic overflow, max_finite;
+    logic [SIG-1:0] m, mn;
+    logic [SIG:0] m_r;
+    logic [EXP+SIG-1:0] res;
+    logic [4:0] fl;
+    is_zero = (sig_i == '0) && !sticky_i;
+    norm = sig_i << lz_i;
     // Biased exponent of the leading one.
-    be = IW'(exp) - IW'(lz) + IW'(BIAS);
+    be = IW'(exp_i) - IW'(lz_i) + IW'(BIAS);
     normal = be > 0;
     if (normal) shamt = '0;
     else if ((IW'(1) - be) >= IW'(SHMAX)) shamt = SHW'(SHMAX);
@@ -199,38 +208,42 @@ module t2c_fp_round #(
     sh = norm >> shamt;
     lostmask = ~({SW{1'b1}} << shamt);
     lost = |(norm & lostmask);
-    st = lost | sticky;
+    st = lost | sticky_i;
     m = sh[SW-1-:SIG];
     rb = sh[SW-1-SIG];
     sb = (|sh[SW-2-SIG:0]) | st;
-    inc = round_up(rm, sign, m[0], rb, sb);
-    if (rm == 3'd6) m_r = {1'b0, m[SIG-1:1], m[0] | rb | sb};
+    inc = round_up(rm_i, sign_i, m[0], rb, sb);
+    if (rm_i == 3'd6) m_r = {1'b0, m[SIG-1:1], m[0] | rb | sb};
     else m_r = {1'b0, m} + (SIG + 1)'(inc);
     // Rounding at full precision with an unbounded exponent, for tininess after rounding.
     mn = norm[SW-1-:SIG];
     rbn = norm[SW-1-SIG];
-    sbn = (|norm[SW-2-SIG:0]) | sticky;
-    incn = round_up(rm, sign, mn[0], rbn, sbn);
+    sbn = (|norm[SW-2-SIG:0]) | sticky_i;
+    incn = round_up(rm_i, sign_i, mn[0], rbn, sbn);
     carry_n = (&mn) & incn;
     ebase = normal ? be - IW'(1) : '0;
     res_e = ebase + IW'(m_r[SIG:SIG-1]);
     inexact = rb | sb;
     overflow = res_e >= IW'((1 << EXP) - 1);
-    if (tininess_after) tiny = (be < 0) || (be == 0 && !carry_n);
+    if (after_i) tiny = (be < 0) || (be == 0 && !carry_n);
     else tiny = !normal;
-    max_finite = (rm == 3'd1) || (rm == 3'd6) || (rm == 3'd2 && !sign) || (rm == 3'd3 && sign);
+    max_finite = (rm_i == 3'd1) || (rm_i == 3'd6) || (rm_i == 3'd2 && !sign_i)
+        || (rm_i == 3'd3 && sign_i);
     if (is_zero) begin
-      out = {sign, {(EXP + SIG - 1) {1'b0}}};
-      flags = 5'b0;
+      res = {sign_i, {(EXP + SIG - 1) {1'b0}}};
+      fl = 5'b0;
     end else if (overflow) begin
-      out = max_finite ? {sign, {(EXP - 1) {1'b1}}, 1'b0, {(SIG - 1) {1'b1}}}
-                       : {sign, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
-      flags = 5'b00101;
+      res = max_finite ? {sign_i, {(EXP - 1) {1'b1}}, 1'b0, {(SIG - 1) {1'b1}}}
+                       : {sign_i, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
+      fl = 5'b00101;
     end else begin
-      out = {sign, res_e[EXP-1:0], m_r[SIG-2:0]};
-      flags = {2'b00, 1'b0, tiny & inexact, inexact};
+      res = {sign_i, res_e[EXP-1:0], m_r[SIG-2:0]};
+      fl = {2'b00, 1'b0, tiny & inexact, inexact};
     end
-  end
+    round_pack = {res, fl};
+  endfunction
+
+  assign {out, flags} = round_pack(sign, exp, sig, sticky, rm, tininess_after, lz);
 endmodule
 
 `endif  // T2C_FLOAT_COMMON_SV

@@ -210,7 +210,10 @@ class ComponentBackend:
         self.build_cells(clk, reset)
         for g in comp.groups.values():
             self.nets[("go", g.name)] = self.new_net(f"{g.name}_go", 1)
-            self.nets[("done", g.name)] = self.new_net(f"{g.name}_done", 1)
+            if g.kind == "group":
+                # comb and static groups have no done hole: a declared but undriven net
+                # would read 0 under Verilator and X under Icarus
+                self.nets[("done", g.name)] = self.new_net(f"{g.name}_done", 1)
         for a in comp.continuous:
             if (a.dst.cell, a.dst.port) in self.auto_wired:
                 continue  # clock and reset are wired to the component's (checks warn)
@@ -350,6 +353,11 @@ class ComponentBackend:
 
     def enable(self, c: ir.Enable, go: str) -> str:
         g = self.comp.groups[c.group]
+        if g.kind != "group":
+            raise CalyxError(
+                f"{c.loc}: {g.kind} group '{g.name}' cannot be enabled by dynamic control; "
+                "use a comb group only with 'if/while ... with', a static group in static control"
+            )
         go_net = self.nets[("go", g.name)]
         done_net = self.nets[("done", g.name)]
         self.drive(go_net, e_and(go, e_not(done_net)), ONE)

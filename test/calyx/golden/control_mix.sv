@@ -23,9 +23,7 @@ module main (
   logic zero_y_go;
   logic zero_y_done;
   logic copy_go;
-  logic copy_done;
   logic small_go;
-  logic small_done;
   logic done_reg;
   logic control_go;
   logic [1:0] seq_fsm;
