@@ -33,6 +33,9 @@ constexpr unsigned kIndexWidth = 32;
 struct Stmt {
   std::string group;
   llvm::SmallVector<std::string, 2> resources;
+  /// Cells whose output holds the statement's result (a memory read in
+  /// place): they stay busy until the result's last user has run.
+  llvm::SmallVector<std::string, 1> holds;
 };
 
 /// The step group of a loop body, scheduled with the body's statements: it

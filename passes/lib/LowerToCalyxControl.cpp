@@ -62,6 +62,17 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl,
   // Values computed combinationally from the registers the loop step
   // writes, and the last level that reads one of them.
   DenseSet<Value> fromStepRegs;
+  // Cells a value is read from in place (see Stmt::holds): its users occupy
+  // them too, so no later access of the cell overtakes them.
+  DenseMap<Value, SmallVector<std::string, 1>> heldBy;
+  auto heldByOperands = [&](Operation *op) {
+    SmallVector<std::string, 1> held;
+    for (Value v : op->getOperands())
+      for (const std::string &c : heldBy.lookup(v))
+        if (!llvm::is_contained(held, c))
+          held.push_back(c);
+    return held;
+  };
   if (step)
     fromStepRegs.insert(step->writes.begin(), step->writes.end());
   unsigned lastStepRegRead = 0;
@@ -111,19 +122,29 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl,
     unsigned level = readyOf(&op);
     bool readsStepRegs = llvm::any_of(
         op.getOperands(), [&](Value v) { return fromStepRegs.contains(v); });
+    SmallVector<std::string, 1> held = heldByOperands(&op);
     if ((*stmt)->group.empty()) { // combinational: as ready as its operands
       for (Value r : op.getResults()) {
         ready[r] = level;
         if (readsStepRegs)
           fromStepRegs.insert(r);
+        if (!held.empty())
+          heldBy[r] = held;
       }
       continue;
     }
     ++level;
-    for (const std::string &res : (*stmt)->resources)
+    SmallVector<std::string, 2> resources = (*stmt)->resources;
+    for (const std::string &c : held)
+      if (!llvm::is_contained(resources, c))
+        resources.push_back(c);
+    for (const std::string &res : resources)
       level = std::max(level, lastUse.lookup(res) + 1);
-    for (const std::string &res : (*stmt)->resources)
+    for (const std::string &res : resources)
       lastUse[res] = level;
+    if (!(*stmt)->holds.empty())
+      for (Value r : op.getResults())
+        heldBy[r] = (*stmt)->holds;
     for (Value r : op.getResults())
       ready[r] = level;
     if (readsStepRegs)

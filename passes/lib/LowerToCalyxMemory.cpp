@@ -81,6 +81,58 @@ FailureOr<std::string> address(ComponentLowering &cl, Operation *op,
   return slice + ".out";
 }
 
+/// True when the result of `load` can be read from the memory's read_data
+/// port instead of a register: every use is a non-control op of the same
+/// block (after it, as SSA requires), and no op between the load and its
+/// last use touches the memory (read_data holds until the next read).
+bool readInPlace(memref::LoadOp load) {
+  Block *block = load->getBlock();
+  Operation *last = load;
+  for (Operation *user : load->getUsers()) {
+    if (user->getBlock() != block || user->getNumRegions() != 0 ||
+        user->hasTrait<OpTrait::IsTerminator>())
+      return false;
+    if (last->isBeforeInBlock(user))
+      last = user;
+  }
+  // Combinational users pass the value on; their users count too. Only the
+  // float unit ops certainly register their result; every other arith op
+  // is treated as combinational (conservative).
+  SmallVector<Operation *> work(load->getUsers().begin(),
+                                load->getUsers().end());
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    if (!isa<arith::ArithDialect>(op->getDialect()) ||
+        op->getNumResults() != 1 ||
+        isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp,
+            arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp,
+            arith::FPToUIOp>(op))
+      continue;
+    for (Operation *user : op->getResult(0).getUsers()) {
+      if (user->getBlock() != block || user->getNumRegions() != 0 ||
+          user->hasTrait<OpTrait::IsTerminator>())
+        return false;
+      if (last->isBeforeInBlock(user))
+        last = user;
+      work.push_back(user);
+    }
+  }
+  Value mem = load.getMemref();
+  for (Operation *op = load->getNextNode(); op && op != last->getNextNode();
+       op = op->getNextNode()) {
+    bool touches = false;
+    op->walk([&](Operation *inner) {
+      if (auto l = dyn_cast<memref::LoadOp>(inner))
+        touches |= l.getMemref() == mem;
+      if (auto s = dyn_cast<memref::StoreOp>(inner))
+        touches |= s.getMemref() == mem;
+    });
+    if (touches)
+      return false;
+  }
+  return true;
+}
+
 } // namespace
 
 LogicalResult ComponentLowering::lowerArguments() {
@@ -150,6 +202,15 @@ ComponentLowering::lowerMemory(Operation *op) {
             address(cl, op, *mem, load.getIndices());
         if (failed(addr))
           return FailureOr<Stmt>(failure());
+        if (readInPlace(load)) {
+          cx::GroupOp g = cl.addGroup("load_" + mem->cell);
+          cl.assign(g, mem->cell + ".addr0", *addr);
+          cl.assign(g, mem->cell + ".content_en", "1'd1");
+          cl.done(g, mem->cell + ".done");
+          cl.setPort(load.getResult(), mem->cell + ".read_data");
+          return FailureOr<Stmt>(
+              Stmt{g.getSymName().str(), {mem->cell}, {mem->cell}});
+        }
         std::string reg = cl.resultRegister(load.getResult(), mem->cell + "_ld");
         cx::GroupOp g = cl.addGroup("load_" + mem->cell);
         cl.assign(g, mem->cell + ".addr0", *addr);

@@ -1,7 +1,8 @@
 // RUN: t2c-opt --lower-to-calyx --split-input-file %s | FileCheck %s
 
 // Memories: arguments are @external seq_mem_d1 named by t2c.name (else arg<k>).
-// A loop is a while over an induction register; a load writes a register; integer
+// A loop is a while over an induction register; a loaded value is read from the
+// memory's read_data (no register: nothing touches `a` again before its last use); integer
 // ops are combinational cells on continuous wires (multiplication by 3 is a shift
 // and an add); division and multiplication of two values use pipelined units.
 // CHECK-LABEL: calyx.component "main" attributes {toplevel}
@@ -26,10 +27,9 @@
 // CHECK:       calyx.group "load_a" {
 // CHECK-NEXT:    calyx.assign "a.addr0" = "addr.out"
 // CHECK-NEXT:    calyx.assign "a.content_en" = "1'd1"
-// CHECK-NEXT:    calyx.assign "a_ld.in" = "a.read_data"
-// CHECK-NEXT:    calyx.assign "a_ld.write_en" = "1'd1" if "a.done"
-// CHECK-NEXT:    calyx.assign "load_a[done]" = "a_ld.done"
-// CHECK:       calyx.assign "shl.left" = "a_ld.out"
+// CHECK-NEXT:    calyx.assign "load_a[done]" = "a.done"
+// CHECK-NEXT:  }
+// CHECK:       calyx.assign "shl.left" = "a.read_data"
 // CHECK-NEXT:  calyx.assign "shl.right" = "32'd1"
 // CHECK:       calyx.assign "sel.in" = "32'd0" if "cmp.out"
 // CHECK-NEXT:  calyx.assign "sel.in" = "add_1.out" if "!cmp.out"
@@ -38,7 +38,7 @@
 // CHECK-NEXT:    calyx.assign "div_r.write_en" = "1'd1" if "sdiv.done"
 // CHECK-NEXT:    calyx.assign "div[done]" = "div_r.done"
 // CHECK-NEXT:    calyx.assign "sdiv.left" = "sel.out"
-// CHECK-NEXT:    calyx.assign "sdiv.right" = "a_ld.out"
+// CHECK-NEXT:    calyx.assign "sdiv.right" = "a.read_data"
 // CHECK-NEXT:    calyx.assign "div_r.in" = "sdiv.out_quotient"
 // CHECK:       calyx.group "store_arg1" {
 // CHECK-NEXT:    calyx.assign "arg1.addr0" = "addr.out"
@@ -97,8 +97,8 @@ func.func @ints(%a: memref<4xi32> {t2c.name = "a"}, %o: memref<4xi32>) {
 // CHECK-NEXT:    calyx.assign "mulFN_f32.go" = "1'd1" if "!mulFN_f32.done"
 // CHECK-NEXT:    calyx.assign "mulf_r.write_en" = "1'd1" if "mulFN_f32.done"
 // CHECK-NEXT:    calyx.assign "mulf[done]" = "mulf_r.done"
-// CHECK-NEXT:    calyx.assign "mulFN_f32.left" = "x_ld.out"
-// CHECK-NEXT:    calyx.assign "mulFN_f32.right" = "w_ld.out"
+// CHECK-NEXT:    calyx.assign "mulFN_f32.left" = "x.read_data"
+// CHECK-NEXT:    calyx.assign "mulFN_f32.right" = "w.read_data"
 // CHECK-NEXT:    calyx.assign "mulFN_f32.control" = "1'd0"
 // CHECK-NEXT:    calyx.assign "mulFN_f32.roundingMode" = "3'd0"
 // CHECK-NEXT:    calyx.assign "mulf_r.in" = "mulFN_f32.out"

@@ -2,7 +2,7 @@
 
 // torch-mlir's ReLU over a 1-D tensor compiles to combinational sign-bit logic
 // (no float comparator, no float unit at all): per element one load, one
-// store, and the select as a guarded std_wire.
+// store, and the select as a guarded std_wire reading the memory's read_data.
 // CHECK-NOT:  compareFN
 // CHECK:      import "primitives/core.futil";
 // CHECK-NEXT: import "primitives/memories/seq.futil";
@@ -13,7 +13,7 @@
 // CHECK-DAG:    [[SEL:sel[_0-9]*]] = std_wire(32);
 // CHECK:        [[NEG]].right = 32'd0;
 // CHECK:        [[SEL]].in = and_{{[0-9]+}}.out ? 32'd0;
-// CHECK-NEXT:   [[SEL]].in = !and_{{[0-9]+}}.out ? x_ld.out;
+// CHECK-NEXT:   [[SEL]].in = !and_{{[0-9]+}}.out ? x.read_data;
 // CHECK:      control {
 // CHECK-NEXT:   seq {
 // CHECK-NEXT:     init_i;

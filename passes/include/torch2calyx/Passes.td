@@ -233,13 +233,20 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
       drives a shared unit (`std_mult_pipe`, `std_div_pipe`, `std_sdiv_pipe`,
       `std_addFN`, `std_mulFN`, `std_divSqrtFN`, `std_compareFN`,
       `std_intToFp`, `std_fpToInt` with `(expWidth, sigWidth, width)`) and
-      writes the result into a `std_reg`; loads write a `std_reg` too;
+      writes the result into a `std_reg`; a load is a group whose value is
+      read from the memory's `read_data` when nothing touches that memory
+      before the value's last use (else it is copied into a `std_reg`);
     * `scf.for`/`affine.for` with constant bounds become a `while` over an
       induction register, `scf.if`/`affine.if` an `if`, iteration arguments
       and results `std_reg`s;
     * a load and a store of one memory at one loop-invariant address in a
       loop body (the accumulation of a matmul) are hoisted around the loop,
-      the value carried in a register;
+      the value carried in a register that the accumulating group writes in
+      place; stores forward to later loads of the same address, repeated
+      loads are merged and overwritten stores dropped;
+    * the loop step (induction variable and copied iteration arguments) is
+      scheduled with the body: it runs in `par` with the body's tail once
+      nothing reads the old induction variable;
     * independent statements of one block (no data dependence, disjoint
       memories and units) are grouped into `par`.
 
