@@ -36,10 +36,10 @@ StringRef libraryOf(StringRef primitive) {
   static const llvm::StringMap<StringRef> libraries = [] {
     llvm::StringMap<StringRef> m;
     for (StringRef p :
-         {"std_reg", "std_const", "std_slice", "std_pad", "std_not", "std_and",
-          "std_or", "std_xor", "std_add", "std_sub", "std_gt", "std_lt",
-          "std_eq", "std_neq", "std_ge", "std_le", "std_lsh", "std_rsh",
-          "std_mux", "std_wire"})
+         {"std_reg", "std_const", "std_slice", "std_pad", "std_not",
+          "std_and", "std_or",    "std_xor",   "std_add", "std_sub",
+          "std_gt",  "std_lt",    "std_eq",    "std_neq", "std_ge",
+          "std_le",  "std_lsh",   "std_rsh",   "std_mux", "std_wire"})
       m[p] = "primitives/core.futil";
     for (StringRef p :
          {"std_mult_pipe", "std_div_pipe", "std_smult_pipe", "std_sdiv_pipe",

@@ -16,9 +16,9 @@
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/IR/Dominance.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/APInt.h"
@@ -123,8 +123,7 @@ struct ReluSelectPattern : OpRewritePattern<arith::SelectOp> {
 };
 
 /// maximumf/maxnumf(x, 0) or (0, x) -> ReLU.
-template <typename MaxOp>
-struct ReluMaxPattern : OpRewritePattern<MaxOp> {
+template <typename MaxOp> struct ReluMaxPattern : OpRewritePattern<MaxOp> {
   using OpRewritePattern<MaxOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxOp op, PatternRewriter &rw) const override {
     Value x;
@@ -152,9 +151,9 @@ struct MinMaxPattern : OpRewritePattern<OpTy> {
     BitBuilder bb{rw, loc, bitsType(ft)};
     Value x = op.getLhs(), y = op.getRhs();
     Value bx = bb.bits(x), by = bb.bits(y);
-    Value pickX = bb.cmp(isMax ? arith::CmpIPredicate::sgt
-                               : arith::CmpIPredicate::slt,
-                         bb.orderKey(bx), bb.orderKey(by));
+    Value pickX =
+        bb.cmp(isMax ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt,
+               bb.orderKey(bx), bb.orderKey(by));
     Value ordered = arith::SelectOp::create(rw, loc, pickX, x, y);
     Value xNaN = bb.isNaN(bx, ft), yNaN = bb.isNaN(by, ft);
     Value result;
@@ -202,30 +201,68 @@ struct CmpFPattern : OpRewritePattern<arith::CmpFOp> {
       return arith::SelectOp::create(rw, loc, neg, negMag, mag);
     };
     Value kx = key(bx), ky = key(by);
-    Value uno = arith::OrIOp::create(rw, loc, bb.isNaN(bx, ft), bb.isNaN(by, ft));
+    Value uno =
+        arith::OrIOp::create(rw, loc, bb.isNaN(bx, ft), bb.isNaN(by, ft));
     Value ord = arith::XOrIOp::create(rw, loc, uno, bit(true));
     auto icmp = [&](I pred) { return bb.cmp(pred, kx, ky); };
     Value ordered, result;
     bool unordered = false;
     switch (p) {
-    case P::OEQ: ordered = icmp(I::eq); break;
-    case P::OGT: ordered = icmp(I::sgt); break;
-    case P::OGE: ordered = icmp(I::sge); break;
-    case P::OLT: ordered = icmp(I::slt); break;
-    case P::OLE: ordered = icmp(I::sle); break;
-    case P::ONE: ordered = icmp(I::ne); break;
-    case P::ORD: ordered = bit(true); break;
-    case P::UEQ: ordered = icmp(I::eq); unordered = true; break;
-    case P::UGT: ordered = icmp(I::sgt); unordered = true; break;
-    case P::UGE: ordered = icmp(I::sge); unordered = true; break;
-    case P::ULT: ordered = icmp(I::slt); unordered = true; break;
-    case P::ULE: ordered = icmp(I::sle); unordered = true; break;
-    case P::UNE: ordered = icmp(I::ne); unordered = true; break;
-    case P::UNO: ordered = bit(false); unordered = true; break;
-    default: return failure();
+    case P::OEQ:
+      ordered = icmp(I::eq);
+      break;
+    case P::OGT:
+      ordered = icmp(I::sgt);
+      break;
+    case P::OGE:
+      ordered = icmp(I::sge);
+      break;
+    case P::OLT:
+      ordered = icmp(I::slt);
+      break;
+    case P::OLE:
+      ordered = icmp(I::sle);
+      break;
+    case P::ONE:
+      ordered = icmp(I::ne);
+      break;
+    case P::ORD:
+      ordered = bit(true);
+      break;
+    case P::UEQ:
+      ordered = icmp(I::eq);
+      unordered = true;
+      break;
+    case P::UGT:
+      ordered = icmp(I::sgt);
+      unordered = true;
+      break;
+    case P::UGE:
+      ordered = icmp(I::sge);
+      unordered = true;
+      break;
+    case P::ULT:
+      ordered = icmp(I::slt);
+      unordered = true;
+      break;
+    case P::ULE:
+      ordered = icmp(I::sle);
+      unordered = true;
+      break;
+    case P::UNE:
+      ordered = icmp(I::ne);
+      unordered = true;
+      break;
+    case P::UNO:
+      ordered = bit(false);
+      unordered = true;
+      break;
+    default:
+      return failure();
     }
-    result = unordered ? arith::OrIOp::create(rw, loc, ordered, uno).getResult()
-                       : arith::AndIOp::create(rw, loc, ordered, ord).getResult();
+    result = unordered
+                 ? arith::OrIOp::create(rw, loc, ordered, uno).getResult()
+                 : arith::AndIOp::create(rw, loc, ordered, ord).getResult();
     rw.replaceOp(op, result);
     return success();
   }
@@ -239,9 +276,8 @@ struct NegFPattern : OpRewritePattern<arith::NegFOp> {
     if (!ft)
       return failure();
     BitBuilder bb{rw, op.getLoc(), bitsType(ft)};
-    Value flipped =
-        arith::XOrIOp::create(rw, op.getLoc(), bb.bits(op.getOperand()),
-                              bb.signMask());
+    Value flipped = arith::XOrIOp::create(
+        rw, op.getLoc(), bb.bits(op.getOperand()), bb.signMask());
     rw.replaceOp(op, bb.toFloat(flipped, ft));
     return success();
   }
@@ -271,10 +307,10 @@ struct CopySignPattern : OpRewritePattern<math::CopySignOp> {
       return failure();
     Location loc = op.getLoc();
     BitBuilder bb{rw, loc, bitsType(ft)};
-    Value mag = arith::AndIOp::create(rw, loc, bb.bits(op.getLhs()),
-                                      bb.magMask());
-    Value sign = arith::AndIOp::create(rw, loc, bb.bits(op.getRhs()),
-                                       bb.signMask());
+    Value mag =
+        arith::AndIOp::create(rw, loc, bb.bits(op.getLhs()), bb.magMask());
+    Value sign =
+        arith::AndIOp::create(rw, loc, bb.bits(op.getRhs()), bb.signMask());
     Value joined = arith::OrIOp::create(rw, loc, mag, sign);
     rw.replaceOp(op, bb.toFloat(joined, ft));
     return success();
@@ -287,8 +323,7 @@ struct FmaPattern : OpRewritePattern<math::FmaOp> {
                                 PatternRewriter &rw) const override {
     if (!isa<FloatType>(op.getType()))
       return failure();
-    Value prod =
-        arith::MulFOp::create(rw, op.getLoc(), op.getA(), op.getB());
+    Value prod = arith::MulFOp::create(rw, op.getLoc(), op.getA(), op.getB());
     rw.replaceOpWithNewOp<arith::AddFOp>(op, prod, op.getC());
     return success();
   }
@@ -301,8 +336,8 @@ struct RsqrtPattern : OpRewritePattern<math::RsqrtOp> {
     auto ft = dyn_cast<FloatType>(op.getType());
     if (!ft)
       return failure();
-    Value one =
-        arith::ConstantOp::create(rw, op.getLoc(), ft, rw.getFloatAttr(ft, 1.0));
+    Value one = arith::ConstantOp::create(rw, op.getLoc(), ft,
+                                          rw.getFloatAttr(ft, 1.0));
     Value root = math::SqrtOp::create(rw, op.getLoc(), op.getOperand());
     rw.replaceOpWithNewOp<arith::DivFOp>(op, one, root);
     return success();
@@ -323,9 +358,9 @@ Value buildFloor(PatternRewriter &rw, Location loc, Value x) {
     return bb.cst(APInt(w, v, /*isSigned=*/false, /*implicitTrunc=*/true));
   };
   Value b = bb.bits(x);
-  Value expField = arith::AndIOp::create(
-      rw, loc, arith::ShRUIOp::create(rw, loc, b, c(m)),
-      c((uint64_t(1) << e) - 1));
+  Value expField =
+      arith::AndIOp::create(rw, loc, arith::ShRUIOp::create(rw, loc, b, c(m)),
+                            c((uint64_t(1) << e) - 1));
   Value neg = bb.cmp(P::slt, b, c(0));
   Value mag = arith::AndIOp::create(rw, loc, b, bb.magMask());
   // |x| < 1: -1.0 for negative non-zero x, else a zero of x's sign.
@@ -336,12 +371,12 @@ Value buildFloor(PatternRewriter &rw, Location loc, Value x) {
   Value signOnly = arith::AndIOp::create(rw, loc, b, bb.signMask());
   Value negNonZero =
       arith::AndIOp::create(rw, loc, neg, bb.cmp(P::ne, mag, c(0)));
-  Value small = arith::SelectOp::create(rw, loc, negNonZero, bb.cst(minusOne),
-                                        signOnly);
+  Value small =
+      arith::SelectOp::create(rw, loc, negNonZero, bb.cst(minusOne), signOnly);
   // 1 <= |x| < 2^m: mask the fraction bits below the point.
   Value shift = arith::SubIOp::create(rw, loc, expField, c(bias));
-  Value mask = arith::ShRUIOp::create(rw, loc, c((uint64_t(1) << m) - 1),
-                                      shift);
+  Value mask =
+      arith::ShRUIOp::create(rw, loc, c((uint64_t(1) << m) - 1), shift);
   Value notMask = arith::XOrIOp::create(rw, loc, mask, c(~uint64_t(0)));
   Value fracZero = bb.cmp(P::eq, arith::AndIOp::create(rw, loc, b, mask), c(0));
   Value up = arith::AndIOp::create(
@@ -361,7 +396,8 @@ struct FloorPattern : OpRewritePattern<math::FloorOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(math::FloorOp op,
                                 PatternRewriter &rw) const override {
-    if (!isa<FloatType>(op.getType()) || op.getType().getIntOrFloatBitWidth() > 64)
+    if (!isa<FloatType>(op.getType()) ||
+        op.getType().getIntOrFloatBitWidth() > 64)
       return failure();
     rw.replaceOp(op, buildFloor(rw, op.getLoc(), op.getOperand()));
     return success();
@@ -390,8 +426,9 @@ Value buildPower(PatternRewriter &rw, Location loc, Value x, int64_t n) {
   Value result, square = x;
   while (m) {
     if (m & 1)
-      result = result ? arith::MulFOp::create(rw, loc, result, square).getResult()
-                      : square;
+      result = result
+                   ? arith::MulFOp::create(rw, loc, result, square).getResult()
+                   : square;
     m >>= 1;
     if (m)
       square = arith::MulFOp::create(rw, loc, square, square);
@@ -412,7 +449,8 @@ struct FPowIPattern : OpRewritePattern<math::FPowIOp> {
         !matchPattern(op.getRhs(), m_ConstantInt(&n)) ||
         n.getSignificantBits() > 16)
       return failure();
-    rw.replaceOp(op, buildPower(rw, op.getLoc(), op.getLhs(), n.getSExtValue()));
+    rw.replaceOp(op,
+                 buildPower(rw, op.getLoc(), op.getLhs(), n.getSExtValue()));
     return success();
   }
 };
@@ -433,8 +471,8 @@ struct PowFPattern : OpRewritePattern<math::PowFOp> {
     if (d != static_cast<double>(static_cast<int64_t>(d)) || d > 65536 ||
         d < -65536)
       return failure();
-    rw.replaceOp(op, buildPower(rw, op.getLoc(), op.getLhs(),
-                                static_cast<int64_t>(d)));
+    rw.replaceOp(
+        op, buildPower(rw, op.getLoc(), op.getLhs(), static_cast<int64_t>(d)));
     return success();
   }
 };
@@ -458,9 +496,10 @@ LogicalResult narrowF64(ModuleOp module) {
     for (auto [i, t] : llvm::enumerate(fn.getArgumentTypes()))
       if (narrow(t) != t) {
         fn.emitOpError("argument ")
-            << i << " has f64 elements, which narrow-f64 cannot change at "
-                    "the interface; pass f32 tensors or run "
-                    "--legalize-float-ops=narrow-f64=false";
+            << i
+            << " has f64 elements, which narrow-f64 cannot change at "
+               "the interface; pass f32 tensors or run "
+               "--legalize-float-ops=narrow-f64=false";
         failed = true;
       }
   });
@@ -474,8 +513,8 @@ LogicalResult narrowF64(ModuleOp module) {
       APFloat v = cast<FloatAttr>(c.getValue()).getValue();
       bool lost;
       v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-      Value n = arith::ConstantOp::create(b, c.getLoc(), f32,
-                                          FloatAttr::get(f32, v));
+      Value n =
+          arith::ConstantOp::create(b, c.getLoc(), f32, FloatAttr::get(f32, v));
       c.getResult().replaceAllUsesWith(n);
       dead.push_back(c);
       return;
@@ -529,13 +568,12 @@ struct LegalizeFloatOpsPass
     patterns.add<FmaPattern, RsqrtPattern, FPowIPattern, PowFPattern,
                  FloorPattern, CeilPattern>(ctx);
     static const llvm::StringSet<> approximated = {
-        "exp", "expm1", "tanh", "erf", "erfc", "log", "log1p", "log2",
-        "sin", "cos", "atan", "atan2", "asin", "acos", "cbrt"};
-    populateMathPolynomialApproximationPatterns(
-        patterns, [](StringRef name) {
-          name.consume_front("math.");
-          return approximated.contains(name);
-        });
+        "exp", "expm1", "tanh", "erf",   "erfc", "log",  "log1p", "log2",
+        "sin", "cos",   "atan", "atan2", "asin", "acos", "cbrt"};
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      name.consume_front("math.");
+      return approximated.contains(name);
+    });
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
     /// 5. Comparisons as integer logic, after ReLU has claimed its cmpf.

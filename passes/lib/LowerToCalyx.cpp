@@ -54,18 +54,21 @@ std::string ComponentLowering::uniqueName(StringRef base) {
     clean.insert(clean.begin(), '_');
   // Calyx and SystemVerilog keywords cannot name a cell or group.
   static const llvm::StringSet<> reserved = {
-      "and", "or", "xor", "not", "nand", "nor", "xnor", "buf", "reg", "wire",
-      "logic", "bit", "byte", "int", "integer", "real", "time", "input",
-      "output", "inout", "module", "begin", "end", "if", "else", "for",
-      "while", "do", "case", "assign", "always", "initial", "function",
-      "task", "return", "repeat", "forever", "break", "continue", "const",
-      "static", "struct", "union", "enum", "class", "package", "import",
-      "export", "generate", "genvar", "parameter", "localparam", "signed",
-      "unsigned", "default", "inside", "with", "seq", "par", "group",
-      "cells", "wires", "control", "component", "invoke", "comb", "ref",
-      "extern", "primitive", "new", "null", "this", "type", "var", "string",
-      "edge", "posedge", "negedge", "table", "cover", "assert", "assume",
-      "final", "unique", "priority", "void", "shortint", "longint", "event"};
+      "and",      "or",      "xor",       "not",        "nand",    "nor",
+      "xnor",     "buf",     "reg",       "wire",       "logic",   "bit",
+      "byte",     "int",     "integer",   "real",       "time",    "input",
+      "output",   "inout",   "module",    "begin",      "end",     "if",
+      "else",     "for",     "while",     "do",         "case",    "assign",
+      "always",   "initial", "function",  "task",       "return",  "repeat",
+      "forever",  "break",   "continue",  "const",      "static",  "struct",
+      "union",    "enum",    "class",     "package",    "import",  "export",
+      "generate", "genvar",  "parameter", "localparam", "signed",  "unsigned",
+      "default",  "inside",  "with",      "seq",        "par",     "group",
+      "cells",    "wires",   "control",   "component",  "invoke",  "comb",
+      "ref",      "extern",  "primitive", "new",        "null",    "this",
+      "type",     "var",     "string",    "edge",       "posedge", "negedge",
+      "table",    "cover",   "assert",    "assume",     "final",   "unique",
+      "priority", "void",    "shortint",  "longint",    "event"};
   std::string name = clean;
   unsigned &n = nameCounts[clean];
   if (reserved.contains(name))
@@ -195,8 +198,8 @@ FailureOr<std::string> ComponentLowering::portNotLiteral(Value value,
   FailureOr<std::string> p = portOf(value, user);
   if (failed(p) || p->find('\'') == std::string::npos)
     return p;
-  std::string wire =
-      addCell("const", "std_wire", {static_cast<int64_t>(widthOf(value.getType()))});
+  std::string wire = addCell("const", "std_wire",
+                             {static_cast<int64_t>(widthOf(value.getType()))});
   assign(wire + ".in", *p);
   return wire + ".out";
 }
@@ -257,8 +260,9 @@ FailureOr<func::FuncOp> findTop(ModuleOp module, StringRef top) {
       publics.push_back(fn);
   }
   if (!top.empty()) {
-    module.emitError("no function named '") << top << "' to lower; check "
-                                                       "the top= option";
+    module.emitError("no function named '") << top
+                                            << "' to lower; check "
+                                               "the top= option";
     return failure();
   }
   if (defined.size() == 1)
@@ -318,9 +322,9 @@ struct LowerToCalyxPass
     auto program = cx::ProgramOp::create(b, fn->getLoc());
     program.getBody().emplaceBlock();
     b.setInsertionPointToEnd(&program.getBody().front());
-    auto comp = cx::ComponentOp::create(b, fn->getLoc(), "main",
-                                        b.getStrArrayAttr({}),
-                                        b.getStrArrayAttr({}), true);
+    auto comp =
+        cx::ComponentOp::create(b, fn->getLoc(), "main", b.getStrArrayAttr({}),
+                                b.getStrArrayAttr({}), true);
     comp.getBody().emplaceBlock();
     b.setInsertionPointToEnd(&comp.getBody().front());
     cx::ControlOp::create(b, fn->getLoc()).getBody().emplaceBlock();

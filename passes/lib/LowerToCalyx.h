@@ -1,4 +1,5 @@
-//===- LowerToCalyx.h - shared state of lower-to-calyx ------------*- C++ -*-===//
+//===- LowerToCalyx.h - shared state of lower-to-calyx ------------*- C++
+//-*-===//
 //
 // The state of lowering one func.func to one calyx.component, shared by the
 // files that lower each op family: LowerToCalyx.cpp (driver, cells, groups,

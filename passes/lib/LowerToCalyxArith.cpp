@@ -50,17 +50,17 @@ Result resize(ComponentLowering &cl, Operation *op, bool isSigned) {
     return FailureOr<Stmt>(failure());
   if (from == to)
     return comb(cl, op, *in);
-  StringRef prim = from > to ? "std_slice" : isSigned ? "std_signext" : "std_pad";
-  std::string cell = cl.addCell(from > to ? "slice" : "ext", prim,
-                                {from, to});
+  StringRef prim = from > to  ? "std_slice"
+                   : isSigned ? "std_signext"
+                              : "std_pad";
+  std::string cell = cl.addCell(from > to ? "slice" : "ext", prim, {from, to});
   cl.assign(cell + ".in", *in);
   return comb(cl, op, cell + ".out");
 }
 
 /// cond ? a : b through a std_wire with two guarded assignments.
-FailureOr<std::string> mux(ComponentLowering &cl, Operation *op,
-                           StringRef cond, StringRef a, StringRef b,
-                           unsigned w) {
+FailureOr<std::string> mux(ComponentLowering &cl, Operation *op, StringRef cond,
+                           StringRef a, StringRef b, unsigned w) {
   std::string wire = cl.addCell("sel", "std_wire", {w});
   cl.assign(wire + ".in", a, cond);
   cl.assign(wire + ".in", b, ("!" + cond).str());
@@ -119,16 +119,26 @@ Result pipelined(ComponentLowering &cl, Operation *op, StringRef base,
 StringRef cmpPrimitive(arith::CmpIPredicate p) {
   using P = arith::CmpIPredicate;
   switch (p) {
-  case P::eq: return "std_eq";
-  case P::ne: return "std_neq";
-  case P::ult: return "std_lt";
-  case P::ule: return "std_le";
-  case P::ugt: return "std_gt";
-  case P::uge: return "std_ge";
-  case P::slt: return "std_slt";
-  case P::sle: return "std_sle";
-  case P::sgt: return "std_sgt";
-  case P::sge: return "std_sge";
+  case P::eq:
+    return "std_eq";
+  case P::ne:
+    return "std_neq";
+  case P::ult:
+    return "std_lt";
+  case P::ule:
+    return "std_le";
+  case P::ugt:
+    return "std_gt";
+  case P::uge:
+    return "std_ge";
+  case P::slt:
+    return "std_slt";
+  case P::sle:
+    return "std_sle";
+  case P::sgt:
+    return "std_sgt";
+  case P::sge:
+    return "std_sge";
   }
   return "";
 }
@@ -149,8 +159,7 @@ Result minMax(ComponentLowering &cl, Operation *op, StringRef cmpPrim,
 
 } // namespace
 
-std::optional<FailureOr<Stmt>>
-ComponentLowering::lowerArith(Operation *op) {
+std::optional<FailureOr<Stmt>> ComponentLowering::lowerArith(Operation *op) {
   if (op->getNumResults() != 1)
     return std::nullopt;
   Type type = op->getResult(0).getType();
@@ -166,9 +175,8 @@ ComponentLowering::lowerArith(Operation *op) {
       .Case([&](arith::XOrIOp) { return binary(cl, op, "xor", "std_xor", w); })
       .Case([&](arith::ShLIOp) { return binary(cl, op, "shl", "std_lsh", w); })
       .Case([&](arith::ShRUIOp) { return binary(cl, op, "shr", "std_rsh", w); })
-      .Case([&](arith::ShRSIOp) {
-        return binary(cl, op, "sshr", "std_srsh", w);
-      })
+      .Case(
+          [&](arith::ShRSIOp) { return binary(cl, op, "sshr", "std_srsh", w); })
       .Case([&](arith::MulIOp m) -> Result {
         if (matchPattern(m.getRhs(), m_ConstantInt(&c)))
           return mulByConstant(cl, op, m.getLhs(), c, w);

@@ -108,9 +108,8 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl,
       stmt = lowerMemory(&op);
     if (!stmt) {
       op.emitOpError("has no Calyx lowering; ")
-          << (op.getDialect() &&
-                      (op.getDialect()->getNamespace() == "math" ||
-                       op.getDialect()->getNamespace() == "arith")
+          << (op.getDialect() && (op.getDialect()->getNamespace() == "math" ||
+                                  op.getDialect()->getNamespace() == "arith")
                   ? "run --legalize-float-ops first, or express it with "
                     "arith ops that have a Calyx primitive"
                   : "supported are func/scf/affine/arith/math/memref ops of "
@@ -219,9 +218,8 @@ LogicalResult ComponentLowering::lowerFor(Operation *op, OpBuilder &ctrl) {
   SmallVector<Value> copiedValues;
   LoopStep stepInfo;
   stepInfo.writes.push_back(loop.getInductionVar());
-  for (auto [arg, res, next] : llvm::zip(loop.getRegionIterArgs(),
-                                         loop.getResults(),
-                                         yield.getOperands())) {
+  for (auto [arg, res, next] : llvm::zip(
+           loop.getRegionIterArgs(), loop.getResults(), yield.getOperands())) {
     unsigned aw = widthOf(arg.getType());
     if (!aw)
       return loop.emitOpError("carries a value of type ")
@@ -353,18 +351,17 @@ LogicalResult ComponentLowering::lowerWhile(Operation *op, OpBuilder &ctrl) {
   Block &before = loop.getBefore().front();
   auto condOp = cast<scf::ConditionOp>(before.getTerminator());
   auto beforeSeq = cx::SeqOp::create(ctrl, loc);
-  OpBuilder beforeB = OpBuilder::atBlockEnd(&beforeSeq.getBody().emplaceBlock());
+  OpBuilder beforeB =
+      OpBuilder::atBlockEnd(&beforeSeq.getBody().emplaceBlock());
   if (failed(lowerBlock(before, beforeB)))
     return failure();
-  FailureOr<std::string> cond =
-      portNotLiteral(condOp.getCondition(), condOp);
+  FailureOr<std::string> cond = portNotLiteral(condOp.getCondition(), condOp);
   if (failed(cond))
     return failure();
   // Values passed on by scf.condition are read where they are (registers or
   // wires of registers, stable until the before region runs again).
-  for (auto [fwd, afterArg, res] :
-       llvm::zip(condOp.getArgs(), loop.getAfterArguments(),
-                 loop.getResults())) {
+  for (auto [fwd, afterArg, res] : llvm::zip(
+           condOp.getArgs(), loop.getAfterArguments(), loop.getResults())) {
     FailureOr<std::string> port = portOf(fwd, condOp);
     if (failed(port))
       return failure();

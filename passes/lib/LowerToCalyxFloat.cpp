@@ -1,4 +1,5 @@
-//===- LowerToCalyxFloat.cpp - IEEE-754 float ops --------------------------===//
+//===- LowerToCalyxFloat.cpp - IEEE-754 float ops
+//--------------------------===//
 //
 // Part of lower-to-calyx: float arith ops on Calyx's float units, each
 // parameterized by (expWidth, sigWidth, width) so that binary16, binary32
@@ -80,20 +81,34 @@ std::string predicateGuard(arith::CmpFPredicate p, StringRef u) {
               gt = (u + ".gt").str(), un = (u + ".unordered").str();
   using P = arith::CmpFPredicate;
   switch (p) {
-  case P::OEQ: return eq;
-  case P::OGT: return gt;
-  case P::OGE: return gt + " | " + eq;
-  case P::OLT: return lt;
-  case P::OLE: return lt + " | " + eq;
-  case P::ONE: return lt + " | " + gt;
-  case P::ORD: return "!" + un;
-  case P::UEQ: return eq + " | " + un;
-  case P::UGT: return gt + " | " + un;
-  case P::UGE: return gt + " | " + eq + " | " + un;
-  case P::ULT: return lt + " | " + un;
-  case P::ULE: return lt + " | " + eq + " | " + un;
-  case P::UNE: return "!" + eq;
-  case P::UNO: return un;
+  case P::OEQ:
+    return eq;
+  case P::OGT:
+    return gt;
+  case P::OGE:
+    return gt + " | " + eq;
+  case P::OLT:
+    return lt;
+  case P::OLE:
+    return lt + " | " + eq;
+  case P::ONE:
+    return lt + " | " + gt;
+  case P::ORD:
+    return "!" + un;
+  case P::UEQ:
+    return eq + " | " + un;
+  case P::UGT:
+    return gt + " | " + un;
+  case P::UGE:
+    return gt + " | " + eq + " | " + un;
+  case P::ULT:
+    return lt + " | " + un;
+  case P::ULE:
+    return lt + " | " + eq + " | " + un;
+  case P::UNE:
+    return "!" + eq;
+  case P::UNO:
+    return un;
   case P::AlwaysFalse:
   case P::AlwaysTrue:
     return "";
@@ -145,15 +160,14 @@ Result convert(ComponentLowering &cl, Operation *op, bool toFloat,
   if (failed(src))
     return FailureOr<Stmt>(failure());
   std::string unit =
-      toFloat ? cl.sharedUnit(("intToFp_f" + Twine((*fmt)[2])).str(),
-                              "std_intToFp",
-                              {intWidth, (*fmt)[0], (*fmt)[1], (*fmt)[2]})
-              : cl.sharedUnit(("fpToInt_f" + Twine((*fmt)[2])).str(),
-                              "std_fpToInt",
-                              {(*fmt)[0], (*fmt)[1], (*fmt)[2], intWidth});
+      toFloat
+          ? cl.sharedUnit(("intToFp_f" + Twine((*fmt)[2])).str(), "std_intToFp",
+                          {intWidth, (*fmt)[0], (*fmt)[1], (*fmt)[2]})
+          : cl.sharedUnit(("fpToInt_f" + Twine((*fmt)[2])).str(), "std_fpToInt",
+                          {(*fmt)[0], (*fmt)[1], (*fmt)[2], intWidth});
   std::string reg;
-  cx::GroupOp g = cl.unitGroup(toFloat ? "itofp" : "fptoi", unit,
-                               op->getResult(0), reg);
+  cx::GroupOp g =
+      cl.unitGroup(toFloat ? "itofp" : "fptoi", unit, op->getResult(0), reg);
   cl.assign(g, unit + ".in", *src);
   cl.assign(g, unit + (toFloat ? ".signedIn" : ".signedOut"),
             isSigned ? "1'd1" : "1'd0");
@@ -164,8 +178,7 @@ Result convert(ComponentLowering &cl, Operation *op, bool toFloat,
 
 } // namespace
 
-std::optional<FailureOr<Stmt>>
-ComponentLowering::lowerFloat(Operation *op) {
+std::optional<FailureOr<Stmt>> ComponentLowering::lowerFloat(Operation *op) {
   auto &cl = *this;
   return llvm::TypeSwitch<Operation *, Result>(op)
       .Case([&](arith::AddFOp a) {

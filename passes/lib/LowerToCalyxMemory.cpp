@@ -48,15 +48,15 @@ FailureOr<std::pair<unsigned, int64_t>> memoryShape(Operation *op, Type type,
     return failure();
   }
   if (m.getRank() > 1) {
-    op->emitOpError() << what << " is the " << m.getRank()
-                      << "-d memref " << type
+    op->emitOpError() << what << " is the " << m.getRank() << "-d memref "
+                      << type
                       << "; run --flatten-memrefs before --lower-to-calyx";
     return failure();
   }
   unsigned w = ComponentLowering::widthOf(m.getElementType());
   if (!w) {
-    op->emitOpError() << what << " has elements of type "
-                      << m.getElementType() << ", which has no hardware width";
+    op->emitOpError() << what << " has elements of type " << m.getElementType()
+                      << ", which has no hardware width";
     return failure();
   }
   return std::make_pair(w, m.getNumElements());
@@ -76,8 +76,9 @@ FailureOr<std::string> address(ComponentLowering &cl, Operation *op,
   unsigned w = ComponentLowering::widthOf(index.getType());
   if (w == mem.idxWidth)
     return port;
-  std::string slice = cl.combCell("addr", w > mem.idxWidth ? "std_slice" : "std_pad",
-                                  {w, mem.idxWidth}, *port);
+  std::string slice =
+      cl.combCell("addr", w > mem.idxWidth ? "std_slice" : "std_pad",
+                  {w, mem.idxWidth}, *port);
   return slice + ".out";
 }
 
@@ -105,8 +106,8 @@ bool readInPlace(memref::LoadOp load) {
     if (!isa<arith::ArithDialect>(op->getDialect()) ||
         op->getNumResults() != 1 ||
         isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp,
-            arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp,
-            arith::FPToUIOp>(op))
+            arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp, arith::FPToUIOp>(
+            op))
       continue;
     for (Operation *user : op->getResult(0).getUsers()) {
       if (user->getBlock() != block || user->getNumRegions() != 0 ||
@@ -147,12 +148,12 @@ LogicalResult ComponentLowering::lowerArguments() {
       return failure();
     }
     std::string name = "arg" + std::to_string(arg.getArgNumber());
-    if (auto attr = fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                    "t2c.name"))
+    if (auto attr =
+            fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "t2c.name"))
       name = attr.getValue().str();
     Memory mem{"", shape->first, shape->second, indexBits(shape->second)};
-    mem.cell = addCell(name, "seq_mem_d1",
-                       {mem.width, mem.size, mem.idxWidth}, /*external=*/true);
+    mem.cell = addCell(name, "seq_mem_d1", {mem.width, mem.size, mem.idxWidth},
+                       /*external=*/true);
     if (mem.cell != name)
       return fn.emitOpError("argument ")
              << arg.getArgNumber() << " is named '" << name
@@ -163,8 +164,7 @@ LogicalResult ComponentLowering::lowerArguments() {
   return success();
 }
 
-std::optional<FailureOr<Stmt>>
-ComponentLowering::lowerMemory(Operation *op) {
+std::optional<FailureOr<Stmt>> ComponentLowering::lowerMemory(Operation *op) {
   auto &cl = *this;
   auto lookup = [&](Value memref) -> const Memory * {
     auto it = memories.find(memref);
@@ -185,9 +185,8 @@ ComponentLowering::lowerMemory(Operation *op) {
         memories[alloc.getResult()] = mem;
         return FailureOr<Stmt>(Stmt{});
       })
-      .Case([&](memref::DeallocOp) -> Result {
-        return FailureOr<Stmt>(Stmt{});
-      })
+      .Case(
+          [&](memref::DeallocOp) -> Result { return FailureOr<Stmt>(Stmt{}); })
       .Case([&](memref::GetGlobalOp g) -> Result {
         g.emitOpError("reads the global '")
             << g.getName()
@@ -198,8 +197,7 @@ ComponentLowering::lowerMemory(Operation *op) {
         const Memory *mem = lookup(load.getMemref());
         if (!mem)
           return FailureOr<Stmt>(failure());
-        FailureOr<std::string> addr =
-            address(cl, op, *mem, load.getIndices());
+        FailureOr<std::string> addr = address(cl, op, *mem, load.getIndices());
         if (failed(addr))
           return FailureOr<Stmt>(failure());
         if (readInPlace(load)) {
@@ -211,7 +209,8 @@ ComponentLowering::lowerMemory(Operation *op) {
           return FailureOr<Stmt>(
               Stmt{g.getSymName().str(), {mem->cell}, {mem->cell}});
         }
-        std::string reg = cl.resultRegister(load.getResult(), mem->cell + "_ld");
+        std::string reg =
+            cl.resultRegister(load.getResult(), mem->cell + "_ld");
         cx::GroupOp g = cl.addGroup("load_" + mem->cell);
         cl.assign(g, mem->cell + ".addr0", *addr);
         cl.assign(g, mem->cell + ".content_en", "1'd1");
@@ -225,8 +224,7 @@ ComponentLowering::lowerMemory(Operation *op) {
         const Memory *mem = lookup(store.getMemref());
         if (!mem)
           return FailureOr<Stmt>(failure());
-        FailureOr<std::string> addr =
-            address(cl, op, *mem, store.getIndices());
+        FailureOr<std::string> addr = address(cl, op, *mem, store.getIndices());
         FailureOr<std::string> value = cl.portOf(store.getValue(), op);
         if (failed(addr) || failed(value))
           return FailureOr<Stmt>(failure());
@@ -248,7 +246,8 @@ ComponentLowering::lowerMemory(Operation *op) {
 namespace {
 
 /// Every load and store of `memref` nested in `region`.
-void accessesIn(Region &region, Value memref, SmallVectorImpl<Operation *> &out) {
+void accessesIn(Region &region, Value memref,
+                SmallVectorImpl<Operation *> &out) {
   region.walk([&](Operation *op) {
     if (auto l = dyn_cast<memref::LoadOp>(op); l && l.getMemref() == memref)
       out.push_back(op);
@@ -287,7 +286,8 @@ bool hoistOne(scf::ForOp loop) {
                                           load.getIndices());
     Value stored = store.getValue();
     FailureOr<LoopLikeOpInterface> grown = loop.replaceWithAdditionalYields(
-        rw, ValueRange{hoisted.getResult()}, /*replaceInitOperandUsesInLoop=*/false,
+        rw, ValueRange{hoisted.getResult()},
+        /*replaceInitOperandUsesInLoop=*/false,
         [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
           return SmallVector<Value>{stored};
         });

@@ -1,4 +1,5 @@
-//===- CalyxDialect.h - the calyx dialect of torch2calyx ----------*- C++ -*-===//
+//===- CalyxDialect.h - the calyx dialect of torch2calyx ----------*- C++
+//-*-===//
 //
 // Ops of the name-based Calyx dialect (see CalyxOps.td).
 //
