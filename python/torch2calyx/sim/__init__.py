@@ -12,9 +12,11 @@ Stable interface (the end-to-end flow calls it)::
         cycle_limit=1_000_000,   # SimulationError when done has not risen by then
         build_dir=None,          # cache of compiled models (default ~/.cache/torch2calyx/sim)
         progress=None,           # progress on stderr; None = only when stderr is a TTY
+        trace=(),                # nets of `top` to record every cycle (design_nets lists them)
     )
     result.memories  # {"mem": [values...]} decoded per format, nested like the input data
     result.cycles    # cycles from go to done (inclusive)
+    result.trace     # per cycle, the traced nets' values as hex strings ("x" digits under Icarus)
 
 ``data`` must name every ``@external`` memory of the top component (the testbench loads them
 through ``$readmemh`` on ``<memory>.mem`` and dumps them with ``$writememh`` after ``done``).
@@ -29,6 +31,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,7 @@ class SimResult:
     cycles: int = 0
     simulator: str = ""
     model_dir: Path | None = None
+    trace: list[list[str]] = field(default_factory=list)
 
 
 def default_cache_dir() -> Path:
@@ -76,6 +80,14 @@ def design_memories(verilog: str, top: str) -> dict[str, tuple[bool, dict[str, i
             params[p.group(1)] = int(p.group(2))
         out[inst.group("name")] = (bool(inst.group("ext")), params)
     return out
+
+
+def design_nets(verilog: str, top: str) -> list[str]:
+    """Names of the nets (``logic`` declarations) of module ``top``, in declaration order."""
+    m = re.search(rf"^module\s+{re.escape(top)}\b(.*?)^endmodule", verilog, re.S | re.M)
+    if m is None:
+        raise SimulationError(f"the design has no module '{top}'; pass top=<module name>")
+    return re.findall(r"^\s*logic\s+(?:\[[^\]]*\]\s*)?(\w+)\s*;", m.group(1), re.M)
 
 
 def _check_against_design(mems: list[MemoryData], found: dict, top: str) -> None:
@@ -122,6 +134,7 @@ def simulate(
     cycle_limit: int = DEFAULT_CYCLE_LIMIT,
     build_dir: Path | None = None,
     progress: bool | None = None,
+    trace: Sequence[str] = (),
 ) -> SimResult:
     """Run ``verilog`` on the memories in ``data``; see the module docstring."""
     if simulator not in SIMULATORS:
@@ -141,7 +154,15 @@ def simulate(
         progress = sys.stderr.isatty()
     cache = Path(build_dir) if build_dir is not None else default_cache_dir()
     runner: Simulator = SIMULATORS[simulator](cache_dir=cache, progress=progress)
-    bench = testbench(top, [m.name for m in mems])
+    if trace:
+        known = set(design_nets(design, top))
+        unknown = [n for n in trace if n not in known]
+        if unknown:
+            raise SimulationError(
+                f"cannot trace {', '.join(unknown)}: not a net of '{top}' "
+                "(design_nets lists the nets that can be traced)"
+            )
+    bench = testbench(top, [m.name for m in mems], trace=trace)
     model = runner.build(design, bench)
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache, prefix="run-") as tmp:
@@ -165,7 +186,12 @@ def simulate(
             if not out_file.is_file():
                 raise SimulationError(f"the simulation did not dump memory '{m.name}'")
             memories[m.name] = m.decode_hex(out_file.read_text())
-    return SimResult(memories, int(match.group(1)), simulator, model)
+    rows = [
+        line.split()[2:]
+        for line in output.splitlines()
+        if line.startswith("T2C_TRACE ") and len(line.split()) == len(trace) + 2
+    ]
+    return SimResult(memories, int(match.group(1)), simulator, model, rows)
 
 
 __all__ = [
@@ -174,5 +200,6 @@ __all__ = [
     "SimResult",
     "Simulator",
     "VerilatorSimulator",
+    "design_nets",
     "simulate",
 ]

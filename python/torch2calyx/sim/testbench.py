@@ -8,9 +8,19 @@ the cycle limit through ``+t2c_cycle_limit=<n>``.
 Protocol: reset for 4 cycles, then ``go`` is held high until ``done``; ``cycles`` counts the
 cycles with ``go`` high up to and including the ``done`` cycle. The testbench prints
 ``T2C_CYCLES <n>`` or ``T2C_CYCLE_LIMIT <n>`` and finishes.
+
+Timing contract, the same under every simulator: the testbench changes ``reset`` and ``go``
+only with nonblocking assignments at the rising edge, and reads ``done`` at the rising edge
+(the value the design computed in the cycle that edge ends). With ``trace`` nets, the value
+of each net of the top module is printed at every falling edge while ``go`` is high
+(``T2C_TRACE <cycle> <hex> ...``, the cycle counted from 0 like ``T2C_CYCLES``), when every
+register has its new value and combinational logic has settled: two simulators of a race-free
+design print the same lines.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from torch2calyx.calyx.rtl import Emitter
 
@@ -18,8 +28,9 @@ TB_MODULE = "t2c_tb"
 ICARUS_TOP = "t2c_icarus_top"
 
 
-def testbench(top: str, memories: list[str]) -> str:
-    """SystemVerilog testbench for ``top`` with the given external memories."""
+def testbench(top: str, memories: list[str], *, trace: Sequence[str] = ()) -> str:
+    """SystemVerilog testbench for ``top`` with the given external memories; ``trace`` names
+    nets of ``top`` to print every cycle (see the module docstring)."""
     em = Emitter()
     em.line("// torch2calyx testbench: load memories, reset, hold go until done, dump memories.")
     em.line(f"module {TB_MODULE} (input logic clk);")
@@ -39,6 +50,13 @@ def testbench(top: str, memories: list[str]) -> str:
             for m in memories:
                 em.line(f'$readmemh({{dir, "/{m}.in.hex"}}, dut.{m}.mem);')
         em.line("end")
+        if trace:
+            fmt = " ".join(["%h"] * len(trace))
+            nets = ", ".join(f"dut.{n}" for n in trace)
+            em.line(
+                f'always @(negedge clk) if (phase == 4) $display("T2C_TRACE %0d {fmt}", count, '
+                f"{nets});"
+            )
         em.line("always @(posedge clk) begin")
         with em.indent():
             em.line("if (phase < 4) begin")
