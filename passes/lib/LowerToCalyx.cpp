@@ -18,9 +18,11 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/Passes.h"
 
 namespace torch2calyx {
 #define GEN_PASS_DEF_LOWERTOCALYX
@@ -307,17 +309,35 @@ struct LowerToCalyxPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    /// 1. Pick the design's function.
+    /// 1. affine -> scf + arith + memref, then canonicalize.
+    if (failed(lowerAffine(module)))
+      return signalPassFailure();
+    /// 2. Inline func.call: callees become part of the top component and
+    ///    share its units and memories (instead of Calyx components invoked
+    ///    with ref memories).
+    bool hasCalls = false;
+    module.walk([&](func::CallOp) { hasCalls = true; });
+    if (hasCalls) {
+      OpPassManager inliner(ModuleOp::getOperationName());
+      inliner.addPass(createInlinerPass());
+      if (failed(runPipeline(inliner, module)))
+        return signalPassFailure();
+      module.walk([&](func::CallOp call) {
+        call.emitOpError("could not be inlined (recursive call?); "
+                         "lower-to-calyx needs a call-free design");
+        hasCalls = false;
+      });
+      if (!hasCalls)
+        return signalPassFailure();
+    }
+    /// 3. Pick the design's function.
     FailureOr<func::FuncOp> fn = findTop(module, top);
     if (failed(fn))
       return signalPassFailure();
-    /// 2. affine -> scf + arith + memref, then canonicalize.
-    if (failed(lowerAffine(module)))
-      return signalPassFailure();
-    /// 3. Keep accumulators in registers, merge repeated loads.
+    /// 4. Keep accumulators in registers, merge repeated loads.
     hoistAccumulators(*fn);
     mergeRepeatedLoads(*fn);
-    /// 4. Build program, component "main" and its control, lower the body.
+    /// 5. Build program, component "main" and its control, lower the body.
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     auto program = cx::ProgramOp::create(b, fn->getLoc());
     program.getBody().emplaceBlock();
@@ -333,7 +353,7 @@ struct LowerToCalyxPass
       program.erase();
       return signalPassFailure();
     }
-    /// 5. The function is now the program: drop the source functions.
+    /// 6. The function is now the program: drop the source functions.
     for (auto f : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       f.erase();
   }

@@ -218,8 +218,12 @@ def LegalizeFloatOps : Pass<"legalize-float-ops", "mlir::ModuleOp"> {
 def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
   let summary = "Lower loop-level MLIR (func/scf/affine/arith/math/memref) to the calyx dialect";
   let description = [{
-    The top-level `func.func` (the one named by `top`, else the only public
-    function) becomes `calyx.component "main"` with `toplevel`:
+    The top-level `func.func` (the one named by `top`, else the only
+    function with a body, else the only public one) becomes
+    `calyx.component "main"` with `toplevel`. Affine ops are first lowered
+    to scf/arith/memref and `func.call`s are inlined, so callees share the
+    top component's units and memories (rather than becoming components
+    invoked with `ref` memories). Then:
 
     * each 1-D static memref argument becomes an `@external seq_mem_d1`
       named after its `t2c.name` argument attribute, else `arg<k>`;
@@ -237,8 +241,9 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
       read from the memory's `read_data` when nothing touches that memory
       before the value's last use (else it is copied into a `std_reg`);
     * `scf.for`/`affine.for` with constant bounds become a `while` over an
-      induction register, `scf.if`/`affine.if` an `if`, iteration arguments
-      and results `std_reg`s;
+      induction register, `scf.if`/`affine.if` an `if`, `scf.while` a
+      `while` whose "before" region runs before the loop and after every
+      iteration; iteration arguments and results are `std_reg`s;
     * a load and a store of one memory at one loop-invariant address in a
       loop body (the accumulation of a matmul) are hoisted around the loop,
       the value carried in a register that the accumulating group writes in
