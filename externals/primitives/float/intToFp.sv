@@ -56,11 +56,9 @@ module t2c_intToFp_core #(
   logic neg;
   logic [IW-1:0] mag;
   logic [SW-1:0] sig;
-  always_comb begin
-    neg = signedIn && in[IW-1];
-    mag = neg ? ~in + 1'b1 : in;
-    sig = {mag, {(SW - IW) {1'b0}}};
-  end
+  assign neg = signedIn && in[IW-1];
+  assign mag = neg ? ~in + 1'b1 : in;
+  assign sig = {mag, {(SW - IW) {1'b0}}};
 
   logic [floatWidth-1:0] rounded;
   logic [4:0] flags;

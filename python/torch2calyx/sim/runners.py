@@ -79,7 +79,8 @@ class Simulator:
 
     def key(self, design: str, bench: str) -> str:
         h = hashlib.sha256()
-        for part in (self.name, self.version(), " ".join(self.flags()), design, bench):
+        parts = (self.name, self.version(), " ".join(self.flags()), self.driver(), design, bench)
+        for part in parts:
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()[:20]
@@ -89,6 +90,10 @@ class Simulator:
 
     def flags(self) -> list[str]:
         return []
+
+    def driver(self) -> str:
+        """Source of the simulator's own driver program (part of the cache key)."""
+        return ""
 
     def build(self, design: str, bench: str) -> Path:
         """Build (or reuse) the executable for ``design`` + ``bench``; returns its folder."""
@@ -154,8 +159,11 @@ class VerilatorSimulator(Simulator):
             f"OPT_FAST={opt} OPT_SLOW={opt} OPT_GLOBAL={opt}",
         ]
 
+    def driver(self) -> str:
+        return VERILATOR_MAIN
+
     def compile(self, folder: Path) -> None:
-        (folder / "main.cpp").write_text(VERILATOR_MAIN)
+        (folder / "main.cpp").write_text(self.driver())
         cmd = [
             self.tool,
             "--cc",
