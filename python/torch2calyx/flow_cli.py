@@ -70,25 +70,16 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
     import torch2calyx
     from torch2calyx.modelfile import load_model_file
 
-    if source.suffix == ".mlir":
-        model, inputs = None, None
-        design = torch2calyx.compile(
-            source,
-            out_dir=out,
-            backend=args.backend,
-            simulator=args.sim,
-            keep_intermediates=args.keep_intermediates,
-        )
-    else:
-        model, inputs = load_model_file(source)
-        design = torch2calyx.compile(
-            model,
-            inputs,
-            out_dir=out,
-            backend=args.backend,
-            simulator=args.sim,
-            keep_intermediates=args.keep_intermediates,
-        )
+    model, inputs = (None, None) if source.suffix == ".mlir" else load_model_file(source)
+    design = torch2calyx.compile(
+        source if model is None else model,
+        inputs,
+        out_dir=out,
+        backend=args.backend,
+        simulator=args.sim,
+        keep_intermediates=args.keep_intermediates,
+    )
+    if inputs is not None:
         _save_inputs(design.out_dir / "example_inputs.npz", inputs)
     return design, model, inputs
 
