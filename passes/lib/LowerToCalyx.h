@@ -145,6 +145,12 @@ public:
   /// scf.while: the "before" region runs before the loop and at the end of
   /// every iteration; the loop continues while its condition port is high.
   mlir::LogicalResult lowerWhile(mlir::Operation *op, mlir::OpBuilder &ctrl);
+  /// A dot-product reduction loop (acc += a[f(i)] * b[g(i)] over two
+  /// different memories) lowered as one software-pipelined group: one
+  /// iteration starts every 3 cycles. Returns false (and creates nothing)
+  /// when `op` does not match.
+  mlir::FailureOr<bool> lowerPipelinedReduction(mlir::Operation *op,
+                                                mlir::OpBuilder &ctrl);
 
   llvm::DenseMap<mlir::Value, Memory> memories;
   mlir::func::FuncOp fn;
@@ -173,6 +179,11 @@ public:
 /// iteration argument (load before, store after the loop), and repeated
 /// loads of one address with no store between are merged.
 void hoistAccumulators(mlir::func::FuncOp fn);
+/// The address port of `mem` for `indices` (none for a 0-d memref).
+mlir::FailureOr<std::string> memoryAddress(ComponentLowering &cl,
+                                           mlir::Operation *op,
+                                           const Memory &mem,
+                                           mlir::ValueRange indices);
 void mergeRepeatedLoads(mlir::func::FuncOp fn);
 
 } // namespace torch2calyx::lowering

@@ -205,6 +205,11 @@ LogicalResult ComponentLowering::lowerFor(Operation *op, OpBuilder &ctrl) {
   if (*lb < 0 || *ub < 0 || *step <= 0)
     return loop.emitOpError("has a negative bound or non-positive step; "
                             "normalize the loop (--affine-loop-normalize)");
+  FailureOr<bool> pipelined = lowerPipelinedReduction(op, ctrl);
+  if (failed(pipelined))
+    return failure();
+  if (*pipelined)
+    return success();
   unsigned w = widthOf(loop.getInductionVar().getType());
   std::string iv = addRegister("i", w);
   setPort(loop.getInductionVar(), iv + ".out");
@@ -278,6 +283,199 @@ LogicalResult ComponentLowering::lowerFor(Operation *op, OpBuilder &ctrl) {
   assign(stepGroup, iv + ".write_en", "1'd1");
   done(stepGroup, iv + ".done");
   return success();
+}
+
+namespace {
+
+/// The parts of a dot-product reduction loop body.
+struct Reduction {
+  memref::LoadOp lhs, rhs;
+  arith::MulFOp mul;
+  arith::AddFOp add;
+  bool accOnLeft;
+};
+
+/// An integer/index op that lower-to-calyx lowers combinationally (no
+/// group): address arithmetic of a reduction body.
+bool combinationalIndexOp(Operation *op) {
+  if (op->getNumRegions() != 0 || op->getNumResults() != 1 ||
+      !op->getResult(0).getType().isIntOrIndex())
+    return false;
+  if (auto m = dyn_cast<arith::MulIOp>(op))
+    return matchPattern(m.getLhs(), m_Constant()) ||
+           matchPattern(m.getRhs(), m_Constant());
+  return isa<arith::ConstantOp, arith::AddIOp, arith::SubIOp, arith::AndIOp,
+             arith::OrIOp, arith::XOrIOp, arith::ShLIOp, arith::ShRUIOp,
+             arith::ShRSIOp, arith::CmpIOp, arith::SelectOp, arith::ExtUIOp,
+             arith::ExtSIOp, arith::TruncIOp, arith::IndexCastOp,
+             arith::IndexCastUIOp>(op);
+}
+
+/// Matches `for ... iter_args(%acc) { x = load A[..]; y = load B[..];
+/// p = mulf x, y; s = addf %acc, p; yield s }` with A != B, every other op
+/// combinational address arithmetic, and a float format with a Calyx unit.
+std::optional<Reduction> matchReduction(scf::ForOp loop,
+                                        const DenseMap<Value, Memory> &mems) {
+  if (loop.getNumRegionIterArgs() != 1)
+    return std::nullopt;
+  Block *body = loop.getBody();
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  BlockArgument acc = loop.getRegionIterArgs()[0];
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || add->getBlock() != body || !acc.hasOneUse() ||
+      !add.getResult().hasOneUse())
+    return std::nullopt;
+  Type t = add.getType();
+  if (!(t.isF16() || t.isBF16() || t.isF32() || t.isF64()))
+    return std::nullopt;
+  bool accOnLeft = add.getLhs() == acc;
+  if (!accOnLeft && add.getRhs() != acc)
+    return std::nullopt;
+  Value prod = accOnLeft ? add.getRhs() : add.getLhs();
+  auto mul = prod.getDefiningOp<arith::MulFOp>();
+  if (!mul || mul->getBlock() != body || !prod.hasOneUse() ||
+      mul.getType() != t)
+    return std::nullopt;
+  auto lhs = mul.getLhs().getDefiningOp<memref::LoadOp>();
+  auto rhs = mul.getRhs().getDefiningOp<memref::LoadOp>();
+  if (!lhs || !rhs || lhs == rhs || lhs->getBlock() != body ||
+      rhs->getBlock() != body || !lhs->hasOneUse() || !rhs->hasOneUse() ||
+      lhs.getMemref() == rhs.getMemref() || !mems.count(lhs.getMemref()) ||
+      !mems.count(rhs.getMemref()))
+    return std::nullopt;
+  for (Operation &op : body->without_terminator())
+    if (&op != add && &op != mul && &op != lhs && &op != rhs &&
+        !combinationalIndexOp(&op))
+      return std::nullopt;
+  return Reduction{lhs, rhs, mul, add, accOnLeft};
+}
+
+} // namespace
+
+FailureOr<bool> ComponentLowering::lowerPipelinedReduction(Operation *op,
+                                                           OpBuilder &ctrl) {
+  auto loop = cast<scf::ForOp>(op);
+  int64_t lb = *getConstantIntValue(loop.getLowerBound());
+  int64_t ub = *getConstantIntValue(loop.getUpperBound());
+  int64_t step = *getConstantIntValue(loop.getStep());
+  if (ub <= lb)
+    return false;
+  int64_t trips = (ub - lb + step - 1) / step;
+  std::optional<Reduction> red = matchReduction(loop, memories);
+  if (!red)
+    return false;
+  unsigned w = widthOf(loop.getInductionVar().getType());
+  int64_t last = lb + (trips + 1) * step;
+  if (w < 63 && last >= (int64_t(1) << w))
+    return false;
+
+  // Schedule, in periods of 3 cycles (phase 0, 1, 2); in period p:
+  //   phase 0      both memories read element p (while p < trips),
+  //   phases 1-2   the multiplier runs on the two read_data ports,
+  //   phases 0-1   the adder adds product p-1 to the accumulator (p >= 1),
+  //   phase 2      the accumulator takes the sum; the counter advances.
+  // The float units need go low one cycle between operations (interval 3)
+  // and hold their output until their next result, so the product of p-1
+  // is stable while the adder reads it. The group's assignments are off in
+  // its done cycle, so it is done in phase 0 of period `trips + 1`, the
+  // cycle after the last sum is written.
+  std::string iv = addRegister("i", w);
+  setPort(loop.getInductionVar(), iv + ".out");
+  unsigned accWidth = widthOf(loop.getRegionIterArgs()[0].getType());
+  std::string acc = addRegister("acc", accWidth);
+  setPort(loop.getRegionIterArgs()[0], acc + ".out");
+  setPort(loop.getResult(0), acc + ".out");
+  std::string ph = addRegister("ph", 2);
+  FailureOr<std::string> init =
+      copyGroup(*this, "init_" + iv, {acc}, loop.getInitArgs(), op,
+                {{iv, literal(w, lb)}, {ph, "2'd0"}});
+  if (failed(init))
+    return failure();
+  cx::EnableOp::create(ctrl, loc, *init);
+
+  // Address arithmetic (combinational) and the two addresses.
+  for (Operation &inner : loop.getBody()->without_terminator()) {
+    if (&inner == red->add.getOperation() ||
+        &inner == red->mul.getOperation() ||
+        &inner == red->lhs.getOperation() ||
+        &inner == red->rhs.getOperation() || isa<arith::ConstantOp>(inner))
+      continue;
+    std::optional<FailureOr<Stmt>> stmt = lowerArith(&inner);
+    if (!stmt || failed(*stmt))
+      return failure();
+    if (!(*stmt)->group.empty())
+      return inner.emitOpError("was expected to lower combinationally in a "
+                               "pipelined reduction (internal error)");
+  }
+  const Memory &memL = memories.find(red->lhs.getMemref())->second;
+  const Memory &memR = memories.find(red->rhs.getMemref())->second;
+  FailureOr<std::string> addrL =
+      memoryAddress(*this, red->lhs, memL, red->lhs.getIndices());
+  FailureOr<std::string> addrR =
+      memoryAddress(*this, red->rhs, memR, red->rhs.getIndices());
+  if (failed(addrL) || failed(addrR))
+    return failure();
+
+  auto ft = cast<FloatType>(red->add.getType());
+  int64_t fw = ft.getWidth(), sig = ft.getFPMantissaWidth();
+  SmallVector<int64_t, 3> fmt{fw - sig, sig, fw};
+  std::string fwName = "_f" + std::to_string(fw);
+  std::string mul = sharedUnit("mulFN" + fwName, "std_mulFN", fmt);
+  std::string add = sharedUnit("addFN" + fwName, "std_addFN", fmt);
+
+  // Phase and counter comparisons.
+  auto cmp = [&](StringRef base, StringRef prim, unsigned width,
+                 StringRef left, const std::string &right) {
+    std::string cell = addCell(base, prim, {width});
+    assign(cell + ".left", left);
+    assign(cell + ".right", right);
+    return cell + ".out";
+  };
+  std::string ph0 = cmp("ph0", "std_eq", 2, ph + ".out", "2'd0");
+  std::string ph2 = cmp("ph2", "std_eq", 2, ph + ".out", "2'd2");
+  std::string running =
+      cmp("lt_" + iv, "std_lt", w, iv + ".out", literal(w, ub));
+  std::string started =
+      cmp("started_" + iv, "std_neq", w, iv + ".out", literal(w, lb));
+  std::string finished =
+      cmp("last_" + iv, "std_eq", w, iv + ".out", literal(w, last));
+  std::string phNext = addCell("ph_next", "std_add", {2});
+  assign(phNext + ".left", ph + ".out");
+  assign(phNext + ".right", "2'd1");
+  std::string ivNext = addCell("add_" + iv, "std_add", {w});
+  assign(ivNext + ".left", iv + ".out");
+  assign(ivNext + ".right", literal(w, step));
+  std::string doneAnd = addCell("mac_done", "std_and", {1});
+  assign(doneAnd + ".left", ph0);
+  assign(doneAnd + ".right", finished);
+
+  cx::GroupOp g = addGroup("mac_" + iv);
+  assign(g, ph + ".in", "2'd0", ph2);
+  assign(g, ph + ".in", phNext + ".out", "!" + ph2);
+  assign(g, ph + ".write_en", "1'd1");
+  assign(g, iv + ".in", ivNext + ".out");
+  assign(g, iv + ".write_en", "1'd1", ph2);
+  for (auto [cell, addr] : {std::pair(memL.cell, *addrL),
+                            std::pair(memR.cell, *addrR)}) {
+    assign(g, cell + ".addr0", addr);
+    assign(g, cell + ".content_en", "1'd1", ph0 + " & " + running);
+  }
+  assign(g, mul + ".left", memL.cell + ".read_data");
+  assign(g, mul + ".right", memR.cell + ".read_data");
+  assign(g, mul + ".control", "1'd0");
+  assign(g, mul + ".roundingMode", "3'd0");
+  assign(g, mul + ".go", "1'd1", "!" + ph0 + " & " + running);
+  assign(g, add + ".left", red->accOnLeft ? acc + ".out" : mul + ".out");
+  assign(g, add + ".right", red->accOnLeft ? mul + ".out" : acc + ".out");
+  assign(g, add + ".control", "1'd0");
+  assign(g, add + ".roundingMode", "3'd0");
+  assign(g, add + ".subOp", "1'd0");
+  assign(g, add + ".go", "1'd1", "!" + ph2 + " & " + started);
+  assign(g, acc + ".in", add + ".out");
+  assign(g, acc + ".write_en", "1'd1", ph2 + " & " + started);
+  done(g, doneAnd + ".out");
+  cx::EnableOp::create(ctrl, loc, g.getSymName());
+  return true;
 }
 
 LogicalResult ComponentLowering::lowerIf(Operation *op, OpBuilder &ctrl) {

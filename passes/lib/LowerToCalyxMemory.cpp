@@ -62,9 +62,11 @@ FailureOr<std::pair<unsigned, int64_t>> memoryShape(Operation *op, Type type,
   return std::make_pair(w, m.getNumElements());
 }
 
-/// The address port of `mem` for `indices` (none for a 0-d memref).
-FailureOr<std::string> address(ComponentLowering &cl, Operation *op,
-                               const Memory &mem, ValueRange indices) {
+} // namespace
+
+FailureOr<std::string>
+torch2calyx::lowering::memoryAddress(ComponentLowering &cl, Operation *op,
+                                     const Memory &mem, ValueRange indices) {
   if (indices.empty())
     return ComponentLowering::literal(mem.idxWidth, 0);
   Value index = indices.front();
@@ -81,6 +83,8 @@ FailureOr<std::string> address(ComponentLowering &cl, Operation *op,
                   {w, mem.idxWidth}, *port);
   return slice + ".out";
 }
+
+namespace {
 
 /// True when the result of `load` can be read from the memory's read_data
 /// port instead of a register: every use is a non-control op of the same
@@ -197,7 +201,7 @@ std::optional<FailureOr<Stmt>> ComponentLowering::lowerMemory(Operation *op) {
         const Memory *mem = lookup(load.getMemref());
         if (!mem)
           return FailureOr<Stmt>(failure());
-        FailureOr<std::string> addr = address(cl, op, *mem, load.getIndices());
+        FailureOr<std::string> addr = memoryAddress(cl, op, *mem, load.getIndices());
         if (failed(addr))
           return FailureOr<Stmt>(failure());
         if (readInPlace(load)) {
@@ -224,7 +228,7 @@ std::optional<FailureOr<Stmt>> ComponentLowering::lowerMemory(Operation *op) {
         const Memory *mem = lookup(store.getMemref());
         if (!mem)
           return FailureOr<Stmt>(failure());
-        FailureOr<std::string> addr = address(cl, op, *mem, store.getIndices());
+        FailureOr<std::string> addr = memoryAddress(cl, op, *mem, store.getIndices());
         FailureOr<std::string> value = cl.portOf(store.getValue(), op);
         if (failed(addr) || failed(value))
           return FailureOr<Stmt>(failure());

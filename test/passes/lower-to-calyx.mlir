@@ -75,41 +75,51 @@ func.func @ints(%a: memref<4xi32> {t2c.name = "a"}, %o: memref<4xi32>) {
 // -----
 
 // A matrix-vector product: the accumulation into y[j] is kept in a register
-// across the inner loop (loaded before, stored after it) that the addf group
-// writes in place; the two independent loads run in par, and the step of the
-// inner loop runs in par with the multiplication (nothing reads i after the
-// loads); one std_mulFN and one std_addFN serve every group.
+// across the inner loop (loaded before, stored after it). The inner loop is
+// a dot product over two different memories, lowered as one software-
+// pipelined group on a 3-phase counter: phase 0 reads x and w (while the
+// counter is below the trip count), phases 1-2 run the multiplier on their
+// read_data, phases 0-1 add the previous product (from the second period
+// on) and phase 2 writes acc; done in phase 0 after the last period.
 // CHECK-LABEL: calyx.component "main"
 // CHECK-DAG:     calyx.cell "x" = "seq_mem_d1" [32, 4, 2] {external}
 // CHECK-DAG:     calyx.cell "w" = "seq_mem_d1" [32, 12, 4] {external}
 // CHECK-DAG:     calyx.cell "y" = "seq_mem_d1" [32, 3, 2] {external}
 // CHECK-DAG:     calyx.cell "acc" = "std_reg" [32]
+// CHECK-DAG:     calyx.cell "ph" = "std_reg" [2]
 // CHECK-DAG:     calyx.cell "mulFN_f32" = "std_mulFN" [8, 24, 32]
 // CHECK-DAG:     calyx.cell "addFN_f32" = "std_addFN" [8, 24, 32]
 // CHECK:       calyx.group "init_i_1" {
 // CHECK-NEXT:    calyx.assign "acc.in" = "y_ld.out"
-// CHECK:       calyx.group "step_i_1" {
-// CHECK-NEXT:    calyx.assign "i_1.in" = "add_i_1.out"
+// CHECK-NEXT:    calyx.assign "acc.write_en" = "1'd1"
+// CHECK-NEXT:    calyx.assign "i_1.in" = "32'd0"
 // CHECK-NEXT:    calyx.assign "i_1.write_en" = "1'd1"
-// CHECK-NEXT:    calyx.assign "step_i_1[done]" = "i_1.done"
-// CHECK-NEXT:  }
-// CHECK:       calyx.group "mulf" {
-// CHECK-NEXT:    calyx.assign "mulFN_f32.go" = "1'd1" if "!mulFN_f32.done"
-// CHECK-NEXT:    calyx.assign "mulf_r.write_en" = "1'd1" if "mulFN_f32.done"
-// CHECK-NEXT:    calyx.assign "mulf[done]" = "mulf_r.done"
+// CHECK-NEXT:    calyx.assign "ph.in" = "2'd0"
+// CHECK-DAG:     calyx.assign "lt_i_1.right" = "32'd4"
+// CHECK-DAG:     calyx.assign "started_i_1.right" = "32'd0"
+// CHECK-DAG:     calyx.assign "last_i_1.right" = "32'd5"
+// CHECK-DAG:     calyx.assign "mac_done.left" = "ph0.out"
+// CHECK-DAG:     calyx.assign "mac_done.right" = "last_i_1.out"
+// CHECK:       calyx.group "mac_i_1" {
+// CHECK-NEXT:    calyx.assign "ph.in" = "2'd0" if "ph2.out"
+// CHECK-NEXT:    calyx.assign "ph.in" = "ph_next.out" if "!ph2.out"
+// CHECK-NEXT:    calyx.assign "ph.write_en" = "1'd1"
+// CHECK-NEXT:    calyx.assign "i_1.in" = "add_i_1.out"
+// CHECK-NEXT:    calyx.assign "i_1.write_en" = "1'd1" if "ph2.out"
+// CHECK-NEXT:    calyx.assign "x.addr0" = "addr_1.out"
+// CHECK-NEXT:    calyx.assign "x.content_en" = "1'd1" if "ph0.out & lt_i_1.out"
+// CHECK-NEXT:    calyx.assign "w.addr0" = "addr_2.out"
+// CHECK-NEXT:    calyx.assign "w.content_en" = "1'd1" if "ph0.out & lt_i_1.out"
 // CHECK-NEXT:    calyx.assign "mulFN_f32.left" = "x.read_data"
 // CHECK-NEXT:    calyx.assign "mulFN_f32.right" = "w.read_data"
-// CHECK-NEXT:    calyx.assign "mulFN_f32.control" = "1'd0"
-// CHECK-NEXT:    calyx.assign "mulFN_f32.roundingMode" = "3'd0"
-// CHECK-NEXT:    calyx.assign "mulf_r.in" = "mulFN_f32.out"
-// CHECK:       calyx.group "addf" {
-// CHECK-NEXT:    calyx.assign "addFN_f32.go" = "1'd1" if "!addFN_f32.done"
-// CHECK-NEXT:    calyx.assign "acc.write_en" = "1'd1" if "addFN_f32.done"
-// CHECK-NEXT:    calyx.assign "addf[done]" = "acc.done"
+// CHECK:         calyx.assign "mulFN_f32.go" = "1'd1" if "!ph0.out & lt_i_1.out"
 // CHECK-NEXT:    calyx.assign "addFN_f32.left" = "acc.out"
-// CHECK-NEXT:    calyx.assign "addFN_f32.right" = "mulf_r.out"
+// CHECK-NEXT:    calyx.assign "addFN_f32.right" = "mulFN_f32.out"
 // CHECK:         calyx.assign "addFN_f32.subOp" = "1'd0"
+// CHECK-NEXT:    calyx.assign "addFN_f32.go" = "1'd1" if "!ph2.out & started_i_1.out"
 // CHECK-NEXT:    calyx.assign "acc.in" = "addFN_f32.out"
+// CHECK-NEXT:    calyx.assign "acc.write_en" = "1'd1" if "ph2.out & started_i_1.out"
+// CHECK-NEXT:    calyx.assign "mac_i_1[done]" = "mac_done.out"
 // CHECK:       calyx.group "store_y" {
 // CHECK:         calyx.assign "y.write_data" = "acc.out"
 // CHECK:       calyx.control {
@@ -117,17 +127,7 @@ func.func @ints(%a: memref<4xi32> {t2c.name = "a"}, %o: memref<4xi32>) {
 // CHECK-NEXT:    calyx.while "lt_i.out" with "cond_i" {
 // CHECK-NEXT:      calyx.enable "load_y"
 // CHECK-NEXT:      calyx.enable "init_i_1"
-// CHECK-NEXT:      calyx.while "lt_i_1.out" with "cond_i_1" {
-// CHECK-NEXT:        calyx.par {
-// CHECK-NEXT:          calyx.enable "load_x"
-// CHECK-NEXT:          calyx.enable "load_w"
-// CHECK-NEXT:        }
-// CHECK-NEXT:        calyx.par {
-// CHECK-NEXT:          calyx.enable "mulf"
-// CHECK-NEXT:          calyx.enable "step_i_1"
-// CHECK-NEXT:        }
-// CHECK-NEXT:        calyx.enable "addf"
-// CHECK-NEXT:      }
+// CHECK-NEXT:      calyx.enable "mac_i_1"
 // CHECK-NEXT:      calyx.enable "store_y"
 // CHECK-NEXT:      calyx.enable "step_i"
 // CHECK-NEXT:    }
@@ -143,6 +143,46 @@ func.func @matvec(%x: memref<4xf32> {t2c.name = "x"}, %w: memref<12xf32> {t2c.na
       %s = arith.addf %acc, %p : f32
       affine.store %s, %y[%j] : memref<3xf32>
     }
+  }
+  return
+}
+
+// -----
+
+// A reduction whose two factors come from one memory (one read per cycle)
+// is not pipelined: the loads run in sequence, the multiplication and the
+// step in par, then the addf group writes the accumulator in place.
+// CHECK-LABEL: calyx.component "main"
+// CHECK-NOT:     calyx.cell "ph"
+// CHECK:       calyx.group "mulf" {
+// CHECK-NEXT:    calyx.assign "mulFN_f32.go" = "1'd1" if "!mulFN_f32.done"
+// CHECK-NEXT:    calyx.assign "mulf_r.write_en" = "1'd1" if "mulFN_f32.done"
+// CHECK-NEXT:    calyx.assign "mulf[done]" = "mulf_r.done"
+// CHECK:       calyx.group "addf" {
+// CHECK-NEXT:    calyx.assign "addFN_f32.go" = "1'd1" if "!addFN_f32.done"
+// CHECK-NEXT:    calyx.assign "acc.write_en" = "1'd1" if "addFN_f32.done"
+// CHECK-NEXT:    calyx.assign "addf[done]" = "acc.done"
+// CHECK-NEXT:    calyx.assign "addFN_f32.left" = "acc.out"
+// CHECK-NEXT:    calyx.assign "addFN_f32.right" = "mulf_r.out"
+// CHECK:       calyx.control {
+// CHECK:         calyx.while "lt_i.out" with "cond_i" {
+// CHECK-NEXT:      calyx.enable "load_x"
+// CHECK-NEXT:      calyx.enable "load_x_1"
+// CHECK-NEXT:      calyx.par {
+// CHECK-NEXT:        calyx.enable "mulf"
+// CHECK-NEXT:        calyx.enable "step_i"
+// CHECK-NEXT:      }
+// CHECK-NEXT:      calyx.enable "addf"
+// CHECK-NEXT:    }
+func.func @sumsq(%x: memref<8xf32> {t2c.name = "x"}, %y: memref<1xf32> {t2c.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  affine.for %k = 0 to 4 {
+    %a = affine.load %x[%k] : memref<8xf32>
+    %b = affine.load %x[%k + 4] : memref<8xf32>
+    %acc = affine.load %y[%c0] : memref<1xf32>
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    affine.store %s, %y[%c0] : memref<1xf32>
   }
   return
 }

@@ -58,12 +58,20 @@ def test_model_futil_parses_and_checks(name, tmp_path):
 
 def test_matmul_accumulates_in_a_register():
     futil, _, _ = _futil("linear")
-    # the inner product loop body: two loads in parallel, multiply, add, step; the
-    # output memory is written once per output element, after the inner loop.
-    assert "acc_" in futil or "acc =" in futil
+    # the inner product loop is one software-pipelined group (no per-iteration
+    # while): it reads both operand memories in one phase, multiplies and adds on
+    # the shared float units and writes the accumulator register; the output
+    # memory is written once per output element, after it.
+    assert "acc =" in futil and "ph = std_reg(2);" in futil
     body = futil[futil.index("control {") :]
-    assert "par {" in body
-    assert body.count("mulf") == 1 and body.count("addf") >= 1
+    assert body.count("mac_") == 1
+    assert "mulf" not in body
+    assert "par {" in body  # the bias loop's two loads
+    mac = futil[futil.index("group mac_") :]
+    mac = mac[: mac.index("}")]
+    assert "mulFN_f32.go = !ph0.out" in mac
+    assert "acc.write_en = ph2.out & started_" in mac
+    assert futil.count("std_mulFN(") == 1 and futil.count("std_addFN(") == 1
 
 
 def test_unlowerable_op_is_a_pass_error():

@@ -252,6 +252,14 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
     * the loop step (induction variable and copied iteration arguments) is
       scheduled with the body: it runs in `par` with the body's tail once
       nothing reads the old induction variable;
+    * a dot-product loop (`acc = addf acc, mulf(load A[..], load B[..])`
+      over two different memories, the rest of the body combinational
+      address arithmetic) is software-pipelined into one group on a 3-phase
+      counter: both memories are read in phase 0, the multiplier runs on
+      their `read_data` in phases 1-2, the adder adds the previous product
+      in phases 0-1 and the accumulator is written in phase 2, so one
+      multiply-accumulate starts every 3 cycles (the float units' interval)
+      with the same additions in the same order as the sequential loop;
     * independent statements of one block (no data dependence, disjoint
       memories and units) are grouped into `par`.
 
