@@ -7,10 +7,11 @@ The stages, each a file format real tools speak (see ARCHITECTURE.md):
                export-calyx -> ``program.futil`` + weights JSON
 3. calyx       ``program.futil`` -> one SystemVerilog file ``design.sv``
 
-The output directory is written atomically: everything goes to a temporary sibling directory
-that is renamed into place only when every stage succeeded. A failed compile leaves the old
-directory (if any) untouched and writes ``<out_dir>.error.txt`` with the stage, the cause, the
-fix and, for pass failures, the IR it failed on and the exact ``t2c-opt`` command.
+The output directory is written atomically: everything goes to a sibling directory
+``<out_dir>.partial-XXXX`` that is renamed into place only when every stage succeeded. A failed
+compile leaves the old directory (if any) untouched, removes the partial one (kept, with every
+intermediate, under ``keep_intermediates``) and writes ``<out_dir>.error.txt`` with the stage,
+the cause, the fix and, for pass failures, the exact ``t2c-opt`` command and its input file.
 """
 
 from __future__ import annotations
@@ -94,13 +95,17 @@ def compile(  # noqa: A001 - the public name the API promises
         final_dir = Path(out_dir)
     final_dir = final_dir.absolute()
     final_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.", dir=final_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f"{final_dir.name}.partial-", dir=final_dir.parent))
     error_report = final_dir.with_name(final_dir.name + ".error.txt")
     try:
         metadata = _build(model, example_inputs, staging, options)
     except Torch2CalyxError as exc:
-        _write_error_report(error_report, exc, staging)
-        shutil.rmtree(staging, ignore_errors=True)
+        # with keep_intermediates the staging directory stays where it is: the intermediates
+        # and the passes' repro file (which the error message names) are what one debugs with
+        kept = staging if options.keep_intermediates else None
+        _write_error_report(error_report, exc, staging, kept)
+        if kept is None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -194,12 +199,15 @@ def _dtype_of_format(fmt: dict) -> str:
     return f"int{width}" if fmt.get("is_signed", True) else f"uint{width}"
 
 
-def _write_error_report(report: Path, exc: Torch2CalyxError, staging: Path) -> None:
+def _write_error_report(
+    report: Path, exc: Torch2CalyxError, staging: Path, kept: Path | None
+) -> None:
     lines = [f"torch2calyx compile failed in stage '{exc.stage}'", "", str(exc), ""]
-    kept = sorted(p.name for p in staging.iterdir()) if staging.exists() else []
-    if kept:
-        lines.append("intermediate files were discarded: " + ", ".join(kept))
-        lines.append("rerun with --keep-intermediates to keep them next to this report")
+    if kept is not None:
+        lines.append(f"the intermediate files are in {kept}")
+    elif staging.exists() and any(staging.iterdir()):
+        lines.append("intermediate files were discarded; rerun with --keep-intermediates to")
+        lines.append("keep them")
     try:
         report.write_text("\n".join(lines) + "\n")
     except OSError:

@@ -10,7 +10,7 @@ import pytest
 import torch
 import torch2calyx
 from torch2calyx.design import Design, DesignMetadata, MemoryInfo, calyx_format
-from torch2calyx.errors import SimulationError, Torch2CalyxError
+from torch2calyx.errors import PassError, SimulationError, Torch2CalyxError
 from torch2calyx.flow_cli import compare_outputs
 
 
@@ -93,7 +93,7 @@ def test_failed_compile_leaves_no_design(tmp_path):
     assert not out.exists()
     report = tmp_path / "design.error.txt"
     assert report.is_file() and "failed in stage" in report.read_text()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".design.")]
+    assert not list(tmp_path.glob("design.partial-*"))
 
 
 def test_cli_reports_errors_without_traceback(tmp_path):
@@ -113,3 +113,29 @@ def test_cli_reports_errors_without_traceback(tmp_path):
     assert proc.returncode == 1
     assert "no such file" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+ROUND_KERNEL = """
+func.func @forward(%a: memref<4xf32>, %b: memref<4xf32>) {
+  affine.for %i = 0 to 4 {
+    %x = affine.load %a[%i] : memref<4xf32>
+    %y = math.round %x : f32
+    affine.store %y, %b[%i] : memref<4xf32>
+  }
+  return
+}
+"""
+
+
+def test_pass_failure_keeps_intermediates_on_request(tmp_path):
+    kernel = tmp_path / "round.mlir"
+    kernel.write_text(ROUND_KERNEL)
+    out = tmp_path / "design"
+    with pytest.raises(PassError, match="math.round") as info:
+        torch2calyx.compile(kernel, out_dir=out, keep_intermediates=True)
+    assert not out.exists()
+    (failed,) = tmp_path.glob("design.partial-*")
+    assert (failed / "loops.mlir").is_file()
+    assert str(failed) in (tmp_path / "design.error.txt").read_text()
+    # the repro named in the message is a file that still exists, next to the intermediates
+    assert info.value.repro_path.is_file() and info.value.repro_path.parent == failed

@@ -13,6 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+
+# Importing torch-mlir's torch dialect loads its native extension, which registers every
+# torch-mlir pass (refback-munge-memref-copy among them): .mlir input needs them without
+# ever importing the FX importer.
+import torch_mlir.dialects.torch  # noqa: F401
 from torch_mlir import ir
 from torch_mlir.passmanager import PassManager
 
