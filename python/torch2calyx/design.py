@@ -24,6 +24,10 @@ from torch2calyx.errors import SimulationError, Torch2CalyxError
 
 METADATA_VERSION = 1
 
+#: Cycles a design may run before simulation gives up. Whole models run for millions of
+#: cycles (the benchmark CNN about 25 million), so the limit only catches designs that hang.
+DEFAULT_CYCLE_LIMIT = 200_000_000
+
 #: PyTorch dtype name -> (Calyx numeric_type, is_signed, width)
 DTYPE_FORMATS: dict[str, tuple[str, bool, int]] = {
     "float16": ("ieee754_float", True, 16),
@@ -183,10 +187,15 @@ class Design:
         self,
         *inputs: Any,
         simulator: str | None = None,
-        cycle_limit: int | None = None,
+        cycle_limit: int = DEFAULT_CYCLE_LIMIT,
         progress: bool | None = None,
     ) -> SimulationResult:
-        """Run the hardware on ``inputs`` (tensors or arrays, in the model's input order)."""
+        """Run the hardware on ``inputs`` (tensors or arrays, in the model's input order).
+
+        ``simulator`` overrides the design's default (``"verilator"`` or ``"icarus"``);
+        ``cycle_limit`` bounds the run (a :class:`SimulationError` says when it is hit);
+        ``progress`` shows the simulator build on stderr (default: only in a terminal).
+        """
         from torch2calyx import sim
 
         data = self.fill_inputs(inputs)
@@ -199,8 +208,7 @@ class Design:
             "build_dir": None,
             "progress": progress,
         }
-        if cycle_limit is not None:
-            kwargs["cycle_limit"] = cycle_limit
+        kwargs["cycle_limit"] = cycle_limit
         raw = sim.simulate(self.verilog, **kwargs)
         outputs = tuple(_to_tensor(raw.memories[m.name], m) for m in self.metadata.outputs)
         return SimulationResult(outputs=outputs, cycles=int(raw.cycles), memories=raw.memories)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from torch2calyx.design import DEFAULT_CYCLE_LIMIT
 from torch2calyx.errors import Torch2CalyxError
 
 DEFAULT_RTOL = 1e-3
@@ -35,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("design", type=Path, help="design directory")
     p.add_argument("--inputs", type=Path, help=".npz file with the input arrays")
     p.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
-    p.add_argument("--cycle-limit", type=int, default=None)
+    p.add_argument("--cycle-limit", type=int, default=DEFAULT_CYCLE_LIMIT)
     p.add_argument("--save", type=Path, help="write the outputs to this .npz file")
     p.set_defaults(func=_cmd_simulate)
 
@@ -50,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_compile_options(p)
     p.add_argument("--rtol", type=float, default=DEFAULT_RTOL, help="float relative tolerance")
     p.add_argument("--atol", type=float, default=DEFAULT_ATOL, help="float absolute tolerance")
-    p.add_argument("--cycle-limit", type=int, default=None)
+    p.add_argument("--cycle-limit", type=int, default=DEFAULT_CYCLE_LIMIT)
     p.set_defaults(func=_cmd_verify)
 
 
