@@ -15,6 +15,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -313,6 +314,12 @@ bool hoistOne(scf::ForOp loop) {
 } // namespace
 
 void torch2calyx::lowering::hoistAccumulators(func::FuncOp fn) {
+  // Loop-invariant pure ops (the address arithmetic of outer indices that
+  // lowering affine maps leaves in the innermost body) move out first, so
+  // that the accumulator's address is recognized as invariant.
+  fn.walk([](scf::ForOp loop) { // inner loops first
+    moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
+  });
   bool changed = true;
   while (changed) {
     changed = false;

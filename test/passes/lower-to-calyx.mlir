@@ -342,3 +342,41 @@ func.func @calls(%x: memref<4xf32> {t2c.name = "x"}, %y: memref<4xf32> {t2c.name
   }
   return
 }
+
+// -----
+
+// The accumulator's address is computed inside the inner loop from the outer
+// index only: it moves out of the loop (loop-invariant code motion), the
+// accumulation becomes a register and the inner loop is pipelined.
+// CHECK-LABEL: calyx.component "main"
+// CHECK:       calyx.group "mac_i_1" {
+// CHECK:       calyx.control {
+// CHECK-NEXT:    calyx.enable "init_i"
+// CHECK-NEXT:    calyx.while "lt_i.out" with "cond_i" {
+// CHECK-NEXT:      calyx.enable "load_y"
+// CHECK-NEXT:      calyx.enable "init_i_1"
+// CHECK-NEXT:      calyx.enable "mac_i_1"
+// CHECK-NEXT:      calyx.enable "store_y"
+// CHECK-NEXT:      calyx.enable "step_i"
+// CHECK-NEXT:    }
+// CHECK-NEXT:  }
+func.func @rows(%a: memref<8xf32> {t2c.name = "a"}, %b: memref<4xf32> {t2c.name = "b"},
+                %y: memref<4xf32> {t2c.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  scf.for %j = %c0 to %c2 step %c1 {
+    scf.for %k = %c0 to %c4 step %c1 {
+      %row = arith.addi %j, %c2 : index
+      %ai = arith.addi %k, %c4 : index
+      %av = memref.load %a[%ai] : memref<8xf32>
+      %bv = memref.load %b[%k] : memref<4xf32>
+      %acc = memref.load %y[%row] : memref<4xf32>
+      %p = arith.mulf %av, %bv : f32
+      %s = arith.addf %acc, %p : f32
+      memref.store %s, %y[%row] : memref<4xf32>
+    }
+  }
+  return
+}

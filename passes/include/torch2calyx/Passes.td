@@ -244,7 +244,8 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
       induction register, `scf.if`/`affine.if` an `if`, `scf.while` a
       `while` whose "before" region runs before the loop and after every
       iteration; iteration arguments and results are `std_reg`s;
-    * a load and a store of one memory at one loop-invariant address in a
+    * loop-invariant pure ops move out of loops; then a load and a store of
+      one memory at one loop-invariant address in a
       loop body (the accumulation of a matmul) are hoisted around the loop,
       the value carried in a register that the accumulating group writes in
       place; stores forward to later loads of the same address, repeated
