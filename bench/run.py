@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -239,8 +240,11 @@ def main() -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     records = []
+    # a simulator cache of our own, emptied first, so that "sim build" is a real build
+    cache = args.out / "sim-cache"
+    shutil.rmtree(cache, ignore_errors=True)
     for name in args.models.split(","):
-        env = dict(os.environ)
+        env = dict(os.environ, XDG_CACHE_HOME=str(cache))
         if name == "cnn" and args.cnn_crop:
             env["T2C_CNN_CROP"] = args.cnn_crop
             print(f"cnn: simulating a cropped {args.cnn_crop} image (--cnn-crop)")

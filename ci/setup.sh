@@ -39,7 +39,7 @@ deps_hash=$(sha256sum pyproject.toml ci/setup.sh | sha256sum | cut -c1-16)
 if [[ ! -f $stamp || $(cat "$stamp") != "$deps_hash" ]]; then
   log "installing Python packages (torch, torch-mlir, build and test tools)"
   "${PIP[@]}" "torch==2.13.0" "torch-mlir==20261001" numpy \
-    "scikit-build-core>=0.10" "nanobind>=2.4" pytest lit filecheck ruff softfloat
+    "scikit-build-core>=0.10" "nanobind>=2.4" pytest lit filecheck ruff softfloat matplotlib
   echo "$deps_hash" >"$stamp"
 fi
 

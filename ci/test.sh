@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 VENV=${T2C_VENV:-.venv}
 export PATH="$PWD/$VENV/bin:$PATH"
 
+echo "== ruff: lint and format"
+ruff check python test bench examples
+ruff format --check python test bench examples
+
 echo "== lit: MLIR pass tests"
 lit -sv test/passes
 
