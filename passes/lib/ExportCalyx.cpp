@@ -121,7 +121,8 @@ private:
     line() << "cells {\n";
     ++indent;
     for (auto cell : comp.getBody().getOps<cx::CellOp>()) {
-      line() << (cell.getExternal() ? "@external " : "") << cell.getSymName()
+      line() << (cell.getExternal() ? "@external " : "")
+             << (cell.getRef() ? "ref " : "") << cell.getSymName()
              << " = " << cell.getPrimitive() << "(";
       llvm::interleaveComma(cell.getParams(), os);
       os << ");\n";
@@ -197,6 +198,23 @@ private:
   void printStatement(Operation &op) {
     if (auto enable = dyn_cast<cx::EnableOp>(op)) {
       line() << enable.getGroup() << ";\n";
+    } else if (auto invoke = dyn_cast<cx::InvokeOp>(op)) {
+      auto list = [&](ArrayAttr items) {
+        llvm::interleaveComma(items, os, [&](Attribute a) {
+          os << cast<StringAttr>(a).getValue();
+        });
+      };
+      line() << "invoke " << invoke.getInstance();
+      if (!invoke.getRefs().empty()) {
+        os << "[";
+        list(invoke.getRefs());
+        os << "]";
+      }
+      os << "(";
+      list(invoke.getInputs());
+      os << ")(";
+      list(invoke.getOutputs());
+      os << ");\n";
     } else if (auto seq = dyn_cast<cx::SeqOp>(op)) {
       printNested("seq", seq.getBody());
     } else if (auto par = dyn_cast<cx::ParOp>(op)) {

@@ -23,6 +23,9 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <functional>
 
 namespace torch2calyx {
 #define GEN_PASS_DEF_LOWERTOCALYX
@@ -233,13 +236,131 @@ LogicalResult ComponentLowering::run() {
   auto control = *comp.getBody().getOps<cx::ControlOp>().begin();
   OpBuilder ctrl = OpBuilder::atBlockEnd(&control.getBody().front());
   Block &body = fn.getBody().front();
-  if (auto ret = dyn_cast<func::ReturnOp>(body.getTerminator());
-      ret && ret.getNumOperands() != 0) {
+  auto ret = dyn_cast<func::ReturnOp>(body.getTerminator());
+  if (ret && ret.getNumOperands() != 0 && !callee) {
     return ret.emitOpError("returns values; lower-to-calyx needs results in "
                            "memref out-parameters (run "
                            "--buffer-results-to-out-params first)");
   }
-  return lowerBlock(body, ctrl);
+  if (failed(lowerBlock(body, ctrl)))
+    return failure();
+  finishInvokes();
+  if (!callee || !ret)
+    return success();
+  // A callee's results drive its output ports; they are read right after
+  // the invoke, while the values stay in their registers.
+  for (auto [k, value] : llvm::enumerate(ret.getOperands())) {
+    unsigned width = widthOf(value.getType());
+    std::string port = "out" + std::to_string(k);
+    if (width == 0 || uniqueName(port) != port)
+      return ret.emitOpError("result ")
+             << k << " of type " << value.getType()
+             << " cannot be an output port of a Calyx component; return "
+                "integers, floats or indices (memrefs as out-parameters)";
+    FailureOr<std::string> src = portOf(value, ret);
+    if (failed(src))
+      return failure();
+    assign(port, *src);
+    outputPorts.push_back(port + ":" + std::to_string(width));
+  }
+  return success();
+}
+
+std::optional<FailureOr<Stmt>> ComponentLowering::lowerCall(Operation *op) {
+  auto call = dyn_cast<func::CallOp>(op);
+  if (!call)
+    return std::nullopt;
+  auto target = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      call, call.getCalleeAttr());
+  if (!target || target.isExternal()) {
+    call.emitOpError("calls '")
+        << call.getCallee()
+        << "', which has no body in this module; Calyx needs the callee's "
+           "definition to build its component";
+    return FailureOr<Stmt>(failure());
+  }
+  std::string &instance = instances[call.getCallee()];
+  if (instance.empty())
+    instance = addCell((call.getCallee() + "_inst").str(), call.getCallee(), {});
+  PendingInvoke inv;
+  inv.instance = instance;
+  Stmt stmt;
+  stmt.resources.push_back(instance);
+  for (auto [k, operand] : llvm::enumerate(call.getOperands())) {
+    if (isa<MemRefType>(operand.getType())) {
+      auto it = memories.find(operand);
+      if (it == memories.end()) {
+        call.emitOpError("passes operand ")
+            << k << ", a memref that is neither an argument nor a memref.alloc "
+            << "of '" << fn.getSymName() << "'";
+        return FailureOr<Stmt>(failure());
+      }
+      std::string formal = "arg" + std::to_string(k);
+      if (auto attr = target.getArgAttrOfType<StringAttr>(k, "t2c.name"))
+        formal = attr.getValue().str();
+      inv.refs.push_back(formal + "=" + it->second.cell);
+      if (!llvm::is_contained(stmt.resources, it->second.cell))
+        stmt.resources.push_back(it->second.cell);
+      continue;
+    }
+    FailureOr<std::string> src = portOf(operand, call);
+    if (failed(src))
+      return FailureOr<Stmt>(failure());
+    inv.inputs.push_back("arg" + std::to_string(k) + "=" + *src);
+  }
+  // The results are latched into registers right after the invoke (the
+  // instance's outputs change when it is invoked again).
+  if (call.getNumResults() != 0) {
+    cx::GroupOp latch = addGroup(("ret_" + call.getCallee()).str());
+    std::string first;
+    for (auto [k, result] : llvm::enumerate(call.getResults())) {
+      std::string reg = resultRegister(result, (call.getCallee() + "_r").str());
+      assign(latch, reg + ".in", instance + ".out" + std::to_string(k));
+      assign(latch, reg + ".write_en", "1'd1");
+      if (first.empty())
+        first = reg;
+      setPort(result, reg + ".out");
+    }
+    done(latch, first + ".done");
+    inv.latch = latch.getSymName().str();
+  }
+  // A placeholder group scheduled like any statement; finishInvokes turns
+  // its enable into the invoke.
+  cx::GroupOp group = addGroup(("invoke_" + call.getCallee()).str());
+  stmt.group = group.getSymName().str();
+  invokes[stmt.group] = std::move(inv);
+  return FailureOr<Stmt>(std::move(stmt));
+}
+
+void ComponentLowering::finishInvokes() {
+  if (invokes.empty())
+    return;
+  SmallVector<cx::EnableOp> enables;
+  comp.walk([&](cx::EnableOp e) {
+    if (invokes.contains(e.getGroup()))
+      enables.push_back(e);
+  });
+  for (cx::EnableOp e : enables) {
+    const PendingInvoke &inv = invokes.find(e.getGroup())->second;
+    OpBuilder b(e);
+    auto strs = [&](ArrayRef<std::string> items) {
+      SmallVector<StringRef> refs(items.begin(), items.end());
+      return b.getStrArrayAttr(refs);
+    };
+    if (!inv.latch.empty()) {
+      auto seq = cx::SeqOp::create(b, e.getLoc());
+      b.setInsertionPointToStart(&seq.getBody().emplaceBlock());
+    }
+    cx::InvokeOp::create(b, e.getLoc(), inv.instance, strs(inv.refs),
+                         strs(inv.inputs), strs(inv.outputs));
+    if (!inv.latch.empty())
+      cx::EnableOp::create(b, e.getLoc(), inv.latch);
+    e.erase();
+  }
+  for (auto group :
+       llvm::make_early_inc_range(comp.getBody().getOps<cx::GroupOp>()))
+    if (invokes.contains(group.getSymName()))
+      group.erase();
 }
 
 //===----------------------------------------------------------------------===//
@@ -312,12 +433,11 @@ struct LowerToCalyxPass
     /// 1. affine -> scf + arith + memref, then canonicalize.
     if (failed(lowerAffine(module)))
       return signalPassFailure();
-    /// 2. Inline func.call: callees become part of the top component and
-    ///    share its units and memories (instead of Calyx components invoked
-    ///    with ref memories).
+    /// 2. With inline-calls, inline func.call: callees become part of the
+    ///    top component and share its units and memories.
     bool hasCalls = false;
     module.walk([&](func::CallOp) { hasCalls = true; });
-    if (hasCalls) {
+    if (hasCalls && inlineCalls) {
       OpPassManager inliner(ModuleOp::getOperationName());
       inliner.addPass(createInlinerPass());
       if (failed(runPipeline(inliner, module)))
@@ -330,28 +450,74 @@ struct LowerToCalyxPass
       if (!hasCalls)
         return signalPassFailure();
     }
-    /// 3. Pick the design's function.
+    /// 3. Pick the design's function and the functions it calls (callees
+    ///    first); a recursive call is an error.
     FailureOr<func::FuncOp> fn = findTop(module, top);
     if (failed(fn))
       return signalPassFailure();
-    /// 4. Keep accumulators in registers, merge repeated loads.
-    hoistAccumulators(*fn);
-    mergeRepeatedLoads(*fn);
-    /// 5. Build program, component "main" and its control, lower the body.
+    SmallVector<func::FuncOp> order;
+    llvm::DenseSet<Operation *> done, active;
+    bool ok = true;
+    std::function<void(func::FuncOp)> visit = [&](func::FuncOp f) {
+      active.insert(f);
+      f.walk([&](func::CallOp call) {
+        auto target = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+            call, call.getCalleeAttr());
+        if (!target || target.isExternal() || done.contains(target))
+          return;
+        if (active.contains(target)) {
+          call.emitOpError("calls '")
+              << call.getCallee()
+              << "' recursively; a Calyx component cannot invoke itself "
+                 "(rewrite the recursion as a loop)";
+          ok = false;
+          return;
+        }
+        visit(target);
+      });
+      active.erase(f);
+      done.insert(f);
+      order.push_back(f);
+    };
+    visit(*fn);
+    if (!ok)
+      return signalPassFailure();
+    /// 4. Keep accumulators in registers, merge repeated loads (only in
+    ///    functions without calls: those analyses see memref ops only).
+    for (func::FuncOp f : order) {
+      bool calls = false;
+      f.walk([&](func::CallOp) { calls = true; });
+      if (calls)
+        continue;
+      hoistAccumulators(f);
+      mergeRepeatedLoads(f);
+    }
+    /// 5. Build the program: one component per callee (named after the
+    ///    function), then "main" for the design's function.
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     auto program = cx::ProgramOp::create(b, fn->getLoc());
     program.getBody().emplaceBlock();
-    b.setInsertionPointToEnd(&program.getBody().front());
-    auto comp =
-        cx::ComponentOp::create(b, fn->getLoc(), "main", b.getStrArrayAttr({}),
-                                b.getStrArrayAttr({}), true);
-    comp.getBody().emplaceBlock();
-    b.setInsertionPointToEnd(&comp.getBody().front());
-    cx::ControlOp::create(b, fn->getLoc()).getBody().emplaceBlock();
-    ComponentLowering lowering(*fn, comp);
-    if (failed(lowering.run())) {
-      program.erase();
-      return signalPassFailure();
+    for (func::FuncOp f : order) {
+      bool isTop = f == *fn;
+      b.setInsertionPointToEnd(&program.getBody().front());
+      auto comp = cx::ComponentOp::create(
+          b, f.getLoc(), isTop ? StringRef("main") : f.getSymName(),
+          b.getStrArrayAttr({}), b.getStrArrayAttr({}), isTop);
+      comp.getBody().emplaceBlock();
+      b.setInsertionPointToEnd(&comp.getBody().front());
+      cx::ControlOp::create(b, f.getLoc()).getBody().emplaceBlock();
+      ComponentLowering lowering(f, comp);
+      lowering.callee = !isTop;
+      if (failed(lowering.run())) {
+        program.erase();
+        return signalPassFailure();
+      }
+      SmallVector<StringRef> ins(lowering.inputPorts.begin(),
+                                 lowering.inputPorts.end());
+      SmallVector<StringRef> outs(lowering.outputPorts.begin(),
+                                  lowering.outputPorts.end());
+      comp.setInputsAttr(b.getStrArrayAttr(ins));
+      comp.setOutputsAttr(b.getStrArrayAttr(outs));
     }
     /// 6. The function is now the program: drop the source functions.
     for (auto f : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))

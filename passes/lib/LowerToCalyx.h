@@ -130,8 +130,30 @@ public:
   std::optional<mlir::FailureOr<Stmt>> lowerFloat(mlir::Operation *op);
   /// Memory ops (LowerToCalyxMemory.cpp), same contract.
   std::optional<mlir::FailureOr<Stmt>> lowerMemory(mlir::Operation *op);
-  /// Registers the external memories of the function arguments.
+  /// Registers the external memories of the function arguments (of a
+  /// callee: ref memories and input ports).
   mlir::LogicalResult lowerArguments();
+  /// func.call (LowerToCalyx.cpp): an instance of the callee's component
+  /// and an `invoke`, same contract as lowerArith.
+  std::optional<mlir::FailureOr<Stmt>> lowerCall(mlir::Operation *op);
+  /// Replaces the placeholder groups of the calls by `calyx.invoke`s.
+  void finishInvokes();
+
+  /// Lowering a called function (ref memories, scalar ports, results on
+  /// output ports) rather than the top-level design.
+  bool callee = false;
+  /// The component's data ports, "name:width".
+  llvm::SmallVector<std::string> inputPorts, outputPorts;
+  /// An invoke waiting for its placeholder group to be scheduled.
+  struct PendingInvoke {
+    std::string instance;
+    llvm::SmallVector<std::string> refs, inputs, outputs;
+    /// The group copying the instance's outputs into registers, if any.
+    std::string latch;
+  };
+  llvm::StringMap<PendingInvoke> invokes;
+  /// The instance cell of each callee, by function name.
+  llvm::StringMap<std::string> instances;
 
   //===--- Control (LowerToCalyxControl.cpp) -----------------------------===//
 

@@ -101,7 +101,9 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl,
     }
     if (isa<arith::ConstantOp>(op))
       continue;
-    std::optional<FailureOr<Stmt>> stmt = lowerArith(&op);
+    std::optional<FailureOr<Stmt>> stmt = lowerCall(&op);
+    if (!stmt)
+      stmt = lowerArith(&op);
     if (!stmt)
       stmt = lowerFloat(&op);
     if (!stmt)

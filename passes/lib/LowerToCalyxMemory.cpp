@@ -143,6 +143,18 @@ bool readInPlace(memref::LoadOp load) {
 
 LogicalResult ComponentLowering::lowerArguments() {
   for (BlockArgument arg : fn.getArguments()) {
+    if (callee && !isa<MemRefType>(arg.getType())) {
+      unsigned width = widthOf(arg.getType());
+      std::string port = "arg" + std::to_string(arg.getArgNumber());
+      if (width == 0 || uniqueName(port) != port)
+        return fn.emitOpError("argument ")
+               << arg.getArgNumber() << " of type " << arg.getType()
+               << " cannot be a port of a Calyx component; pass integers, "
+                  "floats, indices or memrefs";
+      inputPorts.push_back(port + ":" + std::to_string(width));
+      setPort(arg, port);
+      continue;
+    }
     auto shape = memoryShape(fn, arg.getType(),
                              ("argument " + Twine(arg.getArgNumber())).str());
     if (failed(shape)) {
@@ -158,7 +170,9 @@ LogicalResult ComponentLowering::lowerArguments() {
       name = attr.getValue().str();
     Memory mem{"", shape->first, shape->second, indexBits(shape->second)};
     mem.cell = addCell(name, "seq_mem_d1", {mem.width, mem.size, mem.idxWidth},
-                       /*external=*/true);
+                       /*external=*/!callee);
+    if (callee)
+      cast<calyx::CellOp>(lastCell).setRef(true);
     if (mem.cell != name)
       return fn.emitOpError("argument ")
              << arg.getArgNumber() << " is named '" << name

@@ -88,7 +88,9 @@ def Calyx_CellOp : Calyx_Op<"cell"> {
   let summary = "an instance of a Calyx primitive or component";
   let description = [{
     `name = primitive(params)`; `external` marks a memory the test bench loads
-    and dumps (printed with `@external`).
+    and dumps (printed with `@external`); `ref` a memory of a component that
+    every `invoke` binds to a memory of the caller (printed `ref name = ...`).
+    The primitive may also be a component of the program (an instance).
 
     ```mlir
     calyx.cell "w" = "seq_mem_d1" [32, 100, 7] {external}
@@ -96,7 +98,8 @@ def Calyx_CellOp : Calyx_Op<"cell"> {
     ```
   }];
   let arguments = (ins StrAttr:$sym_name, StrAttr:$primitive,
-                       DenseI64ArrayAttr:$params, UnitAttr:$external);
+                       DenseI64ArrayAttr:$params, UnitAttr:$external,
+                       UnitAttr:$ref);
   let assemblyFormat = "$sym_name `=` $primitive $params attr-dict";
 }
 
@@ -170,6 +173,24 @@ def Calyx_EnableOp : Calyx_Op<"enable"> {
   let description = [{ `calyx.enable "load_x"` prints as `load_x;`. }];
   let arguments = (ins StrAttr:$group);
   let assemblyFormat = "$group attr-dict";
+}
+
+def Calyx_InvokeOp : Calyx_Op<"invoke"> {
+  let summary = "run an instance of a component with its inputs bound";
+  let description = [{
+    `refs` binds the callee's ref cells to cells of this component
+    ("formal=actual"), `inputs` its input ports to ports or literals
+    ("port=src"), `outputs` its output ports to ports ("port=dst").
+
+    ```mlir
+    calyx.invoke "f_inst" refs ["m=a"] inputs ["arg1=r.out"] outputs []
+    ```
+    prints as `invoke f_inst[m=a](arg1=r.out)();`.
+  }];
+  let arguments = (ins StrAttr:$instance, StrArrayAttr:$refs,
+                       StrArrayAttr:$inputs, StrArrayAttr:$outputs);
+  let assemblyFormat =
+      "$instance `refs` $refs `inputs` $inputs `outputs` $outputs attr-dict";
 }
 
 def Calyx_WhileOp : Calyx_Op<"while", [NoTerminator, SingleBlock]> {

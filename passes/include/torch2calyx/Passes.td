@@ -221,9 +221,16 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
     The top-level `func.func` (the one named by `top`, else the only
     function with a body, else the only public one) becomes
     `calyx.component "main"` with `toplevel`. Affine ops are first lowered
-    to scf/arith/memref and `func.call`s are inlined, so callees share the
-    top component's units and memories (rather than becoming components
-    invoked with `ref` memories). Then:
+    to scf/arith/memref. Every function the top one calls becomes its own
+    component named after the function: its memref arguments become `ref`
+    `seq_mem_d1` cells named `arg<k>` (or their `t2c.name`), its scalar
+    arguments input ports `arg<k>`, its results output ports `out<k>`; the
+    caller gets one instance cell `<callee>_inst` per callee and each
+    `func.call` becomes `invoke <callee>_inst[arg<k>=mem](arg<j>=src)();`
+    followed by a group copying the instance's `out<k>` ports into
+    registers. A recursive call is an error. With `inline-calls=true` the calls are
+    inlined instead, so callees share the top component's units and
+    memories. Then:
 
     * each 1-D static memref argument becomes an `@external seq_mem_d1`
       named after its `t2c.name` argument attribute, else `arg<k>`;
@@ -328,6 +335,9 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
   let options = [
     Option<"top", "top", "std::string", /*default=*/"\"\"",
            "name of the function to lower (default: the only public one)">,
+    Option<"inlineCalls", "inline-calls", "bool", /*default=*/"false",
+           "inline func.call instead of making callees components invoked "
+           "by the caller">,
   ];
   let dependentDialects = [
     "torch2calyx::calyx::CalyxDialect", "mlir::scf::SCFDialect",
