@@ -5,9 +5,18 @@ A :class:`Design` is what :func:`torch2calyx.compile` returns and what
 
 - ``program.futil``  the Calyx program (top component ``main``),
 - ``design.sv``      one SystemVerilog file: the design and every primitive it uses,
+- ``design.sv.manifest.json``  a Morty-style manifest: ``design.sv`` and the primitive
+  library files its primitives come from (relative to the library root),
 - ``data.json``      Calyx data JSON: weights, and zero-filled inputs and outputs,
 - ``metadata.json``  which memory is which model input, output or weight, with its PyTorch
-  shape and dtype (:class:`MemoryInfo`).
+  name, shape and dtype and the memory's layout (:class:`MemoryInfo`),
+- ``example_inputs.npz``  written by the CLI's ``compile`` of a model file only,
+- ``loops.mlir``, ``lowered.mlir``  only with ``keep_intermediates``.
+
+Every path the directory records is relative to it (or to the primitive library), so it can
+be moved or copied. Memories are 1-D: memory word ``i`` holds element ``i`` of
+``tensor.permute(*permutation).flatten()`` (row-major), where ``tensor`` has the recorded
+PyTorch shape.
 """
 
 from __future__ import annotations
@@ -16,13 +25,21 @@ import json
 import math
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from torch2calyx.errors import SimulationError, Torch2CalyxError
 
-METADATA_VERSION = 1
+METADATA_VERSION = 2
+#: versions :meth:`DesignMetadata.from_json` reads (1 lacks PyTorch names and layouts)
+READABLE_METADATA_VERSIONS = (1, 2)
+
+#: How metadata.json describes the layout of every memory.
+LAYOUT_NOTE = (
+    "every memory is 1-D: word i holds element i of tensor.permute(*permutation) flattened "
+    "row-major (C order), where tensor has the recorded shape and dtype"
+)
 
 #: Cycles a design may run before simulation gives up. Whole models run for millions of
 #: cycles (the benchmark CNN about 25 million), so the limit only catches designs that hang.
@@ -56,17 +73,68 @@ def calyx_format(dtype: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class MemoryInfo:
-    """One external memory of the top component and what it holds."""
+    """One external memory of the top component and what it holds.
+
+    ``name`` is the Calyx memory (and data-JSON entry); ``shape`` and ``dtype`` are the
+    PyTorch tensor's. ``pytorch_name`` is the parameter or buffer a weight holds
+    (``"0.weight"``; ``None`` for inputs, outputs and constants that are no parameter).
+    The memory holds ``tensor.permute(*order)`` flattened row-major; ``permutation`` is
+    ``None`` for the identity.
+    """
 
     name: str
     role: Literal["input", "output", "weight"]
     index: int
     shape: tuple[int, ...]
     dtype: str
+    pytorch_name: str | None = None
+    permutation: tuple[int, ...] | None = None
 
     @property
     def size(self) -> int:
         return math.prod(self.shape) if self.shape else 1
+
+    @property
+    def order(self) -> tuple[int, ...]:
+        """The permutation of the PyTorch dimensions the memory is laid out in."""
+        return self.permutation if self.permutation is not None else tuple(range(len(self.shape)))
+
+    def to_record(self) -> dict[str, Any]:
+        """The entry of ``metadata.json``."""
+        return {
+            "name": self.name,
+            "pytorch_name": self.pytorch_name,
+            "role": self.role,
+            "index": self.index,
+            "shape": list(self.shape),
+            "dtype": self.dtype,
+            "layout": "row-major",
+            "permutation": list(self.order),
+            "words": self.size,
+        }
+
+    @classmethod
+    def from_record(cls, m: dict[str, Any]) -> MemoryInfo:
+        shape = tuple(int(d) for d in m["shape"])
+        perm = m.get("permutation")
+        perm = tuple(int(d) for d in perm) if perm is not None else None
+        if m.get("layout", "row-major") != "row-major" or (
+            perm is not None and sorted(perm) != list(range(len(shape)))
+        ):
+            raise Torch2CalyxError(
+                f"metadata.json: memory {m['name']} has layout {m.get('layout')!r} with "
+                f"permutation {perm} for shape {list(shape)}, which this torch2calyx cannot "
+                "read; recompile the design"
+            )
+        return cls(
+            name=m["name"],
+            role=m["role"],
+            index=int(m["index"]),
+            shape=shape,
+            dtype=m["dtype"],
+            pytorch_name=m.get("pytorch_name"),
+            permutation=None if perm == tuple(range(len(shape))) else perm,
+        )
 
 
 @dataclass
@@ -88,29 +156,25 @@ class DesignMetadata:
         return sorted((m for m in self.memories if m.role == "output"), key=lambda m: m.index)
 
     def to_json(self) -> str:
-        record = asdict(self)
-        for mem in record["memories"]:
-            mem["shape"] = list(mem["shape"])
+        record = {
+            "version": self.version,
+            "top": self.top,
+            "source": self.source,
+            "layout": LAYOUT_NOTE,
+            "memories": [m.to_record() for m in self.memories],
+            "stage_seconds": self.stage_seconds,
+        }
         return json.dumps(record, indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> DesignMetadata:
         record = json.loads(text)
-        if record.get("version") != METADATA_VERSION:
+        if record.get("version") not in READABLE_METADATA_VERSIONS:
             raise Torch2CalyxError(
                 f"metadata.json has version {record.get('version')!r}, this torch2calyx reads "
                 f"version {METADATA_VERSION}; recompile the design"
             )
-        memories = [
-            MemoryInfo(
-                name=m["name"],
-                role=m["role"],
-                index=int(m["index"]),
-                shape=tuple(m["shape"]),
-                dtype=m["dtype"],
-            )
-            for m in record["memories"]
-        ]
+        memories = [MemoryInfo.from_record(m) for m in record["memories"]]
         return cls(
             memories=memories,
             top=record.get("top", "main"),
@@ -213,6 +277,28 @@ class Design:
         outputs = tuple(_to_tensor(raw.memories[m.name], m) for m in self.metadata.outputs)
         return SimulationResult(outputs=outputs, cycles=int(raw.cycles), memories=raw.memories)
 
+    def weights(self) -> dict[str, Any]:
+        """The weights, read from ``data.json``: ``{PyTorch name: torch.Tensor}``.
+
+        Each tensor has the parameter's (or buffer's) PyTorch shape and dtype, whatever the
+        memory's layout, so ``design.weights()["0.weight"]`` equals
+        ``model.get_parameter("0.weight")``. Constants that hold no parameter or buffer
+        (``pytorch_name`` null in ``metadata.json``) are left out; their data is in
+        ``data.json`` under the memory's name.
+        """
+        data = json.loads(self.data.read_text())
+        weights: dict[str, Any] = {}
+        for mem in self.metadata.memories:
+            if mem.role != "weight" or mem.pytorch_name is None or mem.pytorch_name in weights:
+                continue
+            if mem.name not in data:
+                raise Torch2CalyxError(
+                    f"{self.data} has no entry for the memory {mem.name} ({mem.pytorch_name}); "
+                    "recompile the design"
+                )
+            weights[mem.pytorch_name] = _to_tensor(data[mem.name]["data"], mem)
+        return weights
+
     def fill_inputs(self, inputs: Sequence[Any]) -> dict[str, Any]:
         """The data JSON of this design with the model inputs written into their memories."""
         expected = self.metadata.inputs
@@ -242,16 +328,21 @@ def _flatten(value: Any, mem: MemoryInfo) -> list:
             f"input {mem.index} ({mem.name}) has dtype {array.dtype}, the design was compiled "
             f"for {mem.dtype}; convert the input (tensor.to(torch.{mem.dtype}))"
         )
-    return array.reshape(-1).tolist()
+    return array.transpose(mem.order).reshape(-1).tolist()
 
 
 def _to_tensor(values: list, mem: MemoryInfo) -> Any:
+    """The memory's words as a tensor of its PyTorch shape and dtype (undoing the layout)."""
     import numpy as np
     import torch
 
-    flat = np.asarray(values, dtype=np.float64 if "float" in mem.dtype else np.int64).reshape(-1)
+    wide = np.float64 if "float" in mem.dtype else np.int64
+    flat = np.asarray([wide(v) for v in values], dtype=wide).reshape(-1)
     if flat.size != mem.size:
         raise SimulationError(
             f"memory {mem.name} came back with {flat.size} values, expected {mem.size}"
         )
-    return torch.from_numpy(flat.astype(mem.dtype).reshape(mem.shape))
+    order = mem.order
+    stored = flat.astype(mem.dtype).reshape([mem.shape[d] for d in order])
+    inverse = tuple(int(d) for d in np.argsort(order))
+    return torch.from_numpy(np.ascontiguousarray(stored.transpose(inverse)))

@@ -17,6 +17,7 @@ the cause, the fix and, for pass failures, the exact ``t2c-opt`` command and its
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import sys
@@ -110,6 +111,7 @@ def compile(  # noqa: A001 - the public name the API promises
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _make_shareable(staging)
     if final_dir.exists():
         shutil.rmtree(final_dir)
     os.replace(staging, final_dir)
@@ -133,7 +135,8 @@ def _build(
         return value
 
     if isinstance(model, str | os.PathLike):
-        source = str(model)
+        # the file's name, not its path: nothing in a design directory points outside it
+        source = Path(model).name
         lowered = timed("frontend", lambda: frontend.lower_mlir_file(Path(model)))
     else:
         if example_inputs is None:
@@ -152,14 +155,9 @@ def _build(
         MemoryInfo(name=a.name, role=a.role, index=a.index, shape=tuple(a.shape), dtype=a.dtype)
         for a in lowered.args
     ]
+    sources = {w.name: w for w in lowered.weights}
     memories += [
-        MemoryInfo(
-            name=name,
-            role="weight",
-            index=k,
-            shape=(len(entry["data"]),),
-            dtype=_dtype_of_format(entry["format"]),
-        )
+        _weight_memory(name, k, entry, sources.get(name))
         for k, (name, entry) in enumerate(weights.items())
     ]
     data = dict(weights)
@@ -173,6 +171,24 @@ def _build(
     metadata = DesignMetadata(memories=memories, source=source, stage_seconds=seconds)
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata
+
+
+def _weight_memory(name: str, index: int, entry: dict, source: Any) -> MemoryInfo:
+    """The metadata of a weight memory: the PyTorch tensor it holds, as the front end saw it
+    (``source``, a :class:`~torch2calyx.frontend.WeightInfo`), else its flat words."""
+    dtype = _dtype_of_format(entry["format"])
+    words = len(entry["data"])
+    if source is None or source.dtype != dtype or math.prod(source.shape) != words:
+        return MemoryInfo(name=name, role="weight", index=index, shape=(words,), dtype=dtype)
+    return MemoryInfo(
+        name=name,
+        role="weight",
+        index=index,
+        shape=tuple(source.shape),
+        dtype=dtype,
+        pytorch_name=source.pytorch_name,
+        permutation=source.permutation,
+    )
 
 
 def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, dict]:
@@ -197,6 +213,13 @@ def _dtype_of_format(fmt: dict) -> str:
     if width == 1:
         return "bool"
     return f"int{width}" if fmt.get("is_signed", True) else f"uint{width}"
+
+
+def _make_shareable(directory: Path) -> None:
+    """Give the staging directory the mode a plain ``mkdir`` would (mkdtemp makes it 0700)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    directory.chmod(0o777 & ~umask)
 
 
 def _write_error_report(

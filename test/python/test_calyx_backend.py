@@ -55,10 +55,12 @@ def test_one_file_has_exactly_the_used_primitives_in_dependency_order(tmp_path):
     assert set(result.primitives) == expected
     manifest = json.loads(out.with_name("design.sv.manifest.json").read_text())
     assert manifest["tops"] == ["main"] and manifest["undefined"] == []
-    files = manifest["sources"][0]["files"]
-    assert files[-1].endswith("design.sv.design.sv")
-    assert any(f.endswith("primitives/binary_operators.sv") for f in files)
+    # the one file, relative to the manifest; the primitive files relative to the library
+    assert manifest["sources"][0]["files"] == ["design.sv"]
+    assert "primitives/binary_operators.sv" in manifest["primitive_library"]["files"]
+    assert set(manifest["primitive_library"]["modules"]) == set(result.primitives)
     assert {"files", "include_dirs", "defines"} <= set(manifest["sources"][0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["design.sv", "design.sv.manifest.json"]
 
 
 def test_library_closure_orders_dependencies():

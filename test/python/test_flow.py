@@ -34,6 +34,51 @@ def test_metadata_round_trip():
     assert [m.name for m in back.outputs] == ["out0"]
 
 
+def test_metadata_records_pytorch_names_and_layout():
+    meta = DesignMetadata(
+        memories=[MemoryInfo("fc_weight", "weight", 0, (2, 3), "float32", "fc.weight", (1, 0))]
+    )
+    (record,) = json.loads(meta.to_json())["memories"]
+    assert record["pytorch_name"] == "fc.weight" and record["shape"] == [2, 3]
+    assert record["layout"] == "row-major" and record["permutation"] == [1, 0]
+    assert record["words"] == 6
+    assert DesignMetadata.from_json(meta.to_json()) == meta
+    record["permutation"] = [0, 0]
+    with pytest.raises(Torch2CalyxError, match="permutation"):
+        MemoryInfo.from_record(record)
+
+
+def test_metadata_version_1_is_still_read():
+    record = json.loads(_metadata().to_json())
+    record["version"] = 1
+    for mem in record["memories"]:
+        for key in ("pytorch_name", "layout", "permutation", "words"):
+            del mem[key]
+    assert DesignMetadata.from_json(json.dumps(record)).memories == _metadata().memories
+
+
+def test_weights_undo_the_memory_layout(tmp_path):
+    w = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    b = torch.tensor([-1, 7], dtype=torch.int8)
+    meta = DesignMetadata(
+        memories=[
+            MemoryInfo("fc_weight", "weight", 0, (2, 3), "float32", "fc.weight", (1, 0)),
+            MemoryInfo("fc_bias", "weight", 1, (2,), "int8", "fc.bias"),
+            MemoryInfo("__constant_2xf32", "weight", 2, (2,), "float32"),
+        ]
+    )
+    data = {
+        "fc_weight": {"data": w.T.reshape(-1).tolist(), "format": calyx_format("float32")},
+        "fc_bias": {"data": b.tolist(), "format": calyx_format("int8")},
+        "__constant_2xf32": {"data": [0.5, "NaN"], "format": calyx_format("float32")},
+    }
+    (tmp_path / "data.json").write_text(json.dumps(data))
+    weights = Design(tmp_path, meta).weights()
+    assert set(weights) == {"fc.weight", "fc.bias"}
+    assert torch.equal(weights["fc.weight"], w) and weights["fc.weight"].is_contiguous()
+    assert torch.equal(weights["fc.bias"], b)
+
+
 def test_metadata_version_mismatch_is_explained():
     record = json.loads(_metadata().to_json())
     record["version"] = 99

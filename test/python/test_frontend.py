@@ -117,20 +117,59 @@ def test_weights_are_inline_globals_named_after_parameters():
         re.findall(r'memref\.global "private" constant @(\w+) : (memref<[^>]*>) = dense<', text)
     )
     # Linear weights arrive pre-transposed as constants (no transpose loops), and keep the
-    # parameter's name ("0.weight" -> p0_weight) for the hardware memories named after them
+    # parameter's name ("0.weight" -> _0_weight) for the hardware memories named after them
     assert globals_ == {
-        "p0_weight": "memref<4x6xf32>",
-        "p0_bias": "memref<6xf32>",
-        "p2_weight": "memref<6x2xf32>",
-        "p2_bias": "memref<2xf32>",
+        "_0_weight": "memref<4x6xf32>",
+        "_0_bias": "memref<6xf32>",
+        "_2_weight": "memref<6x2xf32>",
+        "_2_bias": "memref<2xf32>",
     }
     assert "arith.truncf" not in text
 
     model, inputs = zoo_case("cnn").build()
     text = lower(model, inputs).mlir
     # the Linear after Flatten: its transposed weight is folded into the flatten's shape
-    assert re.search(r"@p4_weight : memref<2x2x2x3xf32> = dense<", text)
-    assert re.search(r"@p0_weight : memref<2x1x3x3xf32> = dense<", text)
+    assert re.search(r"@_4_weight : memref<2x2x2x3xf32> = dense<", text)
+    assert re.search(r"@_0_weight : memref<2x1x3x3xf32> = dense<", text)
+
+
+def test_weight_infos_name_the_pytorch_tensor_and_its_layout():
+    model, inputs = zoo_case("cnn").build()
+    lowered = lower(model, inputs)
+    infos = {w.pytorch_name: w for w in lowered.weights}
+    assert set(infos) == {n for n, p in model.named_parameters()}
+    for pname, param in model.named_parameters():
+        info = infos[pname]
+        assert info.shape == tuple(param.shape) and info.dtype == "float32"
+        assert f"@{info.name} :" in lowered.mlir
+    assert infos["0.weight"].name == "_0_weight" and infos["0.weight"].permutation is None
+    # the Linear after Flatten holds its weight transposed, which the info says
+    assert infos["4.weight"].name == "_4_weight" and infos["4.weight"].permutation == (1, 0)
+    assert LoweredModule.from_json(lowered.to_json()).weights == lowered.weights
+
+
+def test_memory_names_change_only_what_calyx_requires():
+    from torch2calyx.frontend.export import memory_name
+
+    used = {"in0", "out0"}
+    names = [
+        memory_name(n, used)
+        for n in ("fc1.weight", "0.weight", "fc1_weight", "reg", "seq", "in0", "größe.w")
+    ]
+    assert names == ["fc1_weight", "_0_weight", "fc1_weight_1", "reg_", "seq_", "in0_1", "gr__e_w"]
+    assert used >= set(names)
+
+    class Odd(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reg = nn.Parameter(torch.arange(6.0).reshape(2, 3))
+
+        def forward(self, x):
+            return x * self.reg
+
+    lowered = lower(Odd().eval(), (torch.ones(2, 3),))
+    (info,) = [w for w in lowered.weights if w.pytorch_name is not None]
+    assert (info.name, info.pytorch_name, info.shape) == ("reg_", "reg", (2, 3))
 
 
 def test_decompositions_that_avoid_ops_without_hardware():

@@ -108,8 +108,10 @@ def compile_file(
 
     ``backend`` is ``"builtin"`` (this package) or ``"calyx"`` (the real Calyx compiler,
     which must be on PATH; it is run with this project's primitives as its library root).
-    With ``manifest`` a Morty-style ``<out>.manifest.json`` is written beside ``out``;
-    ``stitcher="morty"`` stitches with ``morty`` (must be on PATH) instead of the builtin one.
+    With ``manifest`` a Morty-style ``<out>.manifest.json`` is written beside ``out`` (every
+    path in it relative to its folder or to the primitive library root, so the pair can be
+    moved); ``stitcher="morty"`` stitches with ``morty`` (must be on PATH) instead of the
+    builtin one.
     Raises :class:`~torch2calyx.errors.CalyxError` (or a subclass) on any problem.
     """
     futil = Path(futil)
@@ -121,25 +123,43 @@ def compile_file(
         result = _compile_with_calyx(futil, lib_dirs=lib_dirs)
     else:
         program = load_program(futil, lib_dirs=lib_dirs)
-        result = compile_program(program, source=str(futil))
+        # the header names the program by its file name: the output may be moved anywhere
+        result = compile_program(program, source=futil.name)
     if out is not None:
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(result.verilog)
-        if (manifest or stitcher == "morty") and backend == "builtin":
-            # The manifest lists what the one file is made of (the primitive sources and the
-            # design's own modules, written beside it) in the shape `morty --manifest` writes.
-            design_only = out.with_name(out.name + ".design.sv")
-            design_only.write_text(result.design_text)
-            mpath = out.with_name(out.name + ".manifest.json")
-            sources = [f.resolve() for f in result.primitive_files] + [design_only.resolve()]
-            write_manifest(mpath, top=result.top, sources=sources)
-            if stitcher == "morty":
-                tmp = out.with_name(out.name + ".morty.sv")
-                result.command = run_morty(sources, tmp, top=result.top, manifest=mpath)
-                tmp.replace(out)
-                result.verilog = out.read_text()
+        if stitcher == "morty" and backend == "builtin":
+            result.command = _stitch_with_morty(result, out)
+        if manifest and backend == "builtin":
+            # what the one file is made of, in the shape `morty --manifest` writes: the file
+            # itself, relative to the manifest, and the primitive library files it took
+            # modules from, relative to the library root
+            write_manifest(
+                out.with_name(out.name + ".manifest.json"),
+                top=result.top,
+                sources=[out],
+                primitive_files=result.primitive_files,
+                primitive_modules=result.primitives,
+                lib_root=default_lib_root(),
+            )
     return result
+
+
+def _stitch_with_morty(result: CompileResult, out: Path) -> list[str]:
+    """Restitch ``out`` with ``morty`` from the design's modules and the primitive files; its
+    inputs and its own manifest live in a temporary directory and are not kept."""
+    with tempfile.TemporaryDirectory(prefix="t2c-morty-") as tmp:
+        design_only = Path(tmp) / "design_modules.sv"
+        design_only.write_text(result.design_text)
+        sources = [f.resolve() for f in result.primitive_files] + [design_only]
+        stitched = Path(tmp) / "morty.sv"
+        command = run_morty(
+            sources, stitched, top=result.top, manifest=Path(tmp) / "morty.manifest.json"
+        )
+        out.write_text(stitched.read_text())
+    result.verilog = out.read_text()
+    return command
 
 
 def calyx_available() -> bool:

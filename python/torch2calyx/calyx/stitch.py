@@ -122,15 +122,45 @@ def write_manifest(
     sources: list[Path],
     include_dirs: list[Path] | None = None,
     defines: dict[str, str | None] | None = None,
+    primitive_files: list[Path] | None = None,
+    primitive_modules: list[str] | None = None,
+    lib_root: Path | None = None,
 ) -> None:
     """Write a manifest in the shape ``morty --manifest`` produces: ``{"sources": [bundles],
-    "tops": [top], "undefined": []}`` where a bundle lists files, include dirs and defines."""
-    manifest = {
-        "sources": file_bundles(sources, include_dirs, defines),
+    "tops": [top], "undefined": []}`` where a bundle lists files, include dirs and defines.
+
+    Paths inside ``path``'s folder are written relative to it. ``primitive_files`` (the
+    library files the stitched modules ``primitive_modules`` come from) are recorded under
+    ``"primitive_library"``, relative to ``lib_root`` (a file outside it, from a ``--lib``
+    folder, keeps its absolute path).
+    """
+    base = path.parent.resolve()
+    manifest: dict = {
+        "sources": file_bundles(
+            [_relative(s, [base]) for s in sources],
+            [_relative(d, [base]) for d in include_dirs or []],
+            defines,
+        ),
         "tops": [top],
         "undefined": [],
     }
+    if primitive_files is not None:
+        roots = [Path(lib_root).resolve()] if lib_root is not None else []
+        manifest["primitive_library"] = {
+            "root": "the torch2calyx primitive library ($T2C_CALYX_LIB, else the package's "
+            "externals/; `calyx -l` takes the same folder)",
+            "files": [str(_relative(f, roots)) for f in primitive_files],
+            "modules": list(primitive_modules or []),
+        }
     path.write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def _relative(path: Path, roots: list[Path]) -> Path:
+    resolved = Path(path).resolve()
+    for root in roots:
+        if resolved.is_relative_to(root):
+            return resolved.relative_to(root)
+    return resolved
 
 
 def morty_available() -> bool:

@@ -9,8 +9,10 @@ Stable interface used by the rest of torch2calyx::
     verify_loop_level_text(text, *, func_name) -> None   (raises FrontendError)
 
 ``LoweredModule`` (dataclass): ``mlir`` (printed loop-level module), ``func_name``, ``args``
-(list of ``ArgInfo(name, role, index, shape, dtype)``), ``inputs``/``outputs`` views,
-``to_json()``/``from_json()``.
+(list of ``ArgInfo(name, role, index, shape, dtype)``), ``weights`` (list of
+``WeightInfo(name, shape, dtype, pytorch_name, permutation)``, one per ``memref.global``:
+the PyTorch parameter or buffer it holds, with its shape, and how it is laid out),
+``inputs``/``outputs`` views, ``to_json()``/``from_json()``.
 
 What the loop-level MLIR guarantees:
 
@@ -21,8 +23,9 @@ What the loop-level MLIR guarantees:
   outputs (results are written into output memrefs; it returns nothing); argument ``i`` has
   the attribute ``t2c.name = "in0" | "in1" | ... | "out0" | ...`` equal to ``args[i].name``;
 * weights are ``memref.global "private" constant`` with inline ``dense<...>`` data, named
-  after the parameter or buffer whose data they hold (as is, transposed or reshaped:
-  ``fc1.weight`` -> ``@fc1_weight``, ``0.weight`` -> ``@p0_weight``); other constants keep
+  after the parameter or buffer whose data they hold (as is, transposed or reshaped), changed
+  only where Calyx identifiers require it: ``fc1.weight`` -> ``@fc1_weight``, ``0.weight`` ->
+  ``@_0_weight`` (``WeightInfo.pytorch_name`` keeps the original); other constants keep
   torch-mlir's ``@__constant_<shape>`` names;
 * a 0-d tensor becomes a 0-d memref (``memref<f32>``); torch-mlir's run-time checks
   (``cf.assert``) are dropped, since hardware cannot report them.
@@ -61,6 +64,7 @@ if TYPE_CHECKING:  # the real imports are lazy: torch takes seconds to import
 _LAZY = {
     "ArgInfo": "torch2calyx.frontend.types",
     "LoweredModule": "torch2calyx.frontend.types",
+    "WeightInfo": "torch2calyx.frontend.types",
     "FrontendConfig": "torch2calyx.frontend.export",
     "lower_mlir_file": "torch2calyx.frontend.mlir_input",
     "lower_mlir_text": "torch2calyx.frontend.mlir_input",
@@ -72,6 +76,7 @@ __all__ = [
     "ArgInfo",
     "FrontendConfig",
     "LoweredModule",
+    "WeightInfo",
     "lower",
     "lower_mlir_file",
     "lower_mlir_text",

@@ -27,7 +27,7 @@ from torch_mlir.extras.fx_importer import FxImporter, FxImporterHooks
 
 from torch2calyx.errors import FrontendError
 from torch2calyx.frontend import mlir_passes as mp
-from torch2calyx.frontend.types import ArgInfo, LoweredModule
+from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule, WeightInfo
 
 _TORCH_DIR = os.path.dirname(torch.__file__)
 _SUPPORTED_DTYPES = {
@@ -474,48 +474,86 @@ def lower_model(
             "model file"
         )
     mp.set_arg_names(func, [a.name for a in args])
-    mp.rename_globals(module, _names_for_globals(module, model, taken={a.name for a in args}))
+    renames, weights = _weights_of_globals(module, model, taken={a.name for a in args})
+    mp.rename_globals(module, renames)
     mp.verify_loop_level(module, config.func_name)
     _check_arg_types(func, args)
-    return LoweredModule(mlir=str(module), func_name=config.func_name, args=args)
+    return LoweredModule(mlir=str(module), func_name=config.func_name, args=args, weights=weights)
 
 
-def _names_for_globals(
+#: Calyx's own keywords. With SystemVerilog's (an external memory is a Verilog instance that
+#: the testbench names), they cannot name a memory.
+_CALYX_KEYWORDS = frozenset(
+    "import extern primitive component cells wires control group comb static seq par if "
+    "while with invoke repeat ref".split()
+)
+
+
+def memory_name(pytorch_name: str, used: set[str]) -> str:
+    """The Calyx memory name of a parameter, unique among ``used`` (which it extends).
+
+    Only what Calyx identifiers cannot hold changes: characters other than ASCII letters,
+    digits and ``_`` become ``_`` (``fc1.weight`` -> ``fc1_weight``), a leading digit gets a
+    ``_`` in front (``0.weight`` -> ``_0_weight``), a keyword a ``_`` after (``reg`` ->
+    ``reg_``); a name already used gets ``_1``, ``_2``, ...
+    """
+    from torch2calyx.calyx.rtl import SV_KEYWORDS
+
+    base = re.sub(r"[^A-Za-z0-9_]", "_", pytorch_name) or "_"
+    if base[0].isdigit():
+        base = f"_{base}"
+    if base in _CALYX_KEYWORDS or base in SV_KEYWORDS:
+        base = f"{base}_"
+    new, k = base, 1
+    while new in used:
+        new, k = f"{base}_{k}", k + 1
+    used.add(new)
+    return new
+
+
+def _weights_of_globals(
     module: ir.Module, model: torch.nn.Module, *, taken: set[str]
-) -> dict[str, str]:
-    """Map globals holding a parameter or buffer (as is, transposed or reshaped) to its name.
+) -> tuple[dict[str, str], list[WeightInfo]]:
+    """Name each global after the parameter or buffer it holds (as is, transposed or reshaped).
 
     torch-mlir names constants after their shape (``@__constant_4x8xf32``); the later stages
-    name hardware memories after the globals, so ``fc1.weight`` becomes ``@fc1_weight``.
-    Globals whose data matches no parameter (folded or computed constants) keep their name.
+    name hardware memories after the globals, so ``fc1.weight`` becomes ``@fc1_weight``
+    (:func:`memory_name`). Returns the renames and a :class:`WeightInfo` per global (after
+    renaming): globals whose data matches no parameter (folded or computed constants) keep
+    their name and are described by their own shape.
     """
     tensors = [
-        (name, t.detach().cpu().numpy())
+        (name, t.detach().cpu().numpy(), _SUPPORTED_DTYPES[t.dtype], tuple(t.shape))
         for name, t in [*model.named_parameters(), *model.named_buffers()]
         if t.dtype in _SUPPORTED_DTYPES and t.numel() > 1
     ]
     renames: dict[str, str] = {}
+    found: dict[str, WeightInfo] = {}
     used = set(taken)
     for gname, array in mp.global_arrays(module).items():
-        for pname, p in tensors:
-            if p.dtype != array.dtype:
-                continue
-            if p.size != array.size:
+        for pname, p, dtype, shape in tensors:
+            if p.dtype != array.dtype or p.size != array.size:
                 continue
             flat = array.ravel()
             # as is, or transposed (Linear), possibly reshaped (a Linear after Flatten)
-            if np.array_equal(p.ravel(), flat) or (
-                p.ndim == 2 and np.array_equal(p.T.ravel(), flat)
-            ):
-                base = re.sub(r"\W", "_", pname)
-                base = base if base[:1].isalpha() else f"p{base}"
-                new, k = base, 1
-                while new in used:
-                    new, k = f"{base}_{k}", k + 1
-                used.add(new)
-                renames[gname] = new
-                break
-    return renames
+            if np.array_equal(p.ravel(), flat):
+                permutation = None
+            elif p.ndim == 2 and np.array_equal(p.T.ravel(), flat):
+                permutation = (1, 0)
+            else:
+                continue
+            new = memory_name(pname, used)
+            renames[gname] = new
+            found[new] = WeightInfo(new, shape, dtype, pname, permutation)
+            break
+    weights = []
+    for gname, (shape, elem) in mp.global_types(module).items():
+        name = renames.get(gname, gname)
+        if name in found:
+            weights.append(found[name])
+        elif elem in MLIR_TO_DTYPE:
+            weights.append(WeightInfo(name, shape, MLIR_TO_DTYPE[elem]))
+    return renames, weights
 
 
 def _check_linalg(module: ir.Module) -> None:

@@ -11,7 +11,7 @@ from torch_mlir import ir
 
 from torch2calyx.errors import FrontendError
 from torch2calyx.frontend import mlir_passes as mp
-from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule
+from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule, WeightInfo
 from torch2calyx.frontend.verify import parse_module
 
 # Loop-level MLIR that may still hold linalg on memrefs, memref.copy or aliasing views.
@@ -121,7 +121,12 @@ def lower_mlir_text(
         func = mp.find_func(module, name)
         mp.set_arg_names(func, [a.name for a in args])
         mp.verify_loop_level(module, name)
-        return LoweredModule(mlir=str(module), func_name=name, args=args)
+        weights = [
+            WeightInfo(gname, shape, MLIR_TO_DTYPE[elem])
+            for gname, (shape, elem) in mp.global_types(module).items()
+            if elem in MLIR_TO_DTYPE
+        ]
+        return LoweredModule(mlir=str(module), func_name=name, args=args, weights=weights)
 
 
 def _tensor_signature(ftype: ir.FunctionType, name: str, source: str) -> list[ArgInfo]:

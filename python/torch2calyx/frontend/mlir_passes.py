@@ -274,6 +274,21 @@ def global_arrays(module: ir.Module) -> dict[str, np.ndarray]:
     return arrays
 
 
+def global_types(module: ir.Module) -> dict[str, tuple[tuple[int, ...], str]]:
+    """Shape and element type (``"f32"``, ``"i8"``, ...) of every statically shaped
+    memref.global of the module, by symbol name."""
+    types = {}
+    for op in module.body.operations:
+        op = op.operation
+        if op.name != "memref.global":
+            continue
+        shaped = ir.ShapedType(ir.TypeAttr(op.attributes["type"]).value)
+        if shaped.has_static_shape:
+            name = ir.StringAttr(op.attributes["sym_name"]).value
+            types[name] = (tuple(shaped.shape), str(shaped.element_type))
+    return types
+
+
 def rename_globals(module: ir.Module, renames: dict[str, str]) -> None:
     """Rename memref.globals ``old -> new`` and every ``memref.get_global`` of them."""
     if not renames:

@@ -1,4 +1,5 @@
-"""The records the front end hands to later stages: :class:`ArgInfo` and :class:`LoweredModule`."""
+"""The records the front end hands to later stages: :class:`ArgInfo`, :class:`WeightInfo`
+and :class:`LoweredModule`."""
 
 from __future__ import annotations
 
@@ -42,18 +43,40 @@ class ArgInfo:
         return f"memref<{dims}{DTYPE_TO_MLIR[self.dtype]}>"
 
 
+@dataclass(frozen=True)
+class WeightInfo:
+    """A ``memref.global`` of the lowered module: a weight memory of the hardware.
+
+    ``name`` is the global's symbol, which the later stages keep as the name of the Calyx
+    memory and of its data-JSON entry. When the global holds a PyTorch parameter or buffer,
+    ``pytorch_name`` is its name in ``model.named_parameters()`` / ``named_buffers()``
+    (``"0.weight"``), and ``shape`` and ``dtype`` are the PyTorch tensor's; otherwise
+    ``pytorch_name`` is ``None`` and they are the global's own. The global's data is
+    ``tensor.permute(*permutation)`` in row-major order: ``permutation`` is ``None`` for the
+    identity, ``(1, 0)`` for a Linear weight that torch-mlir folded into its transpose.
+    """
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    pytorch_name: str | None = None
+    permutation: tuple[int, ...] | None = None
+
+
 @dataclass
 class LoweredModule:
     """Loop-level MLIR plus the description of its top-level function's arguments.
 
     ``mlir`` is the printed module: func / arith / math / memref / affine (or scf) ops only,
     static identity-layout memrefs, weights as ``memref.global`` constants with inline
-    ``dense<>`` data. ``args`` lists the function arguments in order: inputs, then outputs.
+    ``dense<>`` data. ``args`` lists the function arguments in order: inputs, then outputs;
+    ``weights`` describes the globals (which PyTorch tensor each holds, in which layout).
     """
 
     mlir: str
     func_name: str
     args: list[ArgInfo] = field(default_factory=list)
+    weights: list[WeightInfo] = field(default_factory=list)
 
     @property
     def inputs(self) -> list[ArgInfo]:
@@ -70,6 +93,7 @@ class LoweredModule:
         data = {
             "func_name": self.func_name,
             "args": [asdict(a) for a in self.args],
+            "weights": [asdict(w) for w in self.weights],
             "mlir": self.mlir,
         }
         return json.dumps(data, indent=1)
@@ -89,7 +113,19 @@ class LoweredModule:
                 )
                 for a in data["args"]
             ]
-            return cls(mlir=data["mlir"], func_name=data["func_name"], args=args)
+            weights = [
+                WeightInfo(
+                    name=w["name"],
+                    shape=tuple(int(d) for d in w["shape"]),
+                    dtype=w["dtype"],
+                    pytorch_name=w.get("pytorch_name"),
+                    permutation=None
+                    if w.get("permutation") is None
+                    else tuple(int(d) for d in w["permutation"]),
+                )
+                for w in data.get("weights", [])
+            ]
+            return cls(mlir=data["mlir"], func_name=data["func_name"], args=args, weights=weights)
         except (KeyError, TypeError, ValueError) as exc:
             raise FrontendError(
                 f"not a torch2calyx lowered-module JSON ({exc!r}); write it with "
