@@ -149,8 +149,12 @@ def test_weight_infos_name_the_pytorch_tensor_and_its_layout():
 
 
 def test_memory_names_change_only_what_calyx_requires():
-    from torch2calyx.frontend.export import memory_name
+    from torch2calyx.calyx.rtl import SV_KEYWORDS
+    from torch2calyx.frontend.names import CALYX_KEYWORDS, memory_name
+    from torch2calyx.frontend.names import SV_KEYWORDS as FRONTEND_SV_KEYWORDS
 
+    # every name the Verilog backend refuses for an external memory is avoided here too
+    assert SV_KEYWORDS <= FRONTEND_SV_KEYWORDS and "invoke" in CALYX_KEYWORDS
     used = {"in0", "out0"}
     names = [
         memory_name(n, used)

@@ -27,6 +27,7 @@ from torch_mlir.extras.fx_importer import FxImporter, FxImporterHooks
 
 from torch2calyx.errors import FrontendError
 from torch2calyx.frontend import mlir_passes as mp
+from torch2calyx.frontend.names import memory_name
 from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule, WeightInfo
 
 _TORCH_DIR = os.path.dirname(torch.__file__)
@@ -479,36 +480,6 @@ def lower_model(
     mp.verify_loop_level(module, config.func_name)
     _check_arg_types(func, args)
     return LoweredModule(mlir=str(module), func_name=config.func_name, args=args, weights=weights)
-
-
-#: Calyx's own keywords. With SystemVerilog's (an external memory is a Verilog instance that
-#: the testbench names), they cannot name a memory.
-_CALYX_KEYWORDS = frozenset(
-    "import extern primitive component cells wires control group comb static seq par if "
-    "while with invoke repeat ref".split()
-)
-
-
-def memory_name(pytorch_name: str, used: set[str]) -> str:
-    """The Calyx memory name of a parameter, unique among ``used`` (which it extends).
-
-    Only what Calyx identifiers cannot hold changes: characters other than ASCII letters,
-    digits and ``_`` become ``_`` (``fc1.weight`` -> ``fc1_weight``), a leading digit gets a
-    ``_`` in front (``0.weight`` -> ``_0_weight``), a keyword a ``_`` after (``reg`` ->
-    ``reg_``); a name already used gets ``_1``, ``_2``, ...
-    """
-    from torch2calyx.calyx.rtl import SV_KEYWORDS
-
-    base = re.sub(r"[^A-Za-z0-9_]", "_", pytorch_name) or "_"
-    if base[0].isdigit():
-        base = f"_{base}"
-    if base in _CALYX_KEYWORDS or base in SV_KEYWORDS:
-        base = f"{base}_"
-    new, k = base, 1
-    while new in used:
-        new, k = f"{base}_{k}", k + 1
-    used.add(new)
-    return new
 
 
 def _weights_of_globals(
