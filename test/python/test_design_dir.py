@@ -174,3 +174,37 @@ def test_sanitized_names_reach_hardware(tmp_path):
     result = design.simulate(*inputs)
     report = compare_outputs(_reference(model, inputs), result.outputs)
     assert report.ok, "\n".join(report.lines)
+
+
+TABLE_KERNEL = """
+memref.global "private" constant @table : memref<2x3xf32> =
+  dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 7.5]]>
+func.func @forward(%a: memref<2x3xf32>, %b: memref<2x3xf32>) {
+  %t = memref.get_global @table : memref<2x3xf32>
+  affine.for %i = 0 to 2 {
+    affine.for %j = 0 to 3 {
+      %x = affine.load %a[%i, %j] : memref<2x3xf32>
+      %y = affine.load %t[%i, %j] : memref<2x3xf32>
+      %z = arith.addf %x, %y : f32
+      affine.store %z, %b[%i, %j] : memref<2x3xf32>
+    }
+  }
+  return
+}
+"""
+
+
+def test_mlir_file_design_records_its_name_and_global_shapes(tmp_path):
+    kernel = tmp_path / "src" / "kernel.mlir"
+    kernel.parent.mkdir()
+    kernel.write_text(TABLE_KERNEL)
+    design = torch2calyx.compile(kernel, out_dir=tmp_path / "out" / "k")
+    assert {p.name for p in design.out_dir.iterdir()} == (
+        documented_files() - INTERMEDIATES - CLI_ONLY
+    )
+    _assert_no_outside_paths(design.out_dir)
+    assert design.metadata.source == "kernel.mlir"
+    # `table` is a SystemVerilog keyword, so the memory gets a `_` after it
+    (table,) = [m for m in design.metadata.memories if m.role == "weight"]
+    assert (table.name, table.shape, table.pytorch_name) == ("table_", (2, 3), None)
+    assert design.weights() == {}  # no PyTorch parameter to name

@@ -11,6 +11,7 @@ from torch_mlir import ir
 
 from torch2calyx.errors import FrontendError
 from torch2calyx.frontend import mlir_passes as mp
+from torch2calyx.frontend.names import memory_name
 from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule, WeightInfo
 from torch2calyx.frontend.verify import parse_module
 
@@ -121,9 +122,15 @@ def lower_mlir_text(
         func = mp.find_func(module, name)
         mp.set_arg_names(func, [a.name for a in args])
         mp.verify_loop_level(module, name)
+        # globals become memories named after them: rename those Calyx cannot take as they
+        # are (a keyword such as @table, a name an argument already has)
+        used = {a.name for a in args}
+        types = mp.global_types(module)
+        renames = {g: memory_name(g, used) for g in types}
+        mp.rename_globals(module, {old: new for old, new in renames.items() if old != new})
         weights = [
-            WeightInfo(gname, shape, MLIR_TO_DTYPE[elem])
-            for gname, (shape, elem) in mp.global_types(module).items()
+            WeightInfo(renames[gname], shape, MLIR_TO_DTYPE[elem])
+            for gname, (shape, elem) in types.items()
             if elem in MLIR_TO_DTYPE
         ]
         return LoweredModule(mlir=str(module), func_name=name, args=args, weights=weights)
