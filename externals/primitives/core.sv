@@ -193,3 +193,58 @@ module std_reg #(parameter WIDTH = 32) (
     end
   end
 endmodule
+
+// Skid buffer between a producer (in, i_valid; o_ready back to it) and a consumer (out,
+// o_valid; i_ready from it). While the consumer is ready the buffer is a wire; when the
+// producer offers data the consumer refuses, that word is kept and offered (o_valid = 1,
+// o_ready = 0) until the consumer takes it.
+module std_skid_buffer #(parameter WIDTH = 32) (
+  input  wire logic [WIDTH-1:0] in,
+  input  wire logic i_valid,
+  input  wire logic i_ready,
+  input  wire logic clk,
+  input  wire logic reset,
+  output logic [WIDTH-1:0] out,
+  output logic o_valid,
+  output logic o_ready
+);
+  logic holding;  // a skidded word is waiting in `kept`
+  logic [WIDTH-1:0] kept;
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      holding <= 1'b0;
+      kept <= '0;
+    end else if (!holding && i_valid && !i_ready) begin
+      holding <= 1'b1;
+      kept <= in;
+    end else if (holding && i_ready) begin
+      holding <= 1'b0;
+    end
+  end
+  assign out = holding ? kept : in;
+  assign o_valid = holding | i_valid;
+  assign o_ready = !holding;
+endmodule
+
+// A register whose output forwards `in` in the cycle it is written (out = write_en ? in :
+// stored value); `done` is high the cycle after a write, like std_reg.
+module std_bypass_reg #(parameter WIDTH = 32) (
+  input  wire logic [WIDTH-1:0] in,
+  input  wire logic write_en,
+  input  wire logic clk,
+  input  wire logic reset,
+  output logic [WIDTH-1:0] out,
+  output logic done
+);
+  logic [WIDTH-1:0] stored;
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      stored <= '0;
+      done <= 1'b0;
+    end else begin
+      done <= write_en;
+      if (write_en) stored <= in;
+    end
+  end
+  assign out = write_en ? in : stored;
+endmodule

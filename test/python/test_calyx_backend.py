@@ -40,6 +40,7 @@ def test_one_file_has_exactly_the_used_primitives_in_dependency_order(tmp_path):
         "seq_mem_d2",
         "std_reg",
         "std_sdiv_pipe",
+        "t2c_signed_result",
         "std_div_pipe",
         "std_smult_pipe",
         "std_mult_pipe",

@@ -8,24 +8,21 @@ Each component becomes one :class:`~torch2calyx.calyx.rtl.Module`:
   net (driven by the group's ``group[done]`` assignment); the group's assignments become
   continuous assignments guarded by ``<group>_go``, and all drivers of one port are merged
   into a single priority multiplexer (undriven inputs read 0);
-* dynamic control compiles compositionally: each statement receives a one-bit ``go``
-  expression and returns a ``done`` expression that is high for one cycle, after which the
-  statement is back in its initial state. ``seq``/``if``/``while``/``repeat``/``par`` own small
-  registers; an enable drives ``group_go = go & !group_done`` like Calyx's TDCC pass;
-* static control (static groups, ``static seq/par/if/repeat``) is scheduled on a counter:
-  the root statement owns a counter of ``latency`` states, each static group's assignments are
-  guarded by the counter range of its slot (``%[lo:hi]`` becomes a range check), and
-  ``static repeat`` adds an inner counter;
+* control compiles in :mod:`~torch2calyx.calyx.control` (dynamic: small FSMs with go/done
+  handshakes, ``@sync`` barriers) and :mod:`~torch2calyx.calyx.static` (static: counters);
 * a component's ``done`` is a register (no combinational path from ``go``); while the
   component is held in reset it answers ``go`` with ``done`` one cycle later, and a program may
   reset an instance by assigning its ``@reset`` port (OR-ed with the parent's reset) — the
-  shape of CIRCT's ``init_<instance>`` groups.
+  shape of CIRCT's ``init_<instance>`` groups; a ``static<n>`` component has no ``done``:
+  ``go`` in one cycle runs its control for ``n`` cycles.
 """
 
 from __future__ import annotations
 
-from torch2calyx.calyx import ir, rtl
+from torch2calyx.calyx import ir, rtl, sync
+from torch2calyx.calyx.control import DynamicControl
 from torch2calyx.calyx.rtl import ONE, ZERO, e_and, e_const, e_eq, e_not, e_or
+from torch2calyx.calyx.static import StaticControl, static_latency
 from torch2calyx.errors import CalyxError
 
 _IMPLICIT = (
@@ -38,10 +35,12 @@ _IMPLICIT = (
 
 def add_implicit_ports(comp: ir.Component) -> None:
     """Add the ``@go``, ``@clk``, ``@reset`` and ``@done`` ports Calyx adds when missing
-    (comb components have none)."""
+    (comb components have none; ``static<n>`` components have no ``@done``)."""
     if comp.is_comb:
         return
     for name, direction, attr in _IMPLICIT:
+        if attr == "done" and comp.latency is not None:
+            continue
         if comp.port_with_attr(attr) is None:
             existing = comp.port(name)
             if existing is not None:
@@ -50,35 +49,7 @@ def add_implicit_ports(comp: ir.Component) -> None:
                 comp.ports.append(ir.PortDef(name, 1, direction, {attr: 1}))
 
 
-def static_latency(comp: ir.Component, c: ir.Control) -> int | None:
-    """Latency of a static statement, or None when it is dynamic."""
-    if isinstance(c, ir.Enable):
-        g = comp.groups.get(c.group)
-        return g.latency if g is not None and g.kind == "static" else None
-    if isinstance(c, ir.Seq) and c.static:
-        return sum(_req_latency(comp, s) for s in c.stmts)
-    if isinstance(c, ir.Par) and c.static:
-        return max((_req_latency(comp, s) for s in c.stmts), default=0)
-    if isinstance(c, ir.If) and c.static:
-        return max(_req_latency(comp, c.tbranch), _req_latency(comp, c.fbranch))
-    if isinstance(c, ir.Repeat) and c.static:
-        return c.count * _req_latency(comp, c.body)
-    return None
-
-
-def _req_latency(comp: ir.Component, c: ir.Control) -> int:
-    if isinstance(c, ir.Empty):
-        return 0
-    lat = static_latency(comp, c)
-    if lat is None:
-        raise CalyxError(
-            f"{c.loc}: a static statement can only contain static groups and "
-            "static control; make the group static<n> or the parent dynamic"
-        )
-    return lat
-
-
-class ComponentBackend:
+class ComponentBackend(DynamicControl, StaticControl):
     """Builds the module of one component (after the pass pipeline has run)."""
 
     def __init__(self, program: ir.Program, comp: ir.Component):
@@ -93,6 +64,8 @@ class ComponentBackend:
         self.suffix: dict[str, int] = {}
         self.auto_wired: set[tuple[str, str]] = set()  # (cell, port) of clock inputs
         self.reset_driven: set[tuple[str, str]] = set()  # reset inputs the program assigns
+        self.barriers: dict[int, sync.Barrier] = {}  # id(@sync statement) -> its barrier
+        self.arrivals: dict[tuple[int, int], str] = {}  # (barrier key, arm) -> waiting net
 
     # naming -----------------------------------------------------------------------------
     def fresh(self, base: str) -> str:
@@ -236,6 +209,24 @@ class ComponentBackend:
             self.finish()
             return self.mod
         go_port = comp.port_with_attr("go").name
+        self.barriers = sync.find_barriers(comp.control).table
+        if comp.latency is not None:
+            # static<n>: go in one cycle starts n cycles of control; there is no done
+            latency = static_latency(comp, comp.control)
+            if latency is None:
+                raise CalyxError(
+                    f"{comp.loc}: the control of static<{comp.latency}> component "
+                    f"'{comp.name}' must be static (a static group, static seq/par/if/repeat "
+                    "or static invoke); make the component dynamic otherwise"
+                )
+            if latency != comp.latency:
+                raise CalyxError(
+                    f"{comp.loc}: static<{comp.latency}> component '{comp.name}' has control "
+                    f"that takes {latency} cycle(s); make them agree"
+                )
+            self.static_root(comp.control, go_port, self_timed=True)
+            self.finish()
+            return self.mod
         done_port = comp.port_with_attr("done").name
         user_done = any(a.dst.cell is None and a.dst.port == done_port for a in comp.continuous)
         if not (isinstance(comp.control, ir.Empty) and user_done):
@@ -329,196 +320,6 @@ class ComponentBackend:
             for guard, src in reversed(drivers):
                 expr = src if guard == ONE else f"{guard} ? {src} : {expr}"
             self.mod.assigns.append((net, expr))
-
-    # dynamic control --------------------------------------------------------------------
-    def control(self, c: ir.Control, go: str) -> str:
-        """Compile ``c`` started by ``go``; returns its one-cycle done expression."""
-        if static_latency(self.comp, c) is not None:
-            return self.static_root(c, go)
-        if isinstance(c, ir.Empty):
-            return go
-        if isinstance(c, ir.Enable):
-            return self.enable(c, go)
-        if isinstance(c, ir.Seq):
-            return self.seq(c, go)
-        if isinstance(c, ir.Par):
-            return self.par(c, go)
-        if isinstance(c, ir.If):
-            return self.if_(c, go)
-        if isinstance(c, ir.While):
-            return self.while_(c, go)
-        if isinstance(c, ir.Repeat):
-            return self.repeat(c, go)
-        raise CalyxError(f"{getattr(c, 'loc', '')}: cannot compile control {type(c).__name__}")
-
-    def enable(self, c: ir.Enable, go: str) -> str:
-        g = self.comp.groups[c.group]
-        if g.kind != "group":
-            raise CalyxError(
-                f"{c.loc}: {g.kind} group '{g.name}' cannot be enabled by dynamic control; "
-                "use a comb group only with 'if/while ... with', a static group in static control"
-            )
-        go_net = self.nets[("go", g.name)]
-        done_net = self.nets[("done", g.name)]
-        self.drive(go_net, e_and(go, e_not(done_net)), ONE)
-        return e_and(go, done_net)
-
-    def seq(self, c: ir.Seq, go: str) -> str:
-        stmts = [s for s in c.stmts if not isinstance(s, ir.Empty)]
-        if not stmts:
-            return go
-        if len(stmts) == 1:
-            return self.control(stmts[0], go)
-        n = len(stmts)
-        width = rtl.bits_for(n - 1)
-        fsm = self.new_reg("seq_fsm", width)
-        done = ZERO
-        for i, s in enumerate(stmts):
-            here = self.named(e_and(go, e_eq(fsm.name, width, i)), f"{fsm.name}_go{i}")
-            child_done = self.named(self.control(s, here), f"{fsm.name}_done{i}")
-            if i + 1 < n:
-                fsm.updates.append((child_done, e_const(width, i + 1)))
-            else:
-                fsm.updates.append((child_done, e_const(width, 0)))
-                done = child_done
-        return done
-
-    def par(self, c: ir.Par, go: str) -> str:
-        stmts = [s for s in c.stmts if not isinstance(s, ir.Empty)]
-        if not stmts:
-            return go
-        if len(stmts) == 1:
-            return self.control(stmts[0], go)
-        finished = []
-        regs = []
-        for s in stmts:
-            reg = self.new_reg("par_done", 1)
-            child_go = self.named(e_and(go, e_not(reg.name)), f"{reg.name}_go")
-            child_done = self.named(self.control(s, child_go), f"{reg.name}_child")
-            finished.append(e_or(reg.name, child_done))
-            regs.append((reg, child_done))
-        done = self.named(e_and(go, *finished), f"{regs[0][0].name}_all")
-        for reg, child_done in regs:
-            reg.updates.append((done, ZERO))
-            reg.updates.append((child_done, ONE))
-        return done
-
-    def cond_port(self, port: ir.PortRef, cond: str | None, active: str) -> str:
-        if cond is not None:
-            self.drive(self.nets[("go", cond)], active, ONE)
-        return self.port_net(port)
-
-    def if_(self, c: ir.If, go: str) -> str:
-        # state 0 evaluates the condition and starts the chosen branch in the same cycle;
-        # states 1 and 2 remember the branch while it runs
-        st = self.new_reg("if_state", 2)
-        idle = self.named(e_and(go, e_eq(st.name, 2, 0)), f"{st.name}_eval")
-        value = self.cond_port(c.port, c.cond, idle)
-        t_go = self.named(
-            e_and(go, e_or(e_eq(st.name, 2, 1), e_and(e_eq(st.name, 2, 0), value))),
-            f"{st.name}_true",
-        )
-        f_go = self.named(
-            e_and(go, e_or(e_eq(st.name, 2, 2), e_and(e_eq(st.name, 2, 0), e_not(value)))),
-            f"{st.name}_false",
-        )
-        t_done = self.control(c.tbranch, t_go)
-        f_done = self.control(c.fbranch, f_go)
-        done = self.named(e_or(t_done, f_done), f"{st.name}_done")
-        st.updates.append((done, e_const(2, 0)))
-        st.updates.append((idle, f"{value} ? 2'd1 : 2'd2"))
-        return done
-
-    def while_(self, c: ir.While, go: str) -> str:
-        # not busy: evaluate the condition and, when it holds, start the body in the same
-        # cycle; after the body's done the loop evaluates again in the next cycle
-        busy = self.new_reg("while_busy", 1)
-        idle = self.named(e_and(go, e_not(busy.name)), f"{busy.name}_eval")
-        value = self.cond_port(c.port, c.cond, idle)
-        body_go = self.named(e_and(go, e_or(busy.name, value)), f"{busy.name}_body")
-        body_done = self.named(self.control(c.body, body_go), f"{busy.name}_body_done")
-        busy.updates.append((body_done, ZERO))
-        busy.updates.append((e_and(idle, value), ONE))
-        return e_and(idle, e_not(value))
-
-    def repeat(self, c: ir.Repeat, go: str) -> str:
-        if c.count == 0 or isinstance(c.body, ir.Empty):
-            return go
-        if c.count == 1:
-            return self.control(c.body, go)
-        width = rtl.bits_for(c.count - 1)
-        cnt = self.new_reg("repeat_count", width)
-        body_done = self.named(self.control(c.body, go), f"{cnt.name}_body_done")
-        last = e_eq(cnt.name, width, c.count - 1)
-        cnt.updates.append((e_and(body_done, last), e_const(width, 0)))
-        cnt.updates.append((body_done, f"{cnt.name} + {e_const(width, 1)}"))
-        return e_and(body_done, last)
-
-    # static control ---------------------------------------------------------------------
-    def static_root(self, c: ir.Control, go: str) -> str:
-        latency = _req_latency(self.comp, c)
-        if latency == 0:
-            return go
-        width = rtl.bits_for(latency - 1)
-        cnt = self.new_reg("static_count", width)
-        last = e_eq(cnt.name, width, latency - 1) if latency > 1 else ONE
-        if latency > 1:
-            cnt.updates.append((e_and(go, last), e_const(width, 0)))
-            cnt.updates.append((go, f"{cnt.name} + {e_const(width, 1)}"))
-        else:
-            self.widths[cnt.name] = width
-        self.schedule(c, go, cnt.name, 0, latency)
-        return e_and(go, last)
-
-    def schedule(self, c: ir.Control, active: str, counter: str, base: int, states: int) -> None:
-        """Guard the static statement ``c`` to counter values ``base..base+latency-1``."""
-        if isinstance(c, ir.Empty):
-            return
-        latency = _req_latency(self.comp, c)
-        if isinstance(c, ir.Enable):
-            g = self.comp.groups[c.group]
-            slot = e_and(active, self.in_range(counter, base, base + latency, states))
-            self.drive(self.nets[("go", g.name)], slot, ONE)
-            for a in g.assigns:
-                if (a.dst.cell, a.dst.port) in self.auto_wired:
-                    continue
-                guard = e_and(slot, self.guard(a.guard, (counter, base, states)))
-                self.drive(self.port_net(a.dst), guard, self.atom(a.src))
-            return
-        if isinstance(c, ir.Seq):
-            offset = base
-            for s in c.stmts:
-                self.schedule(s, active, counter, offset, states)
-                offset += _req_latency(self.comp, s)
-            return
-        if isinstance(c, ir.Par):
-            for s in c.stmts:
-                self.schedule(s, active, counter, base, states)
-            return
-        if isinstance(c, ir.If):
-            slot = e_and(active, self.in_range(counter, base, base + max(latency, 1), states))
-            first = e_and(active, e_eq(counter, self.widths[counter], base))
-            value = self.cond_port(c.port, c.cond, first)
-            latch = self.new_reg("static_if_cond", 1)
-            latch.updates.append((first, value))
-            now = f"({e_eq(counter, self.widths[counter], base)} ? {value} : {latch.name})"
-            self.schedule(c.tbranch, e_and(slot, now), counter, base, states)
-            self.schedule(c.fbranch, e_and(slot, e_not(now)), counter, base, states)
-            return
-        if isinstance(c, ir.Repeat):
-            body = _req_latency(self.comp, c.body)
-            if body == 0 or c.count == 0:
-                return
-            slot = e_and(active, self.in_range(counter, base, base + latency, states))
-            width = rtl.bits_for(body - 1)
-            inner = self.new_reg("static_repeat_count", width)
-            if body > 1:
-                wrap = e_and(slot, e_eq(inner.name, width, body - 1))
-                inner.updates.append((wrap, e_const(width, 0)))
-                inner.updates.append((slot, f"{inner.name} + {e_const(width, 1)}"))
-            self.schedule(c.body, slot, inner.name, 0, body)
-            return
-        raise CalyxError(f"{getattr(c, 'loc', '')}: cannot schedule {type(c).__name__} statically")
 
 
 def _param(value: int) -> int | str:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 
-from torch2calyx.calyx import ir
+from torch2calyx.calyx import floatconst, ir, sync
 from torch2calyx.calyx.diagnostics import CalyxCheckError, Diagnostic
+from torch2calyx.calyx.passes import interface_of, invoke_problem
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ class _ComponentChecker:
 
     def run(self) -> None:
         self.check_cells()
+        self.check_static_interface()
+        self.out.extend(sync.find_barriers(self.comp.control).errors)
         for a in self.comp.continuous:
             self.check_assign(a, None)
         self.check_conflicts(self.comp.continuous, "continuous assignments")
@@ -55,6 +58,20 @@ class _ComponentChecker:
     def all_assigns(self) -> list[ir.Assign]:
         return self.comp.continuous + [a for g in self.comp.groups.values() for a in g.assigns]
 
+    def check_static_interface(self) -> None:
+        comp = self.comp
+        if comp.latency is None:
+            return
+        if comp.latency < 1:
+            self.error(f"static component '{comp.name}' needs a latency of at least 1", comp.loc)
+        done = comp.port_with_attr("done")
+        if done is not None:
+            self.error(
+                f"static<{comp.latency}> component '{comp.name}' cannot have a @done port "
+                f"('{done.name}'): its latency says when it is done",
+                done.loc,
+            )
+
     # cells --------------------------------------------------------------------------------
     def check_cells(self) -> None:
         for cell in self.comp.cells.values():
@@ -69,6 +86,7 @@ class _ComponentChecker:
                     )
                     continue
                 self.cell_ports[cell.name] = prim.resolve(cell.args)
+                self.check_primitive_args(cell)
             elif cell.proto in self.program.components:
                 sub = self.program.components[cell.proto]
                 if cell.args:
@@ -88,6 +106,25 @@ class _ComponentChecker:
                     f'import "primitives/core.futil";)',
                     cell.loc,
                 )
+
+    def check_primitive_args(self, cell: ir.Cell) -> None:
+        if cell.proto.startswith("std_fp_") or cell.proto == "fp_sqrt":
+            width, int_width, frac_width = cell.args[:3]
+            if width != int_width + frac_width:
+                self.error(
+                    f"cell '{cell.name}': {cell.proto}(WIDTH, INT_WIDTH, FRAC_WIDTH) needs "
+                    f"WIDTH = INT_WIDTH + FRAC_WIDTH, got {width} != {int_width} + {frac_width}",
+                    cell.loc,
+                )
+        if (
+            cell.float_text is not None
+            and not floatconst.encode(cell.float_text, cell.args[1], cell.args[0]).exact
+        ):
+            self.warn(
+                f"cell '{cell.name}': {cell.float_text} is not exactly representable in "
+                f"{cell.args[1]} bits; rounded to the nearest value",
+                cell.loc,
+            )
 
     # ports --------------------------------------------------------------------------------
     def resolve(self, ref: ir.PortRef, *, write: bool, group: ir.Group | None) -> int | None:
@@ -287,6 +324,12 @@ class _ComponentChecker:
             return
         if isinstance(c, ir.Invoke):
             self.check_invoke(c, used, cells)
+            if static and not c.static:
+                self.error(
+                    f"dynamic invoke of '{c.cell}' inside static control; write "
+                    f"'static invoke {c.cell}(...)(...);'",
+                    loc,
+                )
             return
         is_static = static or bool(getattr(c, "static", False))
         if isinstance(c, ir.While) and static:
@@ -302,6 +345,11 @@ class _ComponentChecker:
             self.error(f"invoke of '{c.cell}', which is not a cell of '{self.comp.name}'", c.loc)
             return
         ports = self.cell_ports.get(c.cell, {})
+        if c.cell in self.cell_ports:
+            itf = interface_of(self.program, self.comp.cells[c.cell])
+            static = c.static or (itf.done is None and itf.latency is not None)
+            if itf.go is None or (static and itf.latency is None) or (not static and not itf.done):
+                self.error(invoke_problem(itf, c), c.loc)
         for name, src in c.inputs:
             p = ports.get(name)
             if p is None or p.direction != "input":

@@ -67,6 +67,12 @@ def compile_program(
     """Run the pass pipeline and the builtin backend; returns the stitched one-file design."""
     warnings = run_pipeline(program, pipeline=pipeline)
     comps = component_order(program)
+    top = comps[-1]
+    if top.latency is not None:
+        raise CalyxError(
+            f"{top.loc}: the top component '{top.name}' is static<{top.latency}>, so it has no "
+            "done for a testbench to wait on; invoke it from a dynamic main component"
+        )
     modules = []
     used: set[str] = set()
     files: list[Path] = []

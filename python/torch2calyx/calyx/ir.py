@@ -48,6 +48,7 @@ class Primitive:
     is_comb: bool
     source: Path | None
     loc: Loc = NOLOC
+    latency: int | None = None  # ``static<n> primitive``: go in cycle 0, outputs at cycle n
 
     def resolve(self, args: list[int]) -> dict[str, PortDef]:
         """The ports with parameter widths replaced by the values in ``args``."""
@@ -69,6 +70,7 @@ class Cell:
     attrs: dict[str, int] = field(default_factory=dict)
     is_ref: bool = False
     loc: Loc = NOLOC
+    float_text: str | None = None  # std_float_const: the literal its VALUE was written as
 
 
 @dataclass(frozen=True)
@@ -317,6 +319,7 @@ class Component:
     loc: Loc = NOLOC
     # filled by the compile-ref pass: ref cell -> [(cell port, component port)]
     ref_ports: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    ref_cells: dict[str, Cell] = field(default_factory=dict)  # the ref cells it removed
 
     def port(self, name: str) -> PortDef | None:
         """The signature port called ``name``, if any."""

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from torch2calyx.calyx import ir
+from torch2calyx.calyx import floatconst, ir
 from torch2calyx.calyx.diagnostics import CalyxSyntaxError, Diagnostic
 
 _TOKEN = re.compile(
@@ -22,6 +22,8 @@ _TOKEN = re.compile(
     (?P<ws>\s+|//[^\n]*|/\*.*?\*/)
   | (?P<meta>(?:metadata|sourceinfo)\s*\#\{.*?\}\#)
   | (?P<const>\d+'[dbhxoDBHXO][0-9a-fA-F_]+)
+  | (?P<float>[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\d+[eE][-+]?\d+
+      |[-+](?:inf|infinity|nan)\b|-\d+)
   | (?P<num>\d+)
   | (?P<string>"(?:[^"\\]|\\.)*")
   | (?P<ident>[A-Za-z_][A-Za-z0-9_$]*)
@@ -32,9 +34,12 @@ _TOKEN = re.compile(
 )
 
 
+_FLOAT_WORDS = ("inf", "infinity", "nan")
+
+
 @dataclass(frozen=True)
 class Token:
-    kind: str  # const num string ident op eof
+    kind: str  # const float num string ident op eof
     text: str
     loc: ir.Loc
 
@@ -212,10 +217,13 @@ class Parser:
     def primitive(self) -> ir.Primitive:
         loc = self.peek().loc
         is_comb = self.accept("comb")
+        latency = None
         if self.accept("static"):
-            if self.accept("<"):
-                self.number("a latency")
-                self.expect(">")
+            self.expect("<", "after 'static' (write static<n> primitive)")
+            latency = self.number("a latency")
+            self.expect(">")
+            if latency < 1:
+                raise self.error("a static primitive needs a latency of at least 1 cycle")
         self.expect("primitive", "(a primitive signature)")
         name = self.ident("a primitive name").text
         attrs = self.angle_attrs()
@@ -230,7 +238,7 @@ class Parser:
         if self.at("{"):
             raise self.error("primitives with inline bodies are not supported inside extern")
         self.expect(";", "after the primitive signature")
-        return ir.Primitive(name, params, ports, attrs, is_comb, None, loc)
+        return ir.Primitive(name, params, ports, attrs, is_comb, None, loc, latency)
 
     def port_list(self, direction: str, allow_params: bool) -> list[ir.PortDef]:
         self.expect("(", "to open a port list")
@@ -295,16 +303,45 @@ class Parser:
             self.expect("=", "after the cell name")
             proto = self.ident("a primitive or component name")
             self.expect("(", "to open the cell's parameter list")
-            args = []
+            arg_toks: list[Token] = []
             while not self.at(")"):
-                args.append(self.number("an integer parameter"))
+                arg_toks.append(self.next())
                 if not self.accept(","):
                     break
             self.expect(")", "to close the cell's parameter list")
             self.expect(";", "after the cell definition")
             if name.text in comp.cells:
                 raise self.error(f"cell '{name.text}' is defined twice", name)
-            comp.cells[name.text] = ir.Cell(name.text, proto.text, args, attrs, is_ref, name.loc)
+            args, float_text = self.cell_args(proto, arg_toks)
+            cell = ir.Cell(name.text, proto.text, args, attrs, is_ref, name.loc)
+            cell.float_text = float_text
+            comp.cells[name.text] = cell
+
+    def cell_args(self, proto: Token, toks: list[Token]) -> tuple[list[int], str | None]:
+        """Integer parameters; ``std_float_const``'s third one is a number literal
+        (decimal, exponent, ``inf``, ``-inf``, ``nan``) turned into its IEEE-754 bits."""
+        is_float_const = proto.text == "std_float_const"
+        args: list[int] = []
+        float_text = None
+        for k, t in enumerate(toks):
+            literal = t.kind == "float" or (t.kind == "ident" and t.text in _FLOAT_WORDS)
+            if is_float_const and k == 2 and len(toks) == 3 and (literal or t.kind == "num"):
+                try:
+                    args.append(floatconst.encode(t.text, args[1], args[0]).bits)
+                except floatconst.FloatLiteralError as exc:
+                    raise self.error(str(exc), t) from None
+                float_text = t.text
+            elif t.kind == "num":
+                args.append(int(t.text))
+            elif literal:
+                raise self.error(
+                    f"'{t.text}' is not an integer parameter; only the value of "
+                    "std_float_const(REP, WIDTH, VALUE) may be a floating-point literal",
+                    t,
+                )
+            else:
+                raise self.error(f"expected an integer parameter, found {self.describe(t)}", t)
+        return args, float_text
 
     # wires ----------------------------------------------------------------------------------
     def wires(self, comp: ir.Component) -> None:
@@ -445,6 +482,9 @@ class Parser:
     def control(self) -> ir.Control:
         attrs = self.at_attrs()
         t = self.peek()
+        if self.accept(";"):
+            # an empty statement, as in Calyx's barriers: `@sync(1);`
+            return ir.Empty(attrs, t.loc)
         static = False
         if self.at("static"):
             self.next()

@@ -66,11 +66,33 @@ def _rewrite_guard(g: ir.Guard, fix: Callable[[ir.Atom], ir.Atom]) -> ir.Guard:
     return g
 
 
+def _dependency_order(program: ir.Program) -> list[ir.Component]:
+    """Components with the components their cells instantiate first."""
+    order: list[ir.Component] = []
+    seen: set[str] = set()
+
+    def visit(comp: ir.Component) -> None:
+        if comp.name in seen:
+            return
+        seen.add(comp.name)
+        for cell in comp.cells.values():
+            sub = program.components.get(cell.proto)
+            if sub is not None:
+                visit(sub)
+        order.append(comp)
+
+    for comp in program.components.values():
+        visit(comp)
+    return order
+
+
 def compile_ref(program: ir.Program) -> None:
     """Turn each ``ref`` cell into component ports named ``<cell>_<port>`` (the cell's inputs
     become outputs and its outputs inputs) and rewrite every use; ``compile-invoke`` then
-    connects the ports to the cell bound by ``invoke comp[ref=cell]``."""
-    for comp in program.components.values():
+    connects the ports to the cell bound by ``invoke comp[ref=cell]``. Components are visited
+    callees first, so a ``ref`` cell whose type is a component that itself has ``ref`` cells
+    gets those ports too."""
+    for comp in _dependency_order(program):
         refs = [c for c in comp.cells.values() if c.is_ref]
         if not refs:
             continue
@@ -90,6 +112,7 @@ def compile_ref(program: ir.Program) -> None:
                 entries.append((p.name, name))
                 mapping[(cell.name, p.name)] = name
             comp.ref_ports[cell.name] = entries
+            comp.ref_cells[cell.name] = cell
             del comp.cells[cell.name]
 
         def fix(a: ir.Atom, mapping: dict[tuple[str, str], str] = mapping) -> ir.Atom:
@@ -109,8 +132,53 @@ def compile_ref(program: ir.Program) -> None:
                 c.outputs = [(p, fix(dst)) for p, dst in c.outputs]
 
 
+@dataclass(frozen=True)
+class Interface:
+    """How a cell is started and when it finishes: its ``@go`` and ``@done`` ports, its
+    latency (``static<n>``, or ``@interval(n)`` on the go port) and whether go is needed in
+    the first cycle only (``static<n>`` components and primitives)."""
+
+    go: str | None
+    done: str | None
+    latency: int | None
+    go_once: bool
+
+
+def interface_of(program: ir.Program, cell: ir.Cell) -> Interface:
+    """The :class:`Interface` of ``cell``'s primitive or component."""
+    from torch2calyx.calyx.backend import add_implicit_ports
+
+    if cell.proto in program.primitives:
+        prim = program.primitives[cell.proto]
+        ports = list(prim.resolve(cell.args).values())
+        latency = prim.latency
+    else:
+        sub = program.components[cell.proto]
+        add_implicit_ports(sub)
+        ports = list(sub.ports)
+        latency = sub.latency
+    go = next((p for p in ports if p.direction == "input" and "go" in p.attrs), None)
+    done = next((p for p in ports if p.direction == "output" and "done" in p.attrs), None)
+    go_once = latency is not None
+    if latency is None and go is not None and go.attrs.get("interval"):
+        latency = go.attrs["interval"]
+    return Interface(go and go.name, done and done.name, latency, go_once)
+
+
+def _cell_port(comp: ir.Component, cell: str, port: str, loc: ir.Loc) -> ir.PortRef:
+    """``cell.port``, or the component port it became when ``cell`` is a ref cell."""
+    for cell_port, comp_port in comp.ref_ports.get(cell, []):
+        if cell_port == port:
+            return ir.PortRef(None, comp_port, False, loc)
+    return ir.PortRef(cell, port, False, loc)
+
+
 def compile_invoke(program: ir.Program) -> None:
-    """Replace every ``invoke`` by a group that drives the inputs and ``go`` until ``done``."""
+    """Replace every ``invoke`` by a group that drives the inputs and ``go`` until ``done``;
+    a ``static invoke`` (and any invoke of a ``static<n>`` cell) becomes a static group of the
+    cell's latency that raises go in its first cycle (``static<n>``) or throughout
+    (``@interval(n)``). The invoked cell and the cells bound to its ``ref`` cells may be
+    ``ref`` cells of the invoking component: their ports are its own ports by now."""
     errors: list[Diagnostic] = []
     for comp in program.components.values():
         counter = [0]
@@ -120,50 +188,63 @@ def compile_invoke(program: ir.Program) -> None:
         ) -> ir.Control | None:
             if not isinstance(c, ir.Invoke):
                 return None
-            cell = comp.cells[c.cell]
-            ports = signature_of(program, comp, cell)
-            go = next((p for p in ports if p.direction == "input" and "go" in p.attrs), None)
-            done = next((p for p in ports if p.direction == "output" and "done" in p.attrs), None)
-            if c.static or go is None or done is None:
-                errors.append(
-                    Diagnostic(
-                        "error",
-                        f"cannot invoke '{c.cell}': it needs a dynamic interface "
-                        "(an @go input and a @done output)",
-                        c.loc,
-                    )
-                )
+            cell = comp.cells.get(c.cell) or comp.ref_cells[c.cell]
+            itf = interface_of(program, cell)
+            static = c.static or (itf.done is None and itf.latency is not None)
+            if itf.go is None or (static and itf.latency is None) or (not static and not itf.done):
+                errors.append(Diagnostic("error", invoke_problem(itf, c), c.loc))
                 return ir.Empty()
             while f"invoke{counter[0]}" in comp.groups:
                 counter[0] += 1
             name = f"invoke{counter[0]}"
             counter[0] += 1
-            assigns = [
-                ir.Assign(ir.PortRef(c.cell, p, loc=c.loc), src, loc=c.loc) for p, src in c.inputs
-            ]
-            assigns.append(ir.Assign(ir.PortRef(c.cell, go.name), ir.Const(1, 1), loc=c.loc))
+
+            def port(cell_name: str, p: str) -> ir.PortRef:
+                return _cell_port(comp, cell_name, p, c.loc)
+
+            assigns = [ir.Assign(port(c.cell, p), src, loc=c.loc) for p, src in c.inputs]
+            go_guard: ir.Guard = ir.GStatic(0, 1) if static and itf.go_once else ir.GTrue()
+            assigns.append(ir.Assign(port(c.cell, itf.go), ir.Const(1, 1), go_guard, loc=c.loc))
             for p, dst in c.outputs:
-                assigns.append(ir.Assign(dst, ir.PortRef(c.cell, p, loc=c.loc), loc=c.loc))
+                assigns.append(ir.Assign(dst, port(c.cell, p), loc=c.loc))
             sub = program.components.get(cell.proto)
             for formal, actual in c.refs:
                 for cell_port, comp_port in sub.ref_ports.get(formal, []) if sub else []:
-                    inner = ir.PortRef(c.cell, comp_port, loc=c.loc)
-                    outer = ir.PortRef(actual, cell_port, loc=c.loc)
+                    inner = port(c.cell, comp_port)
+                    outer = port(actual, cell_port)
                     if sub.port(comp_port).direction == "output":
                         assigns.append(ir.Assign(outer, inner, loc=c.loc))
                     else:
                         assigns.append(ir.Assign(inner, outer, loc=c.loc))
             if c.comb_group is not None:
                 assigns = list(comp.groups[c.comb_group].assigns) + assigns
-            assigns.append(
-                ir.Assign(ir.PortRef(name, "done", True), ir.PortRef(c.cell, done.name), loc=c.loc)
-            )
-            comp.groups[name] = ir.Group(name, assigns, {}, "group", None, c.loc)
+            if static:
+                group = ir.Group(name, assigns, {}, "static", itf.latency, c.loc)
+            else:
+                done = ir.PortRef(name, "done", True)
+                assigns.append(ir.Assign(done, port(c.cell, itf.done), loc=c.loc))
+                group = ir.Group(name, assigns, {}, "group", None, c.loc)
+            comp.groups[name] = group
             return ir.Enable(name, dict(c.attrs), c.loc)
 
         comp.control = map_control(comp.control, lower)
     if errors:
         raise CalyxCheckError(errors, program.sources)
+
+
+def invoke_problem(itf: Interface, c: ir.Invoke) -> str:
+    """Why ``c`` cannot invoke a cell with interface ``itf``."""
+    if itf.go is None:
+        return f"cannot invoke '{c.cell}': it has no @go input port"
+    if c.static or itf.done is None:
+        return (
+            f"cannot {'static ' if c.static else ''}invoke '{c.cell}': a static invoke needs a "
+            "static<n> component or primitive, or an @interval(n) go port; a dynamic invoke "
+            "needs a @done output"
+        )
+    return (
+        f"cannot invoke '{c.cell}': it needs a dynamic interface (an @go input and a @done output)"
+    )
 
 
 def dead_group_removal(program: ir.Program) -> None:
