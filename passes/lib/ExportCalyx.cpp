@@ -54,6 +54,11 @@ StringRef libraryOf(StringRef primitive) {
     m["std_compareFN"] = "primitives/float/compareFN.futil";
     m["std_fpToInt"] = "primitives/float/fpToInt.futil";
     m["std_intToFp"] = "primitives/float/intToFp.futil";
+    // Fully pipelined units (one operation per cycle, fixed latency).
+    m["pipelined_addFN"] = "primitives/float/pipelined_addFN.futil";
+    m["pipelined_mulFN"] = "primitives/float/pipelined_mulFN.futil";
+    m["pipelined_intToFp"] = "primitives/float/pipelined_intToFp.futil";
+    m["pipelined_fpToInt"] = "primitives/float/pipelined_fpToInt.futil";
     return m;
   }();
   auto it = libraries.find(primitive);
@@ -132,8 +137,15 @@ private:
     line() << "wires {\n";
     ++indent;
     for (auto group : comp.getBody().getOps<cx::GroupOp>()) {
-      line() << (group.getComb() ? "comb group " : "group ")
-             << group.getSymName() << " {\n";
+      if (auto ii = group->getAttrOfType<IntegerAttr>("t2c.ii"))
+        line() << "// pipelined loop nest: initiation interval " << ii.getInt()
+               << ", "
+               << group->getAttrOfType<IntegerAttr>("t2c.trips").getInt()
+               << " iterations\n";
+      line() << (group.getComb() ? "comb " : "");
+      if (auto latency = group.getLatency())
+        os << "static<" << *latency << "> ";
+      os << "group " << group.getSymName() << " {\n";
       ++indent;
       if (!group.getBody().empty())
         for (auto assign : group.getBody().getOps<cx::AssignOp>())

@@ -105,6 +105,12 @@ std::string ComponentLowering::sharedUnit(StringRef base, StringRef primitive,
   std::string key = primitive.str();
   for (int64_t p : params)
     key += "_" + std::to_string(p);
+  return sharedUnit(base, primitive, params, key);
+}
+
+std::string ComponentLowering::sharedUnit(StringRef base, StringRef primitive,
+                                          ArrayRef<int64_t> params,
+                                          StringRef key) {
   auto it = units.find(key);
   if (it != units.end())
     return it->second;
@@ -135,7 +141,8 @@ std::string ComponentLowering::addRegister(StringRef base, unsigned width) {
 
 cx::GroupOp ComponentLowering::addGroup(StringRef base, bool comb) {
   std::string name = uniqueName(base);
-  auto group = cx::GroupOp::create(wireBuilder, loc, name, comb);
+  auto group = cx::GroupOp::create(wireBuilder, loc, name, comb,
+                                   /*latency=*/IntegerAttr());
   group.getBody().emplaceBlock();
   // Cells stay in front of every group.
   if (!cellBuilder.getInsertionBlock())

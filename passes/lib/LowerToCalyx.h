@@ -76,6 +76,10 @@ public:
   /// such a unit (groups using it never run in parallel).
   std::string sharedUnit(llvm::StringRef base, llvm::StringRef primitive,
                          llvm::ArrayRef<int64_t> params);
+  /// The same with an explicit sharing key (the k-th unit of a kind that a
+  /// pipelined loop needs: loops running at different times share them).
+  std::string sharedUnit(llvm::StringRef base, llvm::StringRef primitive,
+                         llvm::ArrayRef<int64_t> params, llvm::StringRef key);
   /// A one-input combinational cell `primitive(params)` whose `in` is
   /// `input`; one cell per distinct (primitive, params, input).
   std::string combCell(llvm::StringRef base, llvm::StringRef primitive,
@@ -173,6 +177,14 @@ public:
   /// when `op` does not match.
   mlir::FailureOr<bool> lowerPipelinedReduction(mlir::Operation *op,
                                                 mlir::OpBuilder &ctrl);
+  /// A loop nest marked `t2c.pipeline` (LowerToCalyxPipeline.cpp): one
+  /// static group starting one iteration of the flattened nest every II
+  /// cycles. Returns false (and creates nothing) when the nest has a shape
+  /// the translation does not handle; it is then lowered sequentially.
+  mlir::FailureOr<bool> lowerPipelinedNest(mlir::Operation *op,
+                                           mlir::OpBuilder &ctrl);
+  /// Pipelined nests lowered so far (names their groups).
+  unsigned pipelineCount = 0;
 
   llvm::DenseMap<mlir::Value, Memory> memories;
   mlir::func::FuncOp fn;

@@ -207,6 +207,13 @@ LogicalResult ComponentLowering::lowerFor(Operation *op, OpBuilder &ctrl) {
   if (*lb < 0 || *ub < 0 || *step <= 0)
     return loop.emitOpError("has a negative bound or non-positive step; "
                             "normalize the loop (--affine-loop-normalize)");
+  if (op->hasAttr("t2c.pipeline")) {
+    FailureOr<bool> nest = lowerPipelinedNest(op, ctrl);
+    if (failed(nest))
+      return failure();
+    if (*nest)
+      return success();
+  }
   FailureOr<bool> pipelined = lowerPipelinedReduction(op, ctrl);
   if (failed(pipelined))
     return failure();

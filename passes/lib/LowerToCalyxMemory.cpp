@@ -331,14 +331,25 @@ void torch2calyx::lowering::hoistAccumulators(func::FuncOp fn) {
   // Loop-invariant pure ops (the address arithmetic of outer indices that
   // lowering affine maps leaves in the innermost body) move out first, so
   // that the accumulator's address is recognized as invariant.
-  fn.walk([](scf::ForOp loop) { // inner loops first
-    moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
+  // Nests marked by pipeline-loops keep their shape (one flat body).
+  auto marked = [](scf::ForOp loop) {
+    for (Operation *p = loop; p; p = p->getParentOp())
+      if (p->hasAttr("t2c.pipeline"))
+        return true;
+    return false;
+  };
+  fn.walk([&](scf::ForOp loop) { // inner loops first
+    if (!marked(loop))
+      moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
   });
   bool changed = true;
   while (changed) {
     changed = false;
     SmallVector<scf::ForOp> loops;
-    fn.walk([&](scf::ForOp loop) { loops.push_back(loop); }); // inner first
+    fn.walk([&](scf::ForOp loop) { // inner first
+      if (!marked(loop))
+        loops.push_back(loop);
+    });
     for (scf::ForOp loop : loops)
       if (hoistOne(loop)) {
         changed = true;

@@ -108,7 +108,10 @@ def Calyx_GroupOp : Calyx_Op<"group", [NoTerminator, SingleBlock]> {
   let description = [{
     Holds `calyx.assign`s. A group signals completion through an assignment
     to its `name[done]` hole; a group with `comb` is a `comb group` (used as
-    the condition of `while` and `if`) and has no done hole.
+    the condition of `while` and `if`) and has no done hole. A group with a
+    `latency` is a `static<latency> group`: it runs for exactly that many
+    cycles, has no done hole, and its assignments may be guarded by
+    `%[lo:hi]` (active in cycles lo..hi-1 of the group).
 
     ```mlir
     calyx.group "incr_i" {
@@ -120,7 +123,8 @@ def Calyx_GroupOp : Calyx_Op<"group", [NoTerminator, SingleBlock]> {
     }
     ```
   }];
-  let arguments = (ins StrAttr:$sym_name, UnitAttr:$comb);
+  let arguments = (ins StrAttr:$sym_name, UnitAttr:$comb,
+                       OptionalAttr<I64Attr>:$latency);
   let regions = (region MaxSizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
 }

@@ -1,0 +1,569 @@
+//===- LowerToCalyxPipeline.cpp - pipelined loop nests --------------------===//
+//
+// Part of lower-to-calyx: a loop nest marked `t2c.pipeline` by the
+// pipeline-loops pass becomes one static group that starts one iteration of
+// the flattened nest every II cycles (II = 1 unless a memory is accessed
+// more than once per iteration or a recurrence is longer than its distance).
+//
+// The translation follows what the IR says; it makes no transformation of
+// its own:
+//   * the loops become an odometer of induction registers advanced every II
+//     cycles (innermost fastest);
+//   * each op of the innermost body gets a start time (ASAP, in cycles after
+//     its iteration starts): loads take 1 cycle, float add/sub/mul the
+//     `pipelined_addFN`/`pipelined_mulFN` latency (2), int<->float
+//     conversions 1, integer ops 0 (combinational);
+//   * a value used later than it is produced goes through a chain of
+//     registers shifting every cycle (a value produced at time b and used at
+//     time u is read from link u - b);
+//   * a `memref.alloca {t2c.rotating}` of D elements indexed by the
+//     innermost induction variable is a recurrence of distance D: its load
+//     reads the value its store wrote D iterations earlier, i.e. the stored
+//     value delayed by (u + D*II - b) cycles; no memory is built;
+//   * memory accesses are enabled by `%[t:t+span]` guards of the static
+//     group (and a phase register when II > 1); stores under `scf.if` are
+//     guarded by the (delayed) condition.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LowerToCalyx.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
+
+#include <map>
+#include <set>
+
+using namespace mlir;
+using namespace torch2calyx;
+using namespace torch2calyx::lowering;
+namespace cx = torch2calyx::calyx;
+
+namespace {
+
+enum class Kind { Skip, Comb, Load, Store, Unit, RotLoad, RotStore };
+
+/// One op of the flattened innermost body.
+struct PipeOp {
+  Operation *op;
+  Kind kind;
+  /// The scf.if condition a store is under (null: unconditional).
+  Value pred;
+  int time = 0;
+};
+
+constexpr int kFloatLatency = 2; // pipelined_addFN / pipelined_mulFN
+constexpr int kConvertLatency = 1;
+constexpr int kMaxII = 8;
+
+bool isFloatFormat(Type t) {
+  return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
+}
+
+bool isRotating(Value memref) {
+  auto alloca = memref.getDefiningOp<memref::AllocaOp>();
+  return alloca && alloca->hasAttr("t2c.rotating");
+}
+
+/// Integer/bit ops lower-to-calyx lowers without a cycle.
+bool combinational(Operation *op) {
+  if (op->getNumRegions() != 0 || op->getNumResults() != 1)
+    return false;
+  if (auto m = dyn_cast<arith::MulIOp>(op))
+    return matchPattern(m.getLhs(), m_Constant()) ||
+           matchPattern(m.getRhs(), m_Constant());
+  if (isa<arith::SelectOp, arith::BitcastOp>(op))
+    return true;
+  return op->getResult(0).getType().isIntOrIndex() &&
+         isa<arith::AddIOp, arith::SubIOp, arith::AndIOp, arith::OrIOp,
+             arith::XOrIOp, arith::ShLIOp, arith::ShRUIOp, arith::ShRSIOp,
+             arith::CmpIOp, arith::ExtUIOp, arith::ExtSIOp, arith::TruncIOp,
+             arith::IndexCastOp, arith::IndexCastUIOp, arith::MinSIOp,
+             arith::MaxSIOp, arith::MinUIOp, arith::MaxUIOp>(op);
+}
+
+int unitLatency(Operation *op) {
+  if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp>(op) &&
+      isFloatFormat(op->getResult(0).getType()))
+    return kFloatLatency;
+  if (isa<arith::SIToFPOp, arith::UIToFPOp>(op) &&
+      isFloatFormat(op->getResult(0).getType()))
+    return kConvertLatency;
+  if (isa<arith::FPToSIOp, arith::FPToUIOp>(op) &&
+      isFloatFormat(op->getOperand(0).getType()))
+    return kConvertLatency;
+  return 0;
+}
+
+/// The perfect nest under `outer` and its body flattened into `ops`; false
+/// when the nest has a shape the translation does not handle.
+bool collectNest(scf::ForOp outer, SmallVectorImpl<scf::ForOp> &loops,
+                 SmallVectorImpl<PipeOp> &ops) {
+  scf::ForOp loop = outer;
+  while (true) {
+    if (loop.getNumRegionIterArgs() != 0 || !getConstantIntValue(loop.getLowerBound()) ||
+        !getConstantIntValue(loop.getUpperBound()) ||
+        !getConstantIntValue(loop.getStep()))
+      return false;
+    loops.push_back(loop);
+    scf::ForOp inner;
+    for (Operation &op : loop.getBody()->without_terminator()) {
+      if (auto f = dyn_cast<scf::ForOp>(op)) {
+        if (inner)
+          return false;
+        inner = f;
+        continue;
+      }
+      if (inner && !isa<arith::ConstantOp>(op))
+        return false; // ops after the inner loop
+      ops.push_back({&op, Kind::Skip, Value()});
+    }
+    if (!inner)
+      break;
+    // Outer levels may only hold pure ops (evaluated every iteration).
+    for (PipeOp &p : ops)
+      if (!isa<arith::ConstantOp>(p.op) && !combinational(p.op))
+        return false;
+    loop = inner;
+  }
+  // Classify; expand then-only scf.if holding stores and pure ops.
+  SmallVector<PipeOp> flat;
+  std::function<bool(Operation *, Value)> add = [&](Operation *op,
+                                                    Value pred) -> bool {
+    if (isa<arith::ConstantOp>(op)) {
+      flat.push_back({op, Kind::Skip, pred});
+      return true;
+    }
+    if (auto branch = dyn_cast<scf::IfOp>(op)) {
+      if (pred || branch.getNumResults() != 0 ||
+          !branch.getElseRegion().empty())
+        return false;
+      for (Operation &inner : branch.getThenRegion().front().without_terminator())
+        if (!add(&inner, branch.getCondition()))
+          return false;
+      return true;
+    }
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      flat.push_back({op, isRotating(load.getMemref()) ? Kind::RotLoad : Kind::Load,
+                      pred});
+      return !(pred && isRotating(load.getMemref()));
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      flat.push_back({op, isRotating(store.getMemref()) ? Kind::RotStore : Kind::Store,
+                      pred});
+      return !(pred && isRotating(store.getMemref()));
+    }
+    if (unitLatency(op)) {
+      flat.push_back({op, Kind::Unit, pred});
+      return true;
+    }
+    if (combinational(op)) {
+      flat.push_back({op, Kind::Comb, pred});
+      return true;
+    }
+    return false;
+  };
+  for (PipeOp &p : ops)
+    if (!add(p.op, Value()))
+      return false;
+  ops.assign(flat.begin(), flat.end());
+  return true;
+}
+
+/// Start times of the body for initiation interval `ii`.
+struct Schedule {
+  int ii;
+  /// Cycle (after its iteration starts) each value is valid on its port.
+  DenseMap<Value, int> birth;
+  /// For each rotating memref: the time its loaded value is used and the
+  /// delay of the stored value that gives it.
+  DenseMap<Value, int> rotUse, rotDelay;
+  int lastStore = -1;
+};
+
+FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
+                             ArrayRef<scf::ForOp> loops, int ii) {
+  Schedule s;
+  s.ii = ii;
+  for (scf::ForOp l : loops)
+    s.birth[l.getInductionVar()] = 0;
+  DenseSet<Value> rotValues;
+  auto ready = [&](Operation *op, Value pred) {
+    int t = 0;
+    for (Value v : op->getOperands()) {
+      if (rotValues.contains(v))
+        continue;
+      auto it = s.birth.find(v);
+      if (it != s.birth.end())
+        t = std::max(t, it->second);
+    }
+    if (pred) {
+      auto it = s.birth.find(pred);
+      if (it != s.birth.end())
+        t = std::max(t, it->second);
+    }
+    return t;
+  };
+  std::map<void *, std::set<int>> residues;
+  for (PipeOp &p : ops) {
+    Operation *op = p.op;
+    int t = ready(op, p.pred);
+    switch (p.kind) {
+    case Kind::Skip:
+      continue;
+    case Kind::Comb:
+      for (Value v : op->getOperands())
+        if (rotValues.contains(v)) {
+          Value mem = v.getDefiningOp<memref::LoadOp>().getMemref();
+          auto [it, fresh] = s.rotUse.try_emplace(mem, t);
+          if (!fresh && it->second != t)
+            return failure(); // used at two different times
+        }
+      s.birth[op->getResult(0)] = t;
+      break;
+    case Kind::Unit:
+      for (Value v : op->getOperands())
+        if (rotValues.contains(v)) {
+          Value mem = v.getDefiningOp<memref::LoadOp>().getMemref();
+          auto [it, fresh] = s.rotUse.try_emplace(mem, t);
+          if (!fresh && it->second != t)
+            return failure();
+        }
+      s.birth[op->getResult(0)] = t + unitLatency(op);
+      break;
+    case Kind::RotLoad:
+      rotValues.insert(op->getResult(0));
+      break;
+    case Kind::RotStore: {
+      auto store = cast<memref::StoreOp>(op);
+      Value mem = store.getMemref();
+      auto use = s.rotUse.find(mem);
+      auto vb = s.birth.find(store.getValue());
+      if (use == s.rotUse.end() || vb == s.birth.end())
+        return failure();
+      int64_t dist = cast<MemRefType>(mem.getType()).getNumElements();
+      int delay = use->second + int(dist) * ii - vb->second;
+      if (delay < 0)
+        return failure(); // the recurrence does not fit this II
+      s.rotDelay[mem] = delay;
+      break;
+    }
+    case Kind::Load:
+    case Kind::Store: {
+      Value mem = isa<memref::LoadOp>(op) ? cast<memref::LoadOp>(op).getMemref()
+                                          : cast<memref::StoreOp>(op).getMemref();
+      std::set<int> &used = residues[mem.getAsOpaquePointer()];
+      if (int(used.size()) >= ii)
+        return failure(); // more accesses of one memory than II
+      while (used.count(t % ii))
+        ++t;
+      used.insert(t % ii);
+      p.time = t;
+      if (p.kind == Kind::Load)
+        s.birth[op->getResult(0)] = t + 1;
+      else
+        s.lastStore = std::max(s.lastStore, t);
+      continue;
+    }
+    }
+    p.time = t;
+  }
+  // A rotating value loaded but not yet stored, or never used, is a shape
+  // the translation does not know.
+  for (Value v : rotValues) {
+    Value mem = v.getDefiningOp<memref::LoadOp>().getMemref();
+    if (!s.rotDelay.count(mem))
+      return failure();
+  }
+  return s;
+}
+
+} // namespace
+
+FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
+                                                      OpBuilder &ctrl) {
+  auto outer = cast<scf::ForOp>(op);
+  SmallVector<scf::ForOp> loops;
+  SmallVector<PipeOp> ops;
+  if (!collectNest(outer, loops, ops))
+    return false;
+  int64_t trips = 1;
+  for (scf::ForOp l : loops) {
+    int64_t lb = *getConstantIntValue(l.getLowerBound());
+    int64_t ub = *getConstantIntValue(l.getUpperBound());
+    int64_t st = *getConstantIntValue(l.getStep());
+    if (ub <= lb || st <= 0 || lb < 0 || ub >= (int64_t(1) << 31))
+      return false;
+    trips *= (ub - lb + st - 1) / st;
+  }
+  for (PipeOp &p : ops) {
+    Value mem;
+    if (auto l = dyn_cast<memref::LoadOp>(p.op))
+      mem = l.getMemref();
+    if (auto s = dyn_cast<memref::StoreOp>(p.op))
+      mem = s.getMemref();
+    if (mem && !isRotating(mem) && !memories.count(mem))
+      return false;
+  }
+  FailureOr<Schedule> sched = failure();
+  for (int ii = 1; ii <= kMaxII && failed(sched); ++ii)
+    sched = schedule(ops, loops, ii);
+  if (failed(sched) || sched->lastStore < 0)
+    return false;
+  Schedule &s = *sched;
+  int ii = s.ii;
+  int64_t span = (trips - 1) * ii + 1; // cycles in which one stage is active
+  int64_t latency = (trips - 1) * ii + s.lastStore + 1;
+  std::string nestName = "pipe" + std::to_string(pipelineCount++);
+
+  // Odometer registers and the phase counter.
+  SmallVector<std::string> ivRegs;
+  for (scf::ForOp l : loops) {
+    ivRegs.push_back(addRegister("i", kIndexWidth));
+    setPort(l.getInductionVar(), ivRegs.back() + ".out");
+  }
+  std::string ph;
+  if (ii > 1)
+    ph = addRegister("ph", 4);
+  cx::GroupOp init = addGroup("init_" + nestName);
+  for (auto [reg, l] : llvm::zip(ivRegs, loops)) {
+    assign(init, reg + ".in",
+           literal(kIndexWidth, uint64_t(*getConstantIntValue(l.getLowerBound()))));
+    assign(init, reg + ".write_en", "1'd1");
+  }
+  if (!ph.empty()) {
+    assign(init, ph + ".in", "4'd0");
+    assign(init, ph + ".write_en", "1'd1");
+  }
+  done(init, ivRegs.back() + ".done");
+
+  cx::GroupOp g = addGroup(nestName);
+  OpBuilder attrs(g);
+  g.setLatencyAttr(attrs.getI64IntegerAttr(latency));
+  // What the schedule achieved, printed by export-calyx as a comment.
+  g->setAttr("t2c.ii", attrs.getI64IntegerAttr(ii));
+  g->setAttr("t2c.trips", attrs.getI64IntegerAttr(trips));
+  std::map<int, std::string> phaseIs;
+  auto window = [&](int t) {
+    std::string w = "%[" + std::to_string(t) + ":" + std::to_string(t + span) + "]";
+    if (ph.empty())
+      return w;
+    std::string &eq = phaseIs[t % ii];
+    if (eq.empty()) {
+      eq = addCell("ph_is", "std_eq", {4});
+      assign(eq + ".left", ph + ".out");
+      assign(eq + ".right", literal(4, uint64_t(t % ii)));
+    }
+    return w + " & " + eq + ".out";
+  };
+  if (!ph.empty()) {
+    std::string inc = addCell("ph_next", "std_add", {4});
+    assign(inc + ".left", ph + ".out");
+    assign(inc + ".right", "4'd1");
+    std::string wrap = addCell("ph_wrap", "std_eq", {4});
+    assign(wrap + ".left", ph + ".out");
+    assign(wrap + ".right", literal(4, uint64_t(ii - 1)));
+    assign(g, ph + ".in", "4'd0", wrap + ".out");
+    assign(g, ph + ".in", inc + ".out", "!" + wrap + ".out");
+    assign(g, ph + ".write_en", "1'd1");
+  }
+  // The odometer advances at the last cycle of each issue slot.
+  std::string advance = window(ii - 1);
+  std::string carry;
+  for (int k = int(loops.size()) - 1; k >= 0; --k) {
+    scf::ForOp l = loops[k];
+    int64_t lb = *getConstantIntValue(l.getLowerBound());
+    int64_t ub = *getConstantIntValue(l.getUpperBound());
+    int64_t st = *getConstantIntValue(l.getStep());
+    int64_t last = lb + ((ub - lb + st - 1) / st - 1) * st;
+    std::string reg = ivRegs[k];
+    std::string next = addCell("add_" + reg, "std_add", {kIndexWidth});
+    assign(next + ".left", reg + ".out");
+    assign(next + ".right", literal(kIndexWidth, uint64_t(st)));
+    std::string wrap = addCell("last_" + reg, "std_eq", {kIndexWidth});
+    assign(wrap + ".left", reg + ".out");
+    assign(wrap + ".right", literal(kIndexWidth, uint64_t(last)));
+    std::string en = advance + (carry.empty() ? "" : " & " + carry);
+    assign(g, reg + ".in", literal(kIndexWidth, uint64_t(lb)),
+           en + " & " + wrap + ".out");
+    assign(g, reg + ".in", next + ".out", en + " & !" + wrap + ".out");
+    assign(g, reg + ".write_en", "1'd1", en);
+    carry = carry.empty() ? wrap + ".out" : carry + " & " + wrap + ".out";
+  }
+
+  // Delay chains: link k holds the value k cycles after its birth.
+  DenseMap<Value, SmallVector<std::string>> chains;
+  auto tap = [&](Value v, int at) -> FailureOr<std::string> {
+    auto it = s.birth.find(v);
+    if (it == s.birth.end())
+      return portOf(v, op); // constant, or defined outside the nest
+    int d = at - it->second;
+    FailureOr<std::string> port = portOf(v, op);
+    if (failed(port) || d <= 0)
+      return port;
+    SmallVector<std::string> &chain = chains[v];
+    while (int(chain.size()) < d) {
+      std::string src = chain.empty() ? *port : chain.back() + ".out";
+      std::string reg = addRegister("d", widthOf(v.getType()));
+      assign(g, reg + ".in", src);
+      assign(g, reg + ".write_en", "1'd1");
+      chain.push_back(reg);
+    }
+    return chain[d - 1] + ".out";
+  };
+  // Lowers `o` with its operands read at time `t` (their ports restored).
+  auto withOperandsAt = [&](Operation *o, int t,
+                            function_ref<LogicalResult()> body) -> LogicalResult {
+    SmallVector<std::pair<Value, std::string>> saved;
+    for (Value v : o->getOperands()) {
+      if (!s.birth.count(v) || !ports.count(v))
+        continue;
+      FailureOr<std::string> p = tap(v, t);
+      if (failed(p))
+        return failure();
+      saved.push_back({v, ports[v]});
+      setPort(v, *p);
+    }
+    LogicalResult r = body();
+    for (auto &[v, p] : llvm::reverse(saved))
+      setPort(v, p);
+    return r;
+  };
+
+  DenseMap<Value, std::string> rotWires;
+  llvm::StringMap<unsigned> unitUse;
+  for (PipeOp &p : ops) {
+    Operation *o = p.op;
+    int t = p.time;
+    LogicalResult ok = success();
+    switch (p.kind) {
+    case Kind::Skip:
+      break;
+    case Kind::Comb:
+      ok = withOperandsAt(o, t, [&]() -> LogicalResult {
+        std::optional<FailureOr<Stmt>> stmt = lowerArith(o);
+        if (!stmt || failed(*stmt) || !(*stmt)->group.empty())
+          return o->emitOpError("could not be lowered combinationally in a "
+                                "pipelined loop (internal error)");
+        return success();
+      });
+      break;
+    case Kind::RotLoad: {
+      Value mem = cast<memref::LoadOp>(o).getMemref();
+      std::string wire =
+          addCell("rot", "std_wire", {widthOf(o->getResult(0).getType())});
+      rotWires[mem] = wire;
+      setPort(o->getResult(0), wire + ".out");
+      s.birth[o->getResult(0)] = s.rotUse.lookup(mem);
+      break;
+    }
+    case Kind::RotStore: {
+      auto store = cast<memref::StoreOp>(o);
+      Value mem = store.getMemref();
+      FailureOr<std::string> src =
+          tap(store.getValue(), s.birth.lookup(store.getValue()) +
+                                    s.rotDelay.lookup(mem));
+      if (failed(src))
+        return failure();
+      assign(g, rotWires[mem] + ".in", *src);
+      break;
+    }
+    case Kind::Unit: {
+      Type rt = o->getResult(0).getType();
+      bool toFloat = isa<arith::SIToFPOp, arith::UIToFPOp>(o);
+      bool toInt = isa<arith::FPToSIOp, arith::FPToUIOp>(o);
+      Type ft = toInt ? o->getOperand(0).getType() : rt;
+      auto fty = cast<FloatType>(ft);
+      int64_t fw = fty.getWidth(), sig = fty.getFPMantissaWidth();
+      StringRef prim = toFloat ? "pipelined_intToFp"
+                       : toInt ? "pipelined_fpToInt"
+                       : isa<arith::MulFOp>(o) ? "pipelined_mulFN"
+                                               : "pipelined_addFN";
+      SmallVector<int64_t, 4> params;
+      if (toFloat)
+        params = {widthOf(o->getOperand(0).getType()), fw - sig, sig, fw};
+      else if (toInt)
+        params = {fw - sig, sig, fw, widthOf(rt)};
+      else
+        params = {fw - sig, sig, fw};
+      std::string key = prim.str();
+      for (int64_t v : params)
+        key += "_" + std::to_string(v);
+      // The k-th unit of a kind in this nest: shared with other nests.
+      std::string poolKey = key + "#" + std::to_string(unitUse[key]++);
+      std::string unit = sharedUnit(prim.drop_front(10).str() + "_p", prim,
+                                    params, poolKey);
+      ok = withOperandsAt(o, t, [&]() -> LogicalResult {
+        if (toFloat || toInt) {
+          FailureOr<std::string> in = portOf(o->getOperand(0), o);
+          if (failed(in))
+            return failure();
+          assign(g, unit + ".in", *in);
+          assign(g, unit + (toFloat ? ".signedIn" : ".signedOut"),
+                 isa<arith::SIToFPOp, arith::FPToSIOp>(o) ? "1'd1" : "1'd0");
+          return success();
+        }
+        FailureOr<std::string> l = portOf(o->getOperand(0), o);
+        FailureOr<std::string> r = portOf(o->getOperand(1), o);
+        if (failed(l) || failed(r))
+          return failure();
+        assign(g, unit + ".left", *l);
+        assign(g, unit + ".right", *r);
+        assign(g, unit + ".control", "1'd0");
+        assign(g, unit + ".roundingMode", "3'd0");
+        if (!isa<arith::MulFOp>(o))
+          assign(g, unit + ".subOp", isa<arith::SubFOp>(o) ? "1'd1" : "1'd0");
+        return success();
+      });
+      setPort(o->getResult(0), unit + ".out");
+      break;
+    }
+    case Kind::Load:
+    case Kind::Store: {
+      auto load = dyn_cast<memref::LoadOp>(o);
+      auto store = dyn_cast<memref::StoreOp>(o);
+      Value memref = load ? load.getMemref() : store.getMemref();
+      const Memory &mem = memories.find(memref)->second;
+      ok = withOperandsAt(o, t, [&]() -> LogicalResult {
+        FailureOr<std::string> addr = memoryAddress(
+            *this, o, mem, load ? load.getIndices() : store.getIndices());
+        if (failed(addr))
+          return failure();
+        std::string guard = window(t);
+        if (p.pred) {
+          FailureOr<std::string> c = tap(p.pred, t);
+          if (failed(c))
+            return failure();
+          if (c->find('\'') != std::string::npos) {
+            std::string wire = addCell("pred", "std_wire", {1});
+            assign(wire + ".in", *c);
+            c = wire + ".out";
+          }
+          guard += " & " + *c;
+        }
+        assign(g, mem.cell + ".addr0", *addr, guard);
+        assign(g, mem.cell + ".content_en", "1'd1", guard);
+        if (store) {
+          FailureOr<std::string> value = portOf(store.getValue(), o);
+          if (failed(value))
+            return failure();
+          assign(g, mem.cell + ".write_data", *value, guard);
+          assign(g, mem.cell + ".write_en", "1'd1", guard);
+        }
+        return success();
+      });
+      if (load)
+        setPort(load.getResult(), mem.cell + ".read_data");
+      break;
+    }
+    }
+    if (failed(ok))
+      return failure();
+  }
+  cx::EnableOp::create(ctrl, loc, init.getSymName());
+  cx::EnableOp::create(ctrl, loc, g.getSymName());
+  return true;
+}
