@@ -345,4 +345,5 @@ def _to_tensor(values: list, mem: MemoryInfo) -> Any:
     order = mem.order
     stored = flat.astype(mem.dtype).reshape([mem.shape[d] for d in order])
     inverse = tuple(int(d) for d in np.argsort(order))
-    return torch.from_numpy(np.ascontiguousarray(stored.transpose(inverse)))
+    # copy(): C-contiguous and, unlike np.ascontiguousarray, keeps 0-d arrays 0-d
+    return torch.from_numpy(stored.transpose(inverse).copy())

@@ -79,6 +79,13 @@ def test_weights_undo_the_memory_layout(tmp_path):
     assert torch.equal(weights["fc.bias"], b)
 
 
+def test_zero_dimensional_output_keeps_its_shape():
+    from torch2calyx.design import _to_tensor
+
+    out = _to_tensor([2.5], MemoryInfo("out0", "output", 0, (), "float32"))
+    assert out.shape == () and out.item() == 2.5
+
+
 def test_metadata_version_mismatch_is_explained():
     record = json.loads(_metadata().to_json())
     record["version"] = 99
