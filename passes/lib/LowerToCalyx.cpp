@@ -406,8 +406,10 @@ FailureOr<func::FuncOp> findTop(ModuleOp module, StringRef top) {
   return failure();
 }
 
+} // namespace
+
 /// Rewrites affine ops into scf/arith/memref and folds what that exposes.
-LogicalResult lowerAffine(ModuleOp module) {
+LogicalResult torch2calyx::lowering::lowerAffine(ModuleOp module) {
   MLIRContext *ctx = module.getContext();
   RewritePatternSet patterns(ctx);
   populateAffineToStdConversionPatterns(patterns);
@@ -430,6 +432,8 @@ LogicalResult lowerAffine(ModuleOp module) {
   eliminateCommonSubExpressions(rewriter, dominance, module);
   return success();
 }
+
+namespace {
 
 struct LowerToCalyxPass
     : torch2calyx::impl::LowerToCalyxBase<LowerToCalyxPass> {

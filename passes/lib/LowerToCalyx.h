@@ -219,6 +219,17 @@ mlir::FailureOr<std::string> memoryAddress(ComponentLowering &cl,
                                            const Memory &mem,
                                            mlir::ValueRange indices);
 void mergeRepeatedLoads(mlir::func::FuncOp fn);
+/// Rewrites affine ops into scf/arith/memref and canonicalizes.
+mlir::LogicalResult lowerAffine(mlir::ModuleOp module);
+
+/// Ops a pipelined loop body may hold (LowerToCalyxPipeline.cpp): loads,
+/// stores, constants, combinational integer/bit ops, and float add/sub/mul
+/// and int<->float conversions (pipelined units).
+bool isPipelinableOp(mlir::Operation *op);
+/// Constants and ops lowered without a cycle.
+bool isCombinationalOp(mlir::Operation *op);
+/// Ops that run on a pipelined unit (a latency of one cycle or more).
+bool hasPipelinedUnit(mlir::Operation *op);
 
 } // namespace torch2calyx::lowering
 

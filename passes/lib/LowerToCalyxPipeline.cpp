@@ -98,6 +98,23 @@ int unitLatency(Operation *op) {
   return 0;
 }
 
+} // namespace
+
+bool torch2calyx::lowering::isPipelinableOp(Operation *op) {
+  return isa<arith::ConstantOp, memref::LoadOp, memref::StoreOp>(op) ||
+         unitLatency(op) != 0 || combinational(op);
+}
+
+bool torch2calyx::lowering::isCombinationalOp(Operation *op) {
+  return isa<arith::ConstantOp>(op) || combinational(op);
+}
+
+bool torch2calyx::lowering::hasPipelinedUnit(Operation *op) {
+  return unitLatency(op) != 0;
+}
+
+namespace {
+
 /// The perfect nest under `outer` and its body flattened into `ops`; false
 /// when the nest has a shape the translation does not handle.
 bool collectNest(scf::ForOp outer, SmallVectorImpl<scf::ForOp> &loops,
@@ -190,12 +207,16 @@ FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
   s.ii = ii;
   for (scf::ForOp l : loops)
     s.birth[l.getInductionVar()] = 0;
-  DenseSet<Value> rotValues;
+  // Values computed combinationally from a rotating load ("flexible"):
+  // they are computed when their first multi-cycle user needs them, so the
+  // recurrence through the rotating buffer is as short as it can be. Each
+  // maps to the ops deriving it (retimed together) and its rotating memref.
+  DenseMap<Value, SmallVector<PipeOp *>> flexOps;
+  DenseSet<PipeOp *> fixed;
+  SmallVector<std::pair<Value, Value>> rotStores; // memref, stored value
   auto ready = [&](Operation *op, Value pred) {
     int t = 0;
     for (Value v : op->getOperands()) {
-      if (rotValues.contains(v))
-        continue;
       auto it = s.birth.find(v);
       if (it != s.birth.end())
         t = std::max(t, it->second);
@@ -207,6 +228,23 @@ FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
     }
     return t;
   };
+  // Moves the flexible ops deriving the operands of `op` to time `t`.
+  auto retime = [&](Operation *op, int t) -> LogicalResult {
+    for (Value v : op->getOperands()) {
+      auto it = flexOps.find(v);
+      if (it == flexOps.end())
+        continue;
+      for (PipeOp *p : it->second) {
+        if (fixed.contains(p) && p->time != t)
+          return failure(); // needed at two different times
+        fixed.insert(p);
+        p->time = t;
+        if (p->kind == Kind::Comb)
+          s.birth[p->op->getResult(0)] = t;
+      }
+    }
+    return success();
+  };
   std::map<void *, std::set<int>> residues;
   for (PipeOp &p : ops) {
     Operation *op = p.op;
@@ -214,43 +252,41 @@ FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
     switch (p.kind) {
     case Kind::Skip:
       continue;
-    case Kind::Comb:
-      for (Value v : op->getOperands())
-        if (rotValues.contains(v)) {
-          Value mem = v.getDefiningOp<memref::LoadOp>().getMemref();
-          auto [it, fresh] = s.rotUse.try_emplace(mem, t);
-          if (!fresh && it->second != t)
-            return failure(); // used at two different times
-        }
-      s.birth[op->getResult(0)] = t;
-      break;
-    case Kind::Unit:
-      for (Value v : op->getOperands())
-        if (rotValues.contains(v)) {
-          Value mem = v.getDefiningOp<memref::LoadOp>().getMemref();
-          auto [it, fresh] = s.rotUse.try_emplace(mem, t);
-          if (!fresh && it->second != t)
-            return failure();
-        }
-      s.birth[op->getResult(0)] = t + unitLatency(op);
-      break;
     case Kind::RotLoad:
-      rotValues.insert(op->getResult(0));
-      break;
+      p.time = 0;
+      s.birth[op->getResult(0)] = 0;
+      flexOps[op->getResult(0)] = {&p};
+      continue;
     case Kind::RotStore: {
       auto store = cast<memref::StoreOp>(op);
-      Value mem = store.getMemref();
-      auto use = s.rotUse.find(mem);
-      auto vb = s.birth.find(store.getValue());
-      if (use == s.rotUse.end() || vb == s.birth.end())
+      if (!s.birth.count(store.getValue()))
         return failure();
-      int64_t dist = cast<MemRefType>(mem.getType()).getNumElements();
-      int delay = use->second + int(dist) * ii - vb->second;
-      if (delay < 0)
-        return failure(); // the recurrence does not fit this II
-      s.rotDelay[mem] = delay;
-      break;
+      rotStores.push_back({store.getMemref(), store.getValue()});
+      continue;
     }
+    case Kind::Comb: {
+      SmallVector<PipeOp *> derived;
+      for (Value v : op->getOperands()) {
+        auto it = flexOps.find(v);
+        if (it != flexOps.end())
+          for (PipeOp *q : it->second)
+            if (!llvm::is_contained(derived, q))
+              derived.push_back(q);
+      }
+      p.time = t;
+      s.birth[op->getResult(0)] = t;
+      if (!derived.empty()) {
+        derived.push_back(&p);
+        flexOps[op->getResult(0)] = std::move(derived);
+      }
+      continue;
+    }
+    case Kind::Unit:
+      if (failed(retime(op, t)))
+        return failure();
+      p.time = t;
+      s.birth[op->getResult(0)] = t + unitLatency(op);
+      continue;
     case Kind::Load:
     case Kind::Store: {
       Value mem = isa<memref::LoadOp>(op) ? cast<memref::LoadOp>(op).getMemref()
@@ -261,6 +297,8 @@ FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
       while (used.count(t % ii))
         ++t;
       used.insert(t % ii);
+      if (failed(retime(op, t)))
+        return failure();
       p.time = t;
       if (p.kind == Kind::Load)
         s.birth[op->getResult(0)] = t + 1;
@@ -269,15 +307,38 @@ FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
       continue;
     }
     }
-    p.time = t;
   }
-  // A rotating value loaded but not yet stored, or never used, is a shape
-  // the translation does not know.
-  for (Value v : rotValues) {
-    Value mem = v.getDefiningOp<memref::LoadOp>().getMemref();
-    if (!s.rotDelay.count(mem))
+  // A rotating load is read by its direct users, all at one time; the
+  // stored value, born at b, is read D iterations later: delayed by
+  // use + D*II - b cycles.
+  for (PipeOp &p : ops) {
+    if (p.kind != Kind::RotLoad)
+      continue;
+    Value loaded = p.op->getResult(0);
+    Value mem = cast<memref::LoadOp>(p.op).getMemref();
+    std::optional<int> use;
+    for (PipeOp &q : ops)
+      if (q.kind != Kind::RotStore && llvm::is_contained(q.op->getOperands(), loaded)) {
+        if (use && *use != q.time)
+          return failure();
+        use = q.time;
+      }
+    if (!use)
       return failure();
+    s.rotUse[mem] = *use;
   }
+  for (auto [mem, value] : rotStores) {
+    auto use = s.rotUse.find(mem);
+    if (use == s.rotUse.end())
+      return failure();
+    int64_t dist = cast<MemRefType>(mem.getType()).getNumElements();
+    int delay = use->second + int(dist) * ii - s.birth.lookup(value);
+    if (delay < 0)
+      return failure(); // the recurrence does not fit this II
+    s.rotDelay[mem] = delay;
+  }
+  if (s.rotDelay.size() != s.rotUse.size())
+    return failure();
   return s;
 }
 

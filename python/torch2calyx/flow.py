@@ -41,6 +41,18 @@ PASS_PIPELINE = (
     "lower-to-calyx",
 )
 
+#: With ``pipeline=True`` (the default): forward-fills folds buffer fills into the nests
+#: that accumulate into them, pipeline-loops reshapes and marks the nests lower-to-calyx
+#: turns into pipelines starting one iteration per cycle (canonicalize cleans up after it).
+PIPELINING_PASSES = ("forward-fills", "pipeline-loops", "canonicalize", "cse")
+
+
+def pass_pipeline(*, pipeline: bool = True) -> tuple[str, ...]:
+    """The native pass pipeline for the given options."""
+    if not pipeline:
+        return PASS_PIPELINE
+    return PASS_PIPELINE[:3] + PIPELINING_PASSES + PASS_PIPELINE[3:]
+
 
 @dataclass(frozen=True)
 class CompileOptions:
@@ -50,6 +62,7 @@ class CompileOptions:
     simulator: str = "verilator"
     keep_intermediates: bool = False
     progress: bool | None = None
+    pipeline: bool = True
 
 
 class _Progress:
@@ -72,6 +85,7 @@ def compile(  # noqa: A001 - the public name the API promises
     simulator: str = "verilator",
     keep_intermediates: bool = False,
     progress: bool | None = None,
+    pipeline: bool = True,
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` file, to a hardware design.
 
@@ -81,8 +95,11 @@ def compile(  # noqa: A001 - the public name the API promises
     selects the Calyx compiler (``"builtin"`` or ``"calyx"``, the real compiler when on PATH);
     ``simulator`` is the default of :meth:`Design.simulate` (``"verilator"`` or ``"icarus"``).
     ``keep_intermediates`` keeps every stage's file (``lowered.mlir``, ``flat.mlir``, ...).
+    ``pipeline`` (default True) pipelines loop nests to one iteration per cycle on fully
+    pipelined float units; ``False`` gives the sequential hardware (one shared unit each).
     """
     options = CompileOptions(
+        pipeline=pipeline,
         backend=backend,
         simulator=simulator,
         keep_intermediates=keep_intermediates,
@@ -196,7 +213,9 @@ def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, di
     from torch2calyx import passes
 
     return passes.lower_to_calyx(
-        mlir, pipeline=PASS_PIPELINE, keep_dir=work if options.keep_intermediates else None
+        mlir,
+        pipeline=pass_pipeline(pipeline=options.pipeline),
+        keep_dir=work if options.keep_intermediates else None
     )
 
 

@@ -61,6 +61,12 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--keep-intermediates", action="store_true", help="keep every stage's file in DIR"
     )
+    p.add_argument(
+        "--no-pipeline",
+        dest="pipeline",
+        action="store_false",
+        help="sequential hardware: no pipelined loops (for comparison)",
+    )
 
 
 def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, Any, Any]:
@@ -79,6 +85,7 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
         backend=args.backend,
         simulator=args.sim,
         keep_intermediates=args.keep_intermediates,
+        pipeline=args.pipeline,
     )
     if inputs is not None:
         _save_inputs(design.out_dir / "example_inputs.npz", inputs)

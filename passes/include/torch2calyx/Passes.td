@@ -391,4 +391,132 @@ def ExportCalyx : Pass<"export-calyx", "mlir::ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Pipelining (issue 11): forward-fills, pipeline-loops
+//===----------------------------------------------------------------------===//
+
+def ForwardFills : Pass<"forward-fills", "mlir::ModuleOp"> {
+  let summary = "Fold a loop nest that initializes a buffer into the "
+                "accumulation nest that reads it";
+  let description = [{
+    torch-mlir lowers `linalg.matmul` and convolutions into two nests: one
+    fills the output buffer (zeros, or the bias broadcast), the next
+    accumulates into it. After lowering affine and keeping accumulators in
+    registers (as lower-to-calyx does), the accumulation nest starts each
+    output element with a load of that buffer. When the fill nest has the
+    same outer loops as the accumulation nest and writes exactly the element
+    the accumulation loads, the fill's value is computed in place of the
+    load and the fill nest disappears: the buffer is written once, by the
+    accumulation, and the pipelined nest has no read-write conflict on it.
+
+    Before:
+
+    ```mlir
+    scf.for %i = %c0 to %c48 step %c1 {
+      memref.store %cst, %buf[%i] : memref<48xf32>
+    }
+    scf.for %i = %c0 to %c48 step %c1 {
+      %init = memref.load %buf[%i] : memref<48xf32>
+      %r = scf.for %k = %c0 to %c64 step %c1 iter_args(%acc = %init) -> (f32) {
+        ...
+      }
+      memref.store %r, %buf[%i] : memref<48xf32>
+    }
+    ```
+
+    After:
+
+    ```mlir
+    scf.for %i = %c0 to %c48 step %c1 {
+      %r = scf.for %k = %c0 to %c64 step %c1 iter_args(%acc = %cst) -> (f32) {
+        ...
+      }
+      memref.store %r, %buf[%i] : memref<48xf32>
+    }
+    ```
+
+    The fill's value may be a constant or a load of another memory that
+    the accumulation does not write (a bias). Nests that do not match are
+    left as they are.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
+def PipelineLoops : Pass<"pipeline-loops", "mlir::ModuleOp"> {
+  let summary = "Reshape loop nests so that lower-to-calyx starts one "
+                "iteration per cycle, and mark them";
+  let description = [{
+    Marks with `t2c.pipeline` every loop nest that lower-to-calyx can run as
+    one pipeline (an iteration of the flattened nest started every cycle):
+    perfect nests with constant bounds whose innermost body holds only
+    loads, stores, combinational integer ops and float add/sub/mul or
+    int<->float conversions, where no iteration reads what another writes
+    (a memory both read and written is accessed at one address that is an
+    injective function of the induction variables).
+
+    Reductions are reshaped first. A reduction through the float adder
+    depends on the previous sum, which takes the adder's latency (2 cycles)
+    to compute; instead of waiting, `interleave` (2) independent reductions
+    (neighbouring outputs of the innermost parallel loop) take turns: the
+    parallel loop is split by the interleave factor, the reduction loops
+    move inside it, and the partial sums of the interleaved outputs live in
+    a `memref.alloca {t2c.rotating}` indexed by the interleaved loop, which
+    lower-to-calyx builds as the adder's own pipeline (no memory). Each
+    output is still summed in the original order, so results are
+    bit-identical to the sequential loop. The first iteration of a
+    reduction takes the initial value, the last one stores the result.
+
+    Before (after lower-affine and keeping the accumulator in a register):
+
+    ```mlir
+    scf.for %i = %c0 to %c48 step %c1 {
+      %r = scf.for %k = %c0 to %c64 step %c1 iter_args(%acc = %cst) -> (f32) {
+        %x = memref.load %in[%k] : memref<64xf32>
+        %w = memref.load %wt[%k * 48 + %i] : memref<3072xf32>
+        %p = arith.mulf %x, %w : f32
+        %s = arith.addf %acc, %p : f32
+        scf.yield %s : f32
+      }
+      memref.store %r, %out[%i] : memref<48xf32>
+    }
+    ```
+
+    After:
+
+    ```mlir
+    %rot = memref.alloca() {t2c.rotating} : memref<2xf32>
+    scf.for %b = %c0 to %c24 step %c1 {
+      scf.for %k = %c0 to %c64 step %c1 {
+        scf.for %r = %c0 to %c2 step %c1 {
+          %i = %b * 2 + %r
+          %first = arith.cmpi eq, %k, %c0 : index
+          %last = arith.cmpi eq, %k, %c63 : index
+          %prev = memref.load %rot[%r] : memref<2xf32>
+          %acc = arith.select %first, %cst, %prev : f32
+          ... (the body, on %i and %k)
+          memref.store %s, %rot[%r] : memref<2xf32>
+          scf.if %last {
+            memref.store %s, %out[%i] : memref<48xf32>
+          }
+        }
+      }
+    } {t2c.pipeline}
+    ```
+
+    When the innermost parallel trip count is odd the reduction is not
+    interleaved (lower-to-calyx then starts an iteration every 2 cycles).
+    Affine ops are lowered first and accumulators kept in registers, like
+    lower-to-calyx does. `pipeline-loops` changes no result: loops it cannot
+    pipeline stay as they were (sequential hardware).
+  }];
+  let options = [
+    Option<"interleave", "interleave", "int64_t", /*default=*/"2",
+           "independent reductions interleaved to hide the adder latency "
+           "(1: none)">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif // TORCH2CALYX_PASSES
