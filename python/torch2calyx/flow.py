@@ -41,10 +41,11 @@ PASS_PIPELINE = (
     "lower-to-calyx",
 )
 
-#: With ``pipeline=True`` (the default): forward-fills folds buffer fills into the nests
+#: With ``pipeline=True`` (the default): materialize-divisions computes divisions repeated
+#: across a loop once (a divider cannot be pipelined), forward-fills folds buffer fills into the nests
 #: that accumulate into them, pipeline-loops reshapes and marks the nests lower-to-calyx
 #: turns into pipelines starting one iteration per cycle (canonicalize cleans up after it).
-PIPELINING_PASSES = ("forward-fills", "pipeline-loops", "canonicalize", "cse")
+PIPELINING_PASSES = ("materialize-divisions", "forward-fills", "pipeline-loops", "canonicalize", "cse")
 
 
 def pass_pipeline(*, pipeline: bool = True) -> tuple[str, ...]:

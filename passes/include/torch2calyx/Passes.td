@@ -519,4 +519,58 @@ def PipelineLoops : Pass<"pipeline-loops", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def MaterializeDivisions : Pass<"materialize-divisions", "mlir::ModuleOp"> {
+  let summary = "Compute a division repeated across a loop once per distinct "
+                "operand pair, into a buffer";
+  let description = [{
+    A division has no pipelined unit (the divider takes 30 cycles per
+    operation), so a loop nest that divides in its body cannot start an
+    iteration per cycle. Softmax times V divides every exponential by its
+    row sum inside the reduction over the row, once for every output column
+    although the quotient does not depend on the column. This pass moves
+    such a division (its operands computed from loads and combinational ops
+    only, independent of at least one enclosing loop) into a nest of its own
+    in front of the original nest, over the loops it does depend on, which
+    stores the quotients into a new buffer; the original nest loads them.
+    The same divisions are computed (IEEE division stays division), just not
+    repeatedly, and the original nest can then be pipelined.
+
+    Before:
+
+    ```mlir
+    scf.for %j = %c0 to %c21 step %c1 {
+      %r = scf.for %k = %c0 to %c8 step %c1 iter_args(%acc = %cst) -> (f32) {
+        %e = memref.load %exp[%k] : memref<8xf32>
+        %s = memref.load %sum[%c0] : memref<1xf32>
+        %p = arith.divf %e, %s : f32
+        ...
+      }
+    }
+    ```
+
+    After:
+
+    ```mlir
+    %q = memref.alloc() : memref<8xf32>
+    scf.for %k = %c0 to %c8 step %c1 {
+      %e = memref.load %exp[%k] : memref<8xf32>
+      %s = memref.load %sum[%c0] : memref<1xf32>
+      %p = arith.divf %e, %s : f32
+      memref.store %p, %q[%k] : memref<8xf32>
+    }
+    scf.for %j = %c0 to %c21 step %c1 {
+      %r = scf.for %k = %c0 to %c8 step %c1 iter_args(%acc = %cst) -> (f32) {
+        %p = memref.load %q[%k] : memref<8xf32>
+        ...
+      }
+    }
+    ```
+
+    Only normalized loops (0 to N step 1) are considered, and only when the
+    memories the division reads are not written by the nest.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif // TORCH2CALYX_PASSES
