@@ -42,10 +42,17 @@ PASS_PIPELINE = (
 )
 
 #: With ``pipeline=True`` (the default): materialize-divisions computes divisions repeated
-#: across a loop once (a divider cannot be pipelined), forward-fills folds buffer fills into the nests
-#: that accumulate into them, pipeline-loops reshapes and marks the nests lower-to-calyx
-#: turns into pipelines starting one iteration per cycle (canonicalize cleans up after it).
-PIPELINING_PASSES = ("materialize-divisions", "forward-fills", "pipeline-loops", "canonicalize", "cse")
+#: across a loop once (a divider cannot be pipelined), forward-fills folds buffer fills into
+#: the nests that accumulate into them, pipeline-loops reshapes and marks the nests that
+#: lower-to-calyx turns into pipelines starting one iteration per cycle (canonicalize
+#: cleans up after it).
+PIPELINING_PASSES = (
+    "materialize-divisions",
+    "forward-fills",
+    "pipeline-loops",
+    "canonicalize",
+    "cse",
+)
 
 
 def pass_pipeline(*, pipeline: bool = True) -> tuple[str, ...]:
@@ -216,7 +223,7 @@ def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, di
     return passes.lower_to_calyx(
         mlir,
         pipeline=pass_pipeline(pipeline=options.pipeline),
-        keep_dir=work if options.keep_intermediates else None
+        keep_dir=work if options.keep_intermediates else None,
     )
 
 
