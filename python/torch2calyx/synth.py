@@ -118,6 +118,10 @@ def synth_script(verilog: Path, *, top: str = "main", keep_memories: bool = True
         patterns = [p for p in MEMORY_MODULE_PATTERNS if any(fnmatch(m, p) for m in defined)]
         if patterns:
             lines.append("setattr -mod -set keep_hierarchy 1 " + " ".join(patterns))
+            # The memory instances themselves are kept too: a design whose control never
+            # waits on a memory's `done` (static schedules) would otherwise lose them, and
+            # with them everything that computes what they store.
+            lines.append("setattr -set keep 1 " + " ".join(f"t:{p}" for p in patterns))
     lines += [
         f"synth_xilinx -top {top} -flatten",
         f"tee -q -o stat.json stat -json -top {top}",
