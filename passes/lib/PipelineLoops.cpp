@@ -202,6 +202,8 @@ bool markMap(scf::ForOp outer) {
 
 /// Reshapes a reduction nest (see Passes.td); true if it did.
 bool reshapeReduction(scf::ForOp outer, int64_t interleave) {
+  if (outer.getNumRegionIterArgs() != 0)
+    return false; // a reduction with no output loop around it
   SmallVector<scf::ForOp> par = perfectPrefix(outer);
   // The last parallel level: pre ops, one reduction loop, post ops.
   Block *pbody = par.back().getBody();

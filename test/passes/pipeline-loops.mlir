@@ -90,3 +90,20 @@ func.func @left_alone(%x: memref<8xf32>, %y: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// A sum with no output loop around it is not reshaped (nothing to interleave).
+// CHECK-LABEL: func.func @total
+// CHECK-NOT:     t2c.rotating
+// CHECK:         scf.for {{.*}} iter_args
+func.func @total(%x: memref<8xf32>, %y: memref<1xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %r = affine.for %k = 0 to 8 iter_args(%acc = %cst) -> (f32) {
+    %a = affine.load %x[%k] : memref<8xf32>
+    %s = arith.addf %acc, %a : f32
+    affine.yield %s : f32
+  }
+  affine.store %r, %y[0] : memref<1xf32>
+  return
+}
