@@ -1,6 +1,8 @@
-"""The software-pipelined dot-product loop of lower-to-calyx, in Verilator.
+"""Pipelined dot products of lower-to-calyx, in Verilator.
 
-Each inner product becomes one group that starts an iteration every 3 cycles. The hardware
+By default (pipeline-loops) a whole matmul nest is one static group starting a
+multiply-accumulate every cycle; with ``pipeline=False`` each inner product becomes one group
+on the shared units that starts an iteration every 3 cycles. Either way the hardware
 must give exactly the float32 result of the sequential loop (same order of additions,
 round-to-nearest-even after every multiply and add), for short, odd and even trip counts, and
 its cycle count must follow the 3-cycles-per-iteration schedule.
@@ -30,14 +32,16 @@ def _sequential_linear(x: torch.Tensor, lin: torch.nn.Linear) -> np.ndarray:
 
 
 @pytest.mark.verilator
+@pytest.mark.parametrize("pipeline", [True, False])
 @pytest.mark.parametrize(("n_in", "n_out", "bias"), [(2, 3, True), (7, 2, True), (16, 3, False)])
-def test_pipelined_dot_product_is_bit_exact(n_in, n_out, bias, tmp_path):
+def test_pipelined_dot_product_is_bit_exact(n_in, n_out, bias, pipeline, tmp_path):
     torch.manual_seed(n_in * 10 + n_out)
     model = torch.nn.Linear(n_in, n_out, bias=bias).eval()
     x = torch.randn(1, n_in)
-    design = torch2calyx.compile(model, (x,), out_dir=tmp_path / "d")
+    design = torch2calyx.compile(model, (x,), out_dir=tmp_path / "d", pipeline=pipeline)
     futil = design.calyx.read_text()
-    assert "group mac_" in futil, "the inner product was not pipelined"
+    marker = "// pipelined loop nest" if pipeline else "group mac_"
+    assert marker in futil, "the inner product was not pipelined"
     result = design.simulate(x)
     got = result.outputs[0].detach().numpy().reshape(-1).astype(np.float32)
     want = _sequential_linear(x, model)
@@ -45,18 +49,23 @@ def test_pipelined_dot_product_is_bit_exact(n_in, n_out, bias, tmp_path):
 
 
 @pytest.mark.verilator
-def test_pipelined_dot_product_cycles_follow_the_schedule(tmp_path):
-    # 4 outputs x 32 inputs: each inner product takes 3 * (32 + 1) cycles plus a few
-    # cycles of control; the sequential lowering needed about 10 cycles per MAC.
+@pytest.mark.parametrize("pipeline", [True, False])
+def test_pipelined_dot_product_cycles_follow_the_schedule(pipeline, tmp_path):
+    # 4 outputs x 32 inputs. Pipelined: one MAC per cycle plus the pipeline depth (a few
+    # cycles) for the whole nest. Shared units: each inner product takes 3 * (32 + 1)
+    # cycles plus a few cycles of control (the plain sequential lowering needed about 10).
     n_in, n_out = 32, 4
     torch.manual_seed(0)
     model = torch.nn.Linear(n_in, n_out, bias=False).eval()
     x = torch.randn(1, n_in)
-    design = torch2calyx.compile(model, (x,), out_dir=tmp_path / "d")
+    design = torch2calyx.compile(model, (x,), out_dir=tmp_path / "d", pipeline=pipeline)
     result = design.simulate(x)
     assert torch.equal(
         result.outputs[0].reshape(-1),
         torch.from_numpy(_sequential_linear(x, model)),
     )
     macs = n_in * n_out
-    assert 3 * macs <= result.cycles <= 4 * macs, result.cycles
+    if pipeline:
+        assert macs <= result.cycles <= macs + 16, result.cycles
+    else:
+        assert 3 * macs <= result.cycles <= 4 * macs, result.cycles
