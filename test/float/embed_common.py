@@ -13,7 +13,18 @@ import sys
 from pathlib import Path
 
 FLOAT_DIR = Path(__file__).resolve().parents[2] / "externals" / "primitives" / "float"
-UNITS = ("addFN", "mulFN", "compareFN", "divSqrtFN", "fpToInt", "intToFp")
+UNITS = (
+    "addFN",
+    "mulFN",
+    "compareFN",
+    "divSqrtFN",
+    "fpToInt",
+    "intToFp",
+    "pipelined_addFN",
+    "pipelined_mulFN",
+    "pipelined_fpToInt",
+    "pipelined_intToFp",
+)
 BEGIN = "// ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)\n"
 END = "// ---- END common.sv\n"
 

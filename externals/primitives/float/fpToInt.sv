@@ -4,7 +4,9 @@
 // gives two's complement, 0 unsigned. Out-of-range inputs saturate the RISC-V way: NaN and
 // positive overflow (+inf included) give the largest integer, negative overflow (-inf
 // included) the smallest: -2^(intWidth-1) signed, 0 unsigned (any negative input below -1
-// gives 0 unsigned; inputs in (-1, 0] truncate to 0). Latency 1.
+// gives 0 unsigned; inputs in (-1, 0] truncate to 0). Latency 1: `out` is the combinational
+// conversion in the cycle go rises (the cycle before done) and from then on holds the value
+// registered at that edge until the next operation (t2c_fp_hold).
 module std_fpToInt #(
     parameter int expWidth = 8,
     parameter int sigWidth = 24,
@@ -19,59 +21,14 @@ module std_fpToInt #(
     output logic [  intWidth-1:0] out,
     output logic                  done
 );
-  localparam int EXP = expWidth;
-  localparam int SIG = sigWidth;
-  localparam int IW = intWidth;
-  localparam int BIAS = (1 << (EXP - 1)) - 1;
-  localparam int SHW = $clog2(IW + 1);
-  localparam int UW = ((EXP > SHW) ? EXP : SHW) + 2;  // signed unbiased exponent
-  localparam int WW = SIG + IW;
-
-  logic capture;
+  logic busy;
   t2c_fp_handshake #(.LATENCY(1)) hs (.clk(clk), .reset(reset), .go(go), .done(done),
-                                      .capture(capture));
-
-  logic sign, nan, inf, big, pos_over, neg_over;
-  logic [EXP-1:0] e, e1;
-  logic signed [UW-1:0] ue;
-  logic [SHW-1:0] shamt;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [WW-1:0] wide;  // its low SIG-1 bits are the fraction that truncation drops
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic [IW:0] mag;
-  logic [IW-1:0] result, max_int, min_int;
-
-  always_comb begin
-    sign = in[floatWidth-1];
-    e = in[floatWidth-2-:EXP];
-    nan = (&e) && (in[SIG-2:0] != '0);
-    inf = (&e) && (in[SIG-2:0] == '0);
-    // Exponent of the hidden bit; values below 1 truncate to 0.
-    e1 = (e == '0) ? EXP'(1) : e;
-    ue = UW'(e1) - UW'(BIAS);
-    big = ue > UW'(IW);
-    shamt = (ue < 0 || big) ? '0 : SHW'(ue);
-    wide = WW'({(e != '0), in[SIG-2:0]}) << shamt;
-    mag = (ue < 0) ? '0 : wide[SIG-1+:IW+1];
-    max_int = signedOut ? {1'b0, {(IW - 1) {1'b1}}} : {IW{1'b1}};
-    min_int = signedOut ? {1'b1, {(IW - 1) {1'b0}}} : '0;
-    if (signedOut) begin
-      pos_over = big || mag[IW] || mag[IW-1];
-      neg_over = big || mag[IW] || (mag[IW-1] && mag[IW-2:0] != '0);
-    end else begin
-      pos_over = big || mag[IW];
-      neg_over = mag != '0;
-    end
-    if (nan) result = max_int;
-    else if (inf) result = sign ? min_int : max_int;
-    else if (sign) result = neg_over ? min_int : IW'(~mag + 1'b1);
-    else result = pos_over ? max_int : mag[IW-1:0];
-  end
-
-  always_ff @(posedge clk) begin
-    if (reset) out <= '0;
-    else if (capture) out <= result;
-  end
+                                      .busy(busy));
+  logic [intWidth-1:0] result;
+  t2c_fp_to_int #(.EXP(expWidth), .SIG(sigWidth), .IW(intWidth)) conv (
+      .in(in), .signedOut(signedOut), .out(result));
+  t2c_fp_hold #(.W(intWidth)) hold (.clk(clk), .reset(reset), .busy(busy), .in(result),
+                                    .out(out));
 endmodule
 
 // ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)
@@ -87,8 +44,8 @@ endmodule
 
 // go/done handshake of a unit whose result is ready LATENCY clock edges after go rises.
 // The caller holds go (and the operands) until done; done stays high while go stays high and
-// falls at the first edge after go falls. `capture` is high in the cycle whose clock edge
-// must store the result into the unit's output registers.
+// falls at the first edge after go falls. `busy` (go high, done not yet) is high from the
+// cycle go rises to the cycle before done rises: the cycles whose edges run the operation.
 module t2c_fp_handshake #(
     parameter int LATENCY = 1
 ) (
@@ -96,7 +53,7 @@ module t2c_fp_handshake #(
     input  logic reset,
     input  logic go,
     output logic done,
-    output logic capture
+    output logic busy
 );
   localparam int CW = $clog2(LATENCY + 1);
   logic [CW-1:0] count;
@@ -109,7 +66,29 @@ module t2c_fp_handshake #(
       if (count == CW'(LATENCY - 1)) done <= 1'b1;
     end
   end
-  assign capture = go && !done && (count == CW'(LATENCY - 1));
+  assign busy = go && !done;
+endmodule
+
+// Output of a unit with latency 1: while `busy` (the cycle go rises) it is the combinational
+// result `in`, from then on the value `in` had at the edge that raised done, until the next
+// operation. So the result is valid from the cycle before done (Calyx groups that write the
+// result in every cycle of the group see their last write, the one before done, store it)
+// and stays valid after go falls.
+module t2c_fp_hold #(
+    parameter int W = 32
+) (
+    input  logic         clk,
+    input  logic         reset,
+    input  logic         busy,
+    input  logic [W-1:0] in,
+    output logic [W-1:0] out
+);
+  logic [W-1:0] held;
+  always_ff @(posedge clk) begin
+    if (reset) held <= '0;
+    else if (busy) held <= in;
+  end
+  assign out = busy ? in : held;
 endmodule
 
 // Count of leading zeros of a SW-bit vector (SW when it is zero).
@@ -244,6 +223,366 @@ module t2c_fp_round #(
   endfunction
 
   assign {out, flags} = round_pack(sign, exp, sig, sticky, rm, tininess_after, lz);
+endmodule
+
+// ---- addition: t2c_fp_add_align (stage 1, combinational), t2c_fp_add_stages (both stages)
+
+// Stage 1 of addition (subOp = 1 subtracts): classifies the operands, aligns the smaller one
+// to the larger one's exponent (bits shifted out are jammed into the last bit) and adds or
+// subtracts. The exact result is (-1)^sign * sum * 2^(exp - (SIG + 3)); when an operand is a
+// NaN or an infinity, `special` is set and special_val / special_flags are the result.
+// rm only decides the sign of an exact zero difference (-0 when rounding down).
+module t2c_fp_add_align #(
+    parameter int EXP = 8,
+    parameter int SIG = 24
+) (
+    input  logic        [EXP+SIG-1:0] left,
+    input  logic        [EXP+SIG-1:0] right,
+    input  logic                      subOp,
+    input  logic        [        2:0] rm,
+    output logic                      sign,
+    output logic signed [    EXP+1:0] exp,
+    output logic        [    SIG+3:0] sum,
+    output logic                      special,
+    output logic        [EXP+SIG-1:0] special_val,
+    output logic        [        4:0] special_flags
+);
+  localparam int W = EXP + SIG;
+  localparam int SW = SIG + 4;  // carry, SIG bits, guard, round, jammed sticky
+  localparam int EW = EXP + 2;
+  localparam int BIAS = (1 << (EXP - 1)) - 1;
+  localparam int DW = $clog2(SIG + 4);
+  localparam logic [W-1:0] QNAN = {1'b0, {EXP{1'b1}}, 1'b1, {(SIG - 2) {1'b0}}};
+
+  // A function of the inputs called from a continuous assignment (see t2c_fp_round).
+  function automatic logic [EW+SW+W+6:0] align(input logic [W-1:0] lhs,
+                                               input logic [W-1:0] rhs, input logic sub,
+                                               input logic [2:0] mode);
+    logic sa, sb, a_nan, b_nan, a_snan, b_snan, a_inf, b_inf, a_big, eff_sub, lost, s1, sp1;
+    logic [EXP-1:0] ea, eb, ea1, eb1, e_big, d;
+    logic [SIG-1:0] ma, mb, m_big, m_small;
+    logic [SIG+2:0] small_ext, small_sh, lostmask;
+    logic [DW-1:0] dsh;
+    logic [SW-1:0] s;
+    logic [W-1:0] sv;
+    logic [4:0] sf;
+    logic signed [EW-1:0] e1;
+    sa = lhs[W-1];
+    sb = rhs[W-1] ^ sub;
+    ea = lhs[W-2-:EXP];
+    eb = rhs[W-2-:EXP];
+    ma = {ea != '0, lhs[SIG-2:0]};
+    mb = {eb != '0, rhs[SIG-2:0]};
+    ea1 = (ea == '0) ? EXP'(1) : ea;
+    eb1 = (eb == '0) ? EXP'(1) : eb;
+    a_nan = (&ea) && (lhs[SIG-2:0] != '0);
+    b_nan = (&eb) && (rhs[SIG-2:0] != '0);
+    a_snan = a_nan && !lhs[SIG-2];
+    b_snan = b_nan && !rhs[SIG-2];
+    a_inf = (&ea) && (lhs[SIG-2:0] == '0);
+    b_inf = (&eb) && (rhs[SIG-2:0] == '0);
+    eff_sub = sa ^ sb;
+    a_big = lhs[W-2:0] >= rhs[W-2:0];
+    e_big = a_big ? ea1 : eb1;
+    m_big = a_big ? ma : mb;
+    m_small = a_big ? mb : ma;
+    d = a_big ? ea1 - eb1 : eb1 - ea1;
+    dsh = (d >= EXP'(SIG + 3)) ? DW'(SIG + 3) : DW'(d);
+    small_ext = {m_small, 3'b000};
+    small_sh = small_ext >> dsh;
+    lostmask = ~({(SIG + 3) {1'b1}} << dsh);
+    lost = |(small_ext & lostmask);
+    if (eff_sub) s = {1'b0, m_big, 3'b000} - {1'b0, small_sh[SIG+2:1], small_sh[0] | lost};
+    else s = {1'b0, m_big, 3'b000} + {1'b0, small_sh[SIG+2:1], small_sh[0] | lost};
+    // Bit SW-1 of the sum weighs 2^(e_big - BIAS + 1).
+    e1 = EW'(e_big) - EW'(BIAS - 1);
+    if (s == '0) s1 = eff_sub ? (mode == 3'd2) : sa;
+    else s1 = a_big ? sa : sb;
+    sp1 = a_nan || b_nan || a_inf || b_inf;
+    sf = {a_snan || b_snan || (a_inf && b_inf && eff_sub), 4'b0};
+    if (a_nan || b_nan || (a_inf && b_inf && eff_sub)) sv = QNAN;
+    else if (a_inf) sv = {sa, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
+    else sv = {sb, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
+    align = {s1, e1, s, sp1, sv, sf};
+  endfunction
+
+  assign {sign, exp, sum, special, special_val, special_flags} = align(left, right, subOp, rm);
+endmodule
+
+// The datapath of std_addFN and pipelined_addFN: stage 1 (t2c_fp_add_align) is registered,
+// with the rounding mode and the tininess mode, at every edge where `load` is high; stage 2
+// (t2c_fp_round, or the special result) is combinational from those registers, so `out` and
+// `flags` show the operation loaded last and hold while `load` stays low. Reset clears the
+// registers (out = +0, no flags).
+module t2c_fp_add_stages #(
+    parameter int EXP = 8,
+    parameter int SIG = 24
+) (
+    input  logic               clk,
+    input  logic               reset,
+    input  logic               load,
+    input  logic               control,
+    input  logic               subOp,
+    input  logic [EXP+SIG-1:0] left,
+    input  logic [EXP+SIG-1:0] right,
+    input  logic [        2:0] roundingMode,
+    output logic [EXP+SIG-1:0] out,
+    output logic [        4:0] flags
+);
+  localparam int W = EXP + SIG;
+  localparam int SW = SIG + 4;
+  localparam int EW = EXP + 2;
+
+  logic sign1, special1;
+  logic signed [EW-1:0] exp1;
+  logic [SW-1:0] sum1;
+  logic [W-1:0] special_val1;
+  logic [4:0] special_flags1;
+  t2c_fp_add_align #(.EXP(EXP), .SIG(SIG)) align (
+      .left(left), .right(right), .subOp(subOp), .rm(roundingMode), .sign(sign1), .exp(exp1),
+      .sum(sum1), .special(special1), .special_val(special_val1),
+      .special_flags(special_flags1));
+
+  logic sign_q, special_q, ctl_q;
+  logic signed [EW-1:0] exp_q;
+  logic [SW-1:0] sum_q;
+  logic [W-1:0] special_val_q;
+  logic [4:0] special_flags_q;
+  logic [2:0] rm_q;
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      {sign_q, special_q, ctl_q, exp_q, sum_q, special_val_q, special_flags_q, rm_q} <= '0;
+    end else if (load) begin
+      sign_q <= sign1;
+      exp_q <= exp1;
+      sum_q <= sum1;
+      special_q <= special1;
+      special_val_q <= special_val1;
+      special_flags_q <= special_flags1;
+      rm_q <= roundingMode;
+      ctl_q <= control;
+    end
+  end
+
+  logic [W-1:0] rounded;
+  logic [4:0] round_flags;
+  t2c_fp_round #(.EXP(EXP), .SIG(SIG), .SW(SW), .EW(EW)) rnd (
+      .sign(sign_q), .exp(exp_q), .sig(sum_q), .sticky(1'b0), .rm(rm_q), .tininess_after(ctl_q),
+      .out(rounded), .flags(round_flags));
+  assign out = special_q ? special_val_q : rounded;
+  assign flags = special_q ? special_flags_q : round_flags;
+endmodule
+
+// ---- multiplication: t2c_fp_mul_prep (stage 1, combinational), t2c_fp_mul_stages
+
+// Stage 1 of multiplication, before the significand product: classifies the operands and
+// unpacks them. The exact product is (-1)^sign * (sig_a * sig_b) * 2^(exp - (2 SIG - 1));
+// when an operand is a NaN or an infinity, `special` is set and special_val / special_flags
+// are the result.
+module t2c_fp_mul_prep #(
+    parameter int EXP = 8,
+    parameter int SIG = 24
+) (
+    input  logic        [EXP+SIG-1:0] left,
+    input  logic        [EXP+SIG-1:0] right,
+    output logic                      sign,
+    output logic signed [    EXP+2:0] exp,
+    output logic        [    SIG-1:0] sig_a,
+    output logic        [    SIG-1:0] sig_b,
+    output logic                      special,
+    output logic        [EXP+SIG-1:0] special_val,
+    output logic        [        4:0] special_flags
+);
+  localparam int W = EXP + SIG;
+  localparam int EW = EXP + 3;
+  localparam int BIAS = (1 << (EXP - 1)) - 1;
+  localparam logic [W-1:0] QNAN = {1'b0, {EXP{1'b1}}, 1'b1, {(SIG - 2) {1'b0}}};
+
+  function automatic logic [EW+2*SIG+W+6:0] prep(input logic [W-1:0] lhs,
+                                                 input logic [W-1:0] rhs);
+    logic a_nan, b_nan, a_snan, b_snan, a_inf, b_inf, a_zero, b_zero, s1, sp1;
+    logic [EXP-1:0] ea, eb, ea1, eb1;
+    logic [SIG-1:0] ma, mb;
+    logic signed [EW-1:0] e1;
+    logic [W-1:0] sv;
+    logic [4:0] sf;
+    s1 = lhs[W-1] ^ rhs[W-1];
+    ea = lhs[W-2-:EXP];
+    eb = rhs[W-2-:EXP];
+    ma = {ea != '0, lhs[SIG-2:0]};
+    mb = {eb != '0, rhs[SIG-2:0]};
+    ea1 = (ea == '0) ? EXP'(1) : ea;
+    eb1 = (eb == '0) ? EXP'(1) : eb;
+    a_nan = (&ea) && (lhs[SIG-2:0] != '0);
+    b_nan = (&eb) && (rhs[SIG-2:0] != '0);
+    a_snan = a_nan && !lhs[SIG-2];
+    b_snan = b_nan && !rhs[SIG-2];
+    a_inf = (&ea) && (lhs[SIG-2:0] == '0);
+    b_inf = (&eb) && (rhs[SIG-2:0] == '0);
+    a_zero = lhs[W-2:0] == '0;
+    b_zero = rhs[W-2:0] == '0;
+    // Bit 2 SIG - 1 of the product weighs 2^(ea1 - BIAS + eb1 - BIAS + 1).
+    e1 = EW'(ea1) + EW'(eb1) - EW'(2 * BIAS - 1);
+    sp1 = a_nan || b_nan || a_inf || b_inf;
+    sf = {a_snan || b_snan || (a_inf && b_zero) || (b_inf && a_zero), 4'b0};
+    if (a_nan || b_nan || (a_inf && b_zero) || (b_inf && a_zero)) sv = QNAN;
+    else sv = {s1, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
+    prep = {s1, e1, ma, mb, sp1, sv, sf};
+  endfunction
+
+  assign {sign, exp, sig_a, sig_b, special, special_val, special_flags} = prep(left, right);
+endmodule
+
+// The datapath of std_mulFN and pipelined_mulFN: stage 1 (t2c_fp_mul_prep and the exact
+// 2 SIG-bit significand product) is registered, with the rounding and tininess modes, at
+// every edge where `load` is high; stage 2 (t2c_fp_round, or the special result) is
+// combinational from those registers, as in t2c_fp_add_stages.
+module t2c_fp_mul_stages #(
+    parameter int EXP = 8,
+    parameter int SIG = 24
+) (
+    input  logic               clk,
+    input  logic               reset,
+    input  logic               load,
+    input  logic               control,
+    input  logic [EXP+SIG-1:0] left,
+    input  logic [EXP+SIG-1:0] right,
+    input  logic [        2:0] roundingMode,
+    output logic [EXP+SIG-1:0] out,
+    output logic [        4:0] flags
+);
+  localparam int W = EXP + SIG;
+  localparam int SW = 2 * SIG;
+  localparam int EW = EXP + 3;
+
+  logic sign1, special1;
+  logic signed [EW-1:0] exp1;
+  logic [SIG-1:0] ma, mb;
+  logic [W-1:0] special_val1;
+  logic [4:0] special_flags1;
+  t2c_fp_mul_prep #(.EXP(EXP), .SIG(SIG)) prep (
+      .left(left), .right(right), .sign(sign1), .exp(exp1), .sig_a(ma), .sig_b(mb),
+      .special(special1), .special_val(special_val1), .special_flags(special_flags1));
+
+  logic sign_q, special_q, ctl_q;
+  logic signed [EW-1:0] exp_q;
+  logic [SW-1:0] prod_q;
+  logic [W-1:0] special_val_q;
+  logic [4:0] special_flags_q;
+  logic [2:0] rm_q;
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      {sign_q, special_q, ctl_q, exp_q, prod_q, special_val_q, special_flags_q, rm_q} <= '0;
+    end else if (load) begin
+      sign_q <= sign1;
+      exp_q <= exp1;
+      prod_q <= ma * mb;
+      special_q <= special1;
+      special_val_q <= special_val1;
+      special_flags_q <= special_flags1;
+      rm_q <= roundingMode;
+      ctl_q <= control;
+    end
+  end
+
+  logic [W-1:0] rounded;
+  logic [4:0] round_flags;
+  t2c_fp_round #(.EXP(EXP), .SIG(SIG), .SW(SW), .EW(EW)) rnd (
+      .sign(sign_q), .exp(exp_q), .sig(prod_q), .sticky(1'b0), .rm(rm_q),
+      .tininess_after(ctl_q), .out(rounded), .flags(round_flags));
+  assign out = special_q ? special_val_q : rounded;
+  assign flags = special_q ? special_flags_q : round_flags;
+endmodule
+
+// ---- conversions (combinational): t2c_fp_to_int, t2c_fp_from_int
+
+// IEEE-754 (EXP, SIG) to an IW-bit integer, truncating toward zero; signedOut = 1 gives two's
+// complement, 0 unsigned. Out of range saturates the RISC-V way: NaN and positive overflow
+// (+inf included) give the largest integer, negative overflow (-inf included) the smallest
+// (-2^(IW-1) signed, 0 unsigned; inputs in (-1, 0] truncate to 0).
+module t2c_fp_to_int #(
+    parameter int EXP = 8,
+    parameter int SIG = 24,
+    parameter int IW  = 32
+) (
+    input  logic [EXP+SIG-1:0] in,
+    input  logic               signedOut,
+    output logic [     IW-1:0] out
+);
+  localparam int W = EXP + SIG;
+  localparam int BIAS = (1 << (EXP - 1)) - 1;
+  localparam int SHW = $clog2(IW + 1);
+  localparam int UW = ((EXP > SHW) ? EXP : SHW) + 2;  // signed unbiased exponent
+  localparam int WW = SIG + IW;
+
+  function automatic logic [IW-1:0] convert(input logic [W-1:0] x, input logic sgn);
+    logic sign, nan, inf, big, pos_over, neg_over;
+    logic [EXP-1:0] e, e1;
+    logic signed [UW-1:0] ue;
+    logic [SHW-1:0] shamt;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [WW-1:0] wide;  // its low SIG-1 bits are the fraction that truncation drops
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [IW:0] mag;
+    logic [IW-1:0] max_int, min_int;
+    sign = x[W-1];
+    e = x[W-2-:EXP];
+    nan = (&e) && (x[SIG-2:0] != '0);
+    inf = (&e) && (x[SIG-2:0] == '0);
+    // Exponent of the hidden bit; values below 1 truncate to 0.
+    e1 = (e == '0) ? EXP'(1) : e;
+    ue = UW'(e1) - UW'(BIAS);
+    big = ue > UW'(IW);
+    shamt = (ue < 0 || big) ? '0 : SHW'(ue);
+    wide = WW'({(e != '0), x[SIG-2:0]}) << shamt;
+    mag = (ue < 0) ? '0 : wide[SIG-1+:IW+1];
+    max_int = sgn ? {1'b0, {(IW - 1) {1'b1}}} : {IW{1'b1}};
+    min_int = sgn ? {1'b1, {(IW - 1) {1'b0}}} : '0;
+    if (sgn) begin
+      pos_over = big || mag[IW] || mag[IW-1];
+      neg_over = big || mag[IW] || (mag[IW-1] && mag[IW-2:0] != '0);
+    end else begin
+      pos_over = big || mag[IW];
+      neg_over = mag != '0;
+    end
+    if (nan) convert = max_int;
+    else if (inf) convert = sign ? min_int : max_int;
+    else if (sign) convert = neg_over ? min_int : IW'(~mag + 1'b1);
+    else convert = pos_over ? max_int : mag[IW-1:0];
+  endfunction
+
+  assign out = convert(in, signedOut);
+endmodule
+
+// IW-bit integer (two's complement when signedIn = 1, unsigned otherwise) to IEEE-754
+// (EXP, SIG), rounded with rm; flags = {0, 0, overflow, underflow, inexact} (overflow only
+// into narrow formats such as binary16).
+module t2c_fp_from_int #(
+    parameter int IW  = 32,
+    parameter int EXP = 8,
+    parameter int SIG = 24
+) (
+    input  logic [     IW-1:0] in,
+    input  logic               signedIn,
+    input  logic [        2:0] rm,
+    input  logic               tininess_after,
+    output logic [EXP+SIG-1:0] out,
+    output logic [        4:0] flags
+);
+  localparam int SW = (IW > SIG + 2) ? IW : SIG + 2;
+  localparam int EW = ((EXP > $clog2(IW + 1)) ? EXP : $clog2(IW + 1)) + 2;
+
+  logic neg;
+  logic [IW-1:0] mag;
+  logic [SW-1:0] sig;
+  assign neg = signedIn && in[IW-1];
+  assign mag = neg ? ~in + 1'b1 : in;
+  assign sig = {mag, {(SW - IW) {1'b0}}};
+
+  // Bit SW-1 of sig weighs 2^(IW-1).
+  t2c_fp_round #(.EXP(EXP), .SIG(SIG), .SW(SW), .EW(EW)) rnd (
+      .sign(neg), .exp(EW'(IW - 1)), .sig(sig), .sticky(1'b0), .rm(rm),
+      .tininess_after(tininess_after), .out(out), .flags(flags));
 endmodule
 
 `endif  // T2C_FLOAT_COMMON_SV

@@ -1,5 +1,9 @@
 """Builds the Verilator harness of the float units (test/float/) and runs vectors through it.
 
+go/done units run one vector at a time through the handshake; the pipelined units are
+streamed, one operation per cycle in bursts, at the latency their ``.futil`` declares
+(``static<N> primitive``).
+
 The build is cached under ``build/float-sim/<hash>/`` where the hash covers every source
 file, the Verilator version and the flags, so a changed unit is rebuilt and an unchanged one
 is not.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import shlex
 import shutil
 import subprocess
@@ -18,11 +23,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from torch2calyx.errors import SimulationError
-from torch2calyx.float.vectors import Vector
+from torch2calyx.float.vectors import PIPELINED, TB_FORMATS, UNITS, Vector
 
 log = logging.getLogger(__name__)
 
-UNIT_FILES = ("addFN", "mulFN", "compareFN", "divSqrtFN", "fpToInt", "intToFp")
+UNIT_FILES = (
+    "addFN",
+    "mulFN",
+    "compareFN",
+    "divSqrtFN",
+    "fpToInt",
+    "intToFp",
+    "pipelined_addFN",
+    "pipelined_mulFN",
+    "pipelined_fpToInt",
+    "pipelined_intToFp",
+)
+# The unit file (and .futil) of each pipelined unit of the test top.
+PIPELINED_FILES = {
+    "pipelinedAdd": "pipelined_addFN",
+    "pipelinedMul": "pipelined_mulFN",
+    "pipelinedFpToInt32": "pipelined_fpToInt",
+    "pipelinedFpToInt64": "pipelined_fpToInt",
+    "pipelinedIntToFp32": "pipelined_intToFp",
+    "pipelinedIntToFp64": "pipelined_intToFp",
+}
 
 
 def repo_root() -> Path:
@@ -56,6 +81,36 @@ class RunResult:
     mismatches: list[tuple[Vector, int, int]]
     handshake_errors: list[str]
     latency: dict[int, tuple[int, int]]  # sel -> (min, max) cycles from go to done
+    # sel of a pipelined unit -> (latency, operations checked, longest burst, idle cycles)
+    pipeline: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
+
+
+def static_latency(unit_file: str, config: HarnessConfig | None = None) -> int:
+    """The N of ``static<N> primitive`` in ``externals/primitives/float/<unit_file>.futil``."""
+    config = config or HarnessConfig()
+    path = config.float_dir / f"{unit_file}.futil"
+    match = re.search(r"static<(\d+)>\s+primitive", path.read_text())
+    if match is None:
+        raise SimulationError(f"{path} declares no static<N> primitive")
+    return int(match.group(1))
+
+
+def unit_of_sel(sel: int) -> str:
+    """The test top's unit name for ``sel``."""
+    return UNITS[sel // len(TB_FORMATS)]
+
+
+def pipeline_latency(vectors: list[Vector], config: HarnessConfig | None = None) -> int | None:
+    """The declared latency of the pipelined units among ``vectors`` (None when there are
+    none); they must agree, since the harness streams every pipelined unit at one latency."""
+    units = {unit_of_sel(v.sel) for v in vectors} & set(PIPELINED)
+    latencies = {static_latency(PIPELINED_FILES[u], config) for u in units}
+    if len(latencies) > 1:
+        raise SimulationError(
+            f"pipelined units {sorted(units)} declare different latencies {sorted(latencies)}; "
+            "run them separately"
+        )
+    return latencies.pop() if latencies else None
 
 
 def _sources(config: HarnessConfig) -> list[Path]:
@@ -116,14 +171,23 @@ def build_harness(config: HarnessConfig | None = None) -> Path:
     return binary
 
 
-def run_vectors(binary: Path, vectors: list[Vector], *, seed: int = 1) -> RunResult:
-    """Run ``vectors`` through the harness; parse mismatches, handshake errors, latencies."""
+def run_vectors(
+    binary: Path, vectors: list[Vector], *, seed: int = 1, latency: int | None = None
+) -> RunResult:
+    """Run ``vectors`` through the harness; parse mismatches, handshake errors, latencies.
+
+    Pipelined units are streamed at ``latency``, by default the ``static<N>`` of their
+    ``.futil`` (:func:`pipeline_latency`)."""
+    if latency is None:
+        latency = pipeline_latency(vectors)
     with tempfile.NamedTemporaryFile("w", suffix=".vec", delete=False) as handle:
         handle.write("\n".join(v.line() for v in vectors))
         handle.write("\n")
         path = Path(handle.name)
     try:
         cmd = [str(binary), str(path), str(seed)]
+        if latency is not None:
+            cmd.append(str(latency))
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     finally:
         path.unlink(missing_ok=True)
@@ -131,7 +195,7 @@ def run_vectors(binary: Path, vectors: list[Vector], *, seed: int = 1) -> RunRes
         raise SimulationError(
             f"float harness failed ({proc.returncode}): {shlex.join(cmd)}\n{proc.stderr[-2000:]}"
         )
-    mismatches, handshake, latency, checked = [], [], {}, None
+    mismatches, handshake, latencies, pipeline, checked = [], [], {}, {}, None
     for line in proc.stdout.splitlines():
         parts = line.split()
         if parts[0] == "MISMATCH":
@@ -140,12 +204,14 @@ def run_vectors(binary: Path, vectors: list[Vector], *, seed: int = 1) -> RunRes
         elif parts[0] == "HANDSHAKE":
             handshake.append(line)
         elif parts[0] == "LATENCY":
-            latency[int(parts[1])] = (int(parts[2]), int(parts[3]))
+            latencies[int(parts[1])] = (int(parts[2]), int(parts[3]))
+        elif parts[0] == "PIPELINE":
+            pipeline[int(parts[1])] = tuple(int(p) for p in parts[2:6])
         elif parts[0] == "CHECKED":
             checked = int(parts[1])
     if checked is None:
         raise SimulationError(f"float harness printed no summary:\n{proc.stdout[-2000:]}")
-    return RunResult(checked, mismatches, handshake, latency)
+    return RunResult(checked, mismatches, handshake, latencies, pipeline)
 
 
 def mismatch_counts(result: RunResult) -> Counter:

@@ -95,7 +95,8 @@ class FloatFormat:
 F16 = FloatFormat("binary16", 5, 11)
 F32 = FloatFormat("binary32", 8, 24)
 F64 = FloatFormat("binary64", 11, 53)
-FORMATS = {f.name: f for f in (F16, F32, F64)}
+BF16 = FloatFormat("bfloat16", 8, 8)
+FORMATS = {f.name: f for f in (F16, F32, F64, BF16)}
 
 
 def _round_increment(rm: int, sign: int, lsb: int, rbit: int, sticky: bool) -> int:

@@ -25,7 +25,7 @@ from torch2calyx.float.ref import (
     int_to_fp,
 )
 
-# Unit names as the test top (test/float/tb_float.sv) numbers them: sel = 3 * unit + format.
+# Unit names as the test top (test/float/tb_float.sv) numbers them: sel = 4 * unit + format.
 UNITS = (
     "add",
     "mul",
@@ -36,11 +36,44 @@ UNITS = (
     "intToFp32",
     "intToFp64",
     "intToFpCore",
+    "pipelinedAdd",
+    "pipelinedMul",
+    "pipelinedFpToInt32",
+    "pipelinedFpToInt64",
+    "pipelinedIntToFp32",
+    "pipelinedIntToFp64",
 )
-FORMAT_ORDER = ("binary16", "binary32", "binary64")
+# The pipelined units (no go/done) compute what these go/done units compute.
+PIPELINED = {
+    "pipelinedAdd": "add",
+    "pipelinedMul": "mul",
+    "pipelinedFpToInt32": "fpToInt32",
+    "pipelinedFpToInt64": "fpToInt64",
+    "pipelinedIntToFp32": "intToFp32",
+    "pipelinedIntToFp64": "intToFp64",
+}
+# Formats in the test top's order; FORMAT_ORDER are the IEEE interchange formats every test
+# runs, bfloat16 (8, 8) is in the test top too.
+TB_FORMATS = ("binary16", "binary32", "binary64", "bfloat16")
+FORMAT_ORDER = TB_FORMATS[:3]
 ALL_MODES = (0, 1, 2, 3, 4)
 # Units whose result does not depend on the rounding mode or the tininess mode.
-MODELESS = {"compare", "fpToInt32", "fpToInt64", "intToFp32", "intToFp64"}
+MODELESS = {
+    "compare",
+    "fpToInt32",
+    "fpToInt64",
+    "intToFp32",
+    "intToFp64",
+    "pipelinedFpToInt32",
+    "pipelinedFpToInt64",
+    "pipelinedIntToFp32",
+    "pipelinedIntToFp64",
+}
+
+
+def base_unit(unit: str) -> str:
+    """The go/done unit whose operation ``unit`` computes (``unit`` itself if not pipelined)."""
+    return PIPELINED.get(unit, unit)
 
 
 @dataclass(frozen=True)
@@ -67,7 +100,7 @@ def select(unit: str, fmt: FloatFormat) -> int:
     """The test top's ``sel`` value of ``unit`` in format ``fmt``."""
     if unit not in UNITS:
         raise FloatReferenceError(f"unknown float unit {unit!r}; expected one of {UNITS}")
-    return 3 * UNITS.index(unit) + FORMAT_ORDER.index(fmt.name)
+    return len(TB_FORMATS) * UNITS.index(unit) + TB_FORMATS.index(fmt.name)
 
 
 def special_values(fmt: FloatFormat) -> list[int]:
@@ -234,9 +267,10 @@ class VectorFactory:
     """Builds vectors with expected results for one unit and format."""
 
     def __init__(self, unit: str, fmt: FloatFormat) -> None:
-        self.unit = unit
-        self.fmt = fmt
         self.sel = select(unit, fmt)
+        self.unit = base_unit(unit)  # the operation; the pipelined units share it
+        self.modeless = unit in MODELESS
+        self.fmt = fmt
 
     @property
     def int_width(self) -> int:
@@ -245,7 +279,7 @@ class VectorFactory:
     def make(self, a: int, b: int, op: int, rm: int, ctl: int) -> Vector:
         """The vector for operands ``a``, ``b`` and control inputs ``op``, ``rm``, ``ctl``."""
         fmt, unit = self.fmt, self.unit
-        if unit in MODELESS:
+        if self.modeless:
             rm, ctl = 0, 0
         t_after = bool(ctl)
         if unit == "add":
