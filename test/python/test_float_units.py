@@ -1,10 +1,13 @@
 """IEEE-754 float units (externals/primitives/float/) against the exact reference model.
 
 The reference (torch2calyx.float.ref) is checked against hand-computed cases, numpy
-(round-to-nearest-even) and Berkeley SoftFloat; then every unit in binary16, binary32 and
-binary64 runs a few thousand vectors (every pair of special classes plus random operands, all
-five rounding modes, both tininess modes) through the real go/done handshake under
-Verilator, results and flags compared bit for bit. The full run is bench/float_verify.py.
+(round-to-nearest-even) and Berkeley SoftFloat; then every unit in binary16, binary32,
+binary64 and bfloat16 runs a few thousand vectors (every pair of special classes plus random
+operands, all five rounding modes, both tininess modes) under Verilator, results and flags
+compared bit for bit: the go/done units through the real handshake (result on the outputs
+from the cycle before done until the next operation), the pipelined units streamed one
+operation per cycle in bursts at the latency their .futil declares. The full run is
+bench/float_verify.py.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ import numpy as np
 import pytest
 from torch2calyx.float import ref
 from torch2calyx.float.ref import F16, F32, F64, INEXACT, INFINITE, INVALID, OVERFLOW, UNDERFLOW
-from torch2calyx.float.vectors import FORMAT_ORDER, UNITS, make_vectors, special_values
+from torch2calyx.float.vectors import (
+    PIPELINED,
+    TB_FORMATS,
+    UNITS,
+    make_vectors,
+    special_values,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOAT_DIR = ROOT / "externals" / "primitives" / "float"
@@ -32,9 +41,19 @@ UNIT_FILES = {
     "divSqrtFN": ("std_divSqrtFN", "numWidth"),
     "fpToInt": ("std_fpToInt", "floatWidth"),
     "intToFp": ("std_intToFp", "floatWidth"),
+    "pipelined_addFN": ("pipelined_addFN", "numWidth"),
+    "pipelined_mulFN": ("pipelined_mulFN", "numWidth"),
+    "pipelined_fpToInt": ("pipelined_fpToInt", "floatWidth"),
+    "pipelined_intToFp": ("pipelined_intToFp", "floatWidth"),
 }
 LATENCY = {"add": 2, "mul": 2, "compare": 1, "divsqrt": 30}
-FORMAT_PARAMS = {"binary16": (5, 11, 16), "binary32": (8, 24, 32), "binary64": (11, 53, 64)}
+PIPELINE_LATENCY = {"pipelinedAdd": 2, "pipelinedMul": 2}  # the conversions: 1
+FORMAT_PARAMS = {
+    "binary16": (5, 11, 16),
+    "binary32": (8, 24, 32),
+    "binary64": (11, 53, 64),
+    "bfloat16": (8, 8, 16),
+}
 
 
 # ---------------------------------------------------------------- reference model
@@ -192,6 +211,39 @@ def test_futil_interval_is_latency():
         assert f"@interval({latency}) @go go: 1" in futil, unit
 
 
+# The interface the compiler lowering is written against: exact ports, no go/done.
+PIPELINED_SIGNATURES = {
+    "pipelined_addFN": (
+        "static<2> primitive pipelined_addFN[expWidth, sigWidth, numWidth](@clk clk: 1, "
+        "@reset reset: 1, control: 1, subOp: 1, left: numWidth, right: numWidth, "
+        "roundingMode: 3) -> (out: numWidth, exceptionFlags: 5);"
+    ),
+    "pipelined_mulFN": (
+        "static<2> primitive pipelined_mulFN[expWidth, sigWidth, numWidth](@clk clk: 1, "
+        "@reset reset: 1, control: 1, left: numWidth, right: numWidth, roundingMode: 3) -> "
+        "(out: numWidth, exceptionFlags: 5);"
+    ),
+    "pipelined_fpToInt": (
+        "static<1> primitive pipelined_fpToInt[expWidth, sigWidth, floatWidth, intWidth]("
+        "@clk clk: 1, @reset reset: 1, signedOut: 1, in: floatWidth) -> (out: intWidth);"
+    ),
+    "pipelined_intToFp": (
+        "static<1> primitive pipelined_intToFp[intWidth, expWidth, sigWidth, floatWidth]("
+        "@clk clk: 1, @reset reset: 1, in: intWidth, signedIn: 1) -> (out: floatWidth);"
+    ),
+}
+
+
+@pytest.mark.parametrize("unit", sorted(PIPELINED_SIGNATURES))
+def test_pipelined_futil_signature(unit):
+    futil = (FLOAT_DIR / f"{unit}.futil").read_text()
+    assert f'extern "{unit}.sv"' in futil
+    body = futil[futil.index("{") + 1 : futil.rindex("}")]
+    signature = re.sub(r"\s+", " ", body).strip()
+    signature = signature.replace("( ", "(").replace(" )", ")")
+    assert signature == PIPELINED_SIGNATURES[unit]
+
+
 def test_calyx_library_loads_float_units():
     """The project's Calyx frontend finds the units through their standard import paths."""
     from torch2calyx.calyx import library
@@ -209,7 +261,7 @@ def test_verilator_lint_clean(unit):
     module, width_param = UNIT_FILES[unit]
     for exp, sig, width in FORMAT_PARAMS.values():
         params = [f"-GexpWidth={exp}", f"-GsigWidth={sig}", f"-G{width_param}={width}"]
-        if unit in ("fpToInt", "intToFp"):
+        if unit.endswith(("fpToInt", "intToFp")):
             params.append("-GintWidth=32")
         cmd = [
             "verilator",
@@ -271,7 +323,7 @@ def test_harness_reports_mismatches(harness):
 
 
 @pytest.mark.verilator
-@pytest.mark.parametrize("fmt_name", FORMAT_ORDER)
+@pytest.mark.parametrize("fmt_name", TB_FORMATS)
 @pytest.mark.parametrize("unit", UNITS)
 def test_unit_bit_exact(harness, unit, fmt_name):
     from torch2calyx.float.harness import run_vectors
@@ -288,8 +340,31 @@ def test_unit_bit_exact(harness, unit, fmt_name):
     ]
     assert not result.mismatches, f"{len(result.mismatches)} mismatches, e.g.\n" + "\n".join(shown)
     sel = select(unit, ref.FORMATS[fmt_name])
-    expected = LATENCY.get(unit, 1)
-    assert result.latency[sel] == (expected, expected)
+    if unit in PIPELINED:
+        # streamed at the .futil's static<N>: every result matched the vector issued N
+        # cycles before it, in bursts of back-to-back operations with idle cycles between
+        latency, checked, longest_burst, idle = result.pipeline[sel]
+        assert (latency, checked) == (PIPELINE_LATENCY.get(unit, 1), len(vectors))
+        assert longest_burst >= 16 and idle > 0
+    else:
+        expected = LATENCY.get(unit, 1)
+        assert result.latency[sel] == (expected, expected)
+
+
+@pytest.mark.verilator
+@pytest.mark.parametrize("unit", ["pipelinedAdd", "pipelinedMul", "pipelinedFpToInt64"])
+def test_pipelined_latency_is_exact(harness, unit):
+    """Streamed one cycle early or late, most results belong to another vector: the latency
+    the bit-exact test runs at is the only one that works."""
+    from torch2calyx.float.harness import run_vectors
+
+    vectors = make_vectors(unit, "binary32", random_pairs=200, seed=4)
+    declared = PIPELINE_LATENCY.get(unit, 1)
+    assert not run_vectors(harness, vectors, latency=declared).mismatches
+    for wrong in (declared - 1, declared + 1):
+        if wrong >= 1:
+            result = run_vectors(harness, vectors, latency=wrong)
+            assert len(result.mismatches) > len(vectors) // 2, wrong
 
 
 # ---------------------------------------------------------------- through the Calyx compiler
@@ -354,3 +429,49 @@ def test_float_units_in_calyx_program(simulator, tmp_path):
         assert _f32_bits(sim.memories[f"out_{op}"]) == want_bits, op
     assert sim.memories["out_lt"] == [int(x < y) for x, y in zip(a, b, strict=True)]
     assert sim.memories["out_toint"] == [1, -2, 0, 2**31 - 1]
+
+
+@pytest.mark.parametrize(
+    "simulator",
+    [
+        pytest.param("verilator", marks=pytest.mark.verilator),
+        pytest.param("icarus", marks=pytest.mark.icarus),
+    ],
+)
+def test_pipelined_units_in_calyx_program(simulator, tmp_path):
+    """test/float/pipelined_ops.futil imports the pipelined units (static<N> primitive
+    externs), presents one operation per cycle from a static repeat and stores each result
+    N cycles later: eight operations per unit in 10 cycles of the loop, binary32 bit-exact."""
+    from torch2calyx.calyx import compiler
+    from torch2calyx.sim import simulate
+
+    result = compiler.compile_file(
+        ROOT / "test" / "float" / "pipelined_ops.futil", tmp_path / "d.sv"
+    )
+    for module in PIPELINED_SIGNATURES:
+        assert module in result.primitives
+    a = _f32_bits([1.5, -2.25, 1e-40, 3.0e38, 0.1, -0.0, 7.0, 2.0**-126])
+    b = _f32_bits([0.1, -0.0, 3.0, 10.0, 0.2, 0.0, -7.0, -(2.0**-127)])
+    n = [16777217, -7, 0, 2**31 - 1, -(2**31), 1, 33554435, -16777219]
+    u32 = {"numeric_type": "bitnum", "is_signed": False, "width": 32}
+    data = {
+        "a": {"data": a, "format": u32},
+        "b": {"data": b, "format": u32},
+        "n": {"data": [x & 0xFFFFFFFF for x in n], "format": u32},
+    }
+    for op in ("add", "sub", "mul", "toint", "tofp"):
+        data[f"out_{op}"] = {"data": [0] * 8, "format": u32}
+    sim = simulate(tmp_path / "d.sv", data=data, simulator=simulator, build_dir=tmp_path / "b")
+    pairs = list(zip(a, b, strict=True))
+    expected = {
+        "add": [ref.exact_add(F32, x, y, rm=0, tininess_after=True)[0] for x, y in pairs],
+        "sub": [
+            ref.exact_add(F32, x, y, rm=1, tininess_after=True, subtract=True)[0] for x, y in pairs
+        ],
+        "mul": [ref.exact_mul(F32, x, y, rm=0, tininess_after=True)[0] for x, y in pairs],
+        "toint": [ref.fp_to_int(F32, x, int_width=32, signed=True) for x in a],
+        "tofp": [ref.int_to_fp(F32, x & 0xFFFFFFFF, int_width=32, signed=True)[0] for x in n],
+    }
+    for op, want in expected.items():
+        assert sim.memories[f"out_{op}"] == want, op
+    assert sim.cycles <= 12, sim.cycles
