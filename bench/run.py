@@ -88,7 +88,7 @@ def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float) -> dic
         "input_shapes": [list(t.shape) for t in inputs],
         "macs": macs,
         "cycles": first.cycles,
-        "cycles_per_mac": first.cycles / macs if macs else None,
+        "cycles_per_mac": first.cycles / macs if macs else float("nan"),
         "max_abs_error": max_err,
         "matches_pytorch": ok,
         "within_rtol_1e-5_atol_1e-6": tight,
