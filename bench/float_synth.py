@@ -4,9 +4,10 @@ For each unit (binary32 by default) yosys runs ``synth_xilinx -flatten -noiopad`
 FPGA mapping) and reports LUTs, flip-flops, DSP48E1 blocks and CARRY4 cells; the longest
 path is the largest number of cells between two registers (or a port and a register), from
 ``ltp`` after the flip-flops are removed: a logic-depth figure, not a timing analysis.
-Latency is cycles from go to done (the @interval of the .futil; the tests check it against
-simulation); the interval is latency + 1, because the go/done protocol needs go low for one
-cycle between operations.
+For the go/done units the latency is cycles from go to done (the @interval of the .futil; the
+tests check it against simulation) and the interval is latency + 1, because the go/done
+protocol needs go low for one cycle between operations. For the pipelined units the latency is
+the N of their `static<N> primitive` and the interval is 1.
 
     .venv/bin/python bench/float_synth.py
     .venv/bin/python bench/float_synth.py --formats binary16,binary32,binary64 --units addFN
@@ -24,26 +25,46 @@ import time
 from pathlib import Path
 
 FLOAT_DIR = Path(__file__).resolve().parents[1] / "externals" / "primitives" / "float"
-FORMATS = {"binary16": (5, 11), "binary32": (8, 24), "binary64": (11, 53)}
-UNITS = ("addFN", "mulFN", "compareFN", "divSqrtFN", "fpToInt", "intToFp")
+FORMATS = {"binary16": (5, 11), "binary32": (8, 24), "binary64": (11, 53), "bfloat16": (8, 8)}
+UNITS = (
+    "addFN",
+    "mulFN",
+    "compareFN",
+    "divSqrtFN",
+    "fpToInt",
+    "intToFp",
+    "pipelined_addFN",
+    "pipelined_mulFN",
+    "pipelined_fpToInt",
+    "pipelined_intToFp",
+)
+
+
+def module_name(unit: str) -> str:
+    """The SystemVerilog module (and Calyx primitive) of ``unit``'s file."""
+    return unit if unit.startswith("pipelined_") else f"std_{unit}"
 
 
 def params(unit: str, exp: int, sig: int) -> dict[str, int]:
     """Parameter values of ``unit`` in the format (exp, sig); conversions use 32-bit ints."""
-    if unit == "fpToInt":
+    if unit.endswith("fpToInt"):
         return {"expWidth": exp, "sigWidth": sig, "floatWidth": exp + sig, "intWidth": 32}
-    if unit == "intToFp":
+    if unit.endswith("intToFp"):
         return {"intWidth": 32, "expWidth": exp, "sigWidth": sig, "floatWidth": exp + sig}
     return {"expWidth": exp, "sigWidth": sig, "numWidth": exp + sig}
 
 
-def futil_latency(unit: str) -> int:
-    """The @interval of ``unit``'s Calyx signature."""
+def futil_timing(unit: str) -> tuple[int, int]:
+    """(latency, interval) from ``unit``'s Calyx signature: @interval(n) gives (n, n + 1),
+    static<n> primitive (no go/done) gives (n, 1)."""
     text = (FLOAT_DIR / f"{unit}.futil").read_text()
+    static = re.search(r"static<(\d+)>\s+primitive", text)
+    if static is not None:
+        return int(static.group(1)), 1
     match = re.search(r"@interval\((\d+)\)", text)
     if match is None:
-        raise SystemExit(f"{unit}.futil has no @interval attribute")
-    return int(match.group(1))
+        raise SystemExit(f"{unit}.futil has neither static<n> nor an @interval attribute")
+    return int(match.group(1)), int(match.group(1)) + 1
 
 
 def synthesize(yosys: str, unit: str, exp: int, sig: int, work: Path) -> dict[str, int]:
@@ -60,7 +81,7 @@ def synthesize(yosys: str, unit: str, exp: int, sig: int, work: Path) -> dict[st
     source = work / f"{unit}_{exp}_{sig}.sv"
     source.write_text(text)
     script = (
-        f"read_verilog -sv {source}; hierarchy -top std_{unit}; "
+        f"read_verilog -sv {source}; hierarchy -top {module_name(unit)}; "
         "synth_xilinx -flatten -noiopad; stat; delete t:FD*; ltp -noff"
     )
     proc = subprocess.run([yosys, "-p", script], capture_output=True, text=True)
@@ -101,19 +122,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     header = (
-        f"{'unit':<10} {'format':<9} {'latency':>7} {'interval':>8} {'LUTs':>6} {'FFs':>5} "
+        f"{'unit':<17} {'format':<9} {'latency':>7} {'interval':>8} {'LUTs':>6} {'FFs':>5} "
         f"{'DSPs':>4} {'CARRY4':>6} {'path':>5} {'yosys s':>7}"
     )
     print(header)
     for fmt in args.formats.split(","):
         exp, sig = FORMATS[fmt]
         for unit in args.units.split(","):
-            latency = futil_latency(unit)
+            latency, interval = futil_timing(unit)
             start = time.perf_counter()
             with tempfile.TemporaryDirectory() as tmp:
                 r = synthesize(args.yosys, unit, exp, sig, Path(tmp))
             print(
-                f"{unit:<10} {fmt:<9} {latency:>7} {latency + 1:>8} {r['LUT']:>6} {r['FF']:>5} "
+                f"{unit:<17} {fmt:<9} {latency:>7} {interval:>8} {r['LUT']:>6} {r['FF']:>5} "
                 f"{r['DSP']:>4} {r['CARRY4']:>6} {r['path']:>5} "
                 f"{time.perf_counter() - start:>7.1f}",
                 flush=True,

@@ -1,14 +1,18 @@
 """Full bit-exact verification of the float units under Verilator.
 
-For every unit and format: every pair of special classes in every rounding mode with both
-tininess modes and both values of the unit's op input (subOp, sqrtOp, signaling,
-signedness), plus --pairs random operand pairs (default 100,000) each run in every rounding
-mode. Results and exception flags are compared bit for bit with the exact reference model
-(torch2calyx.float.ref). Prints vectors checked and mismatches per unit, format and mode, and
-exits non-zero on any mismatch or handshake error.
+For every unit and format (binary16, binary32, binary64, bfloat16): every pair of special
+classes in every rounding mode with both tininess modes and both values of the unit's op
+input (subOp, sqrtOp, signaling, signedness), plus --pairs random operand pairs (default
+100,000) each run in every rounding mode. Results and exception flags are compared bit for
+bit with the exact reference model (torch2calyx.float.ref). The go/done units run through
+their handshake; the pipelined units are streamed in bursts of back-to-back operations (one
+per cycle) with idle cycles between bursts, at the latency their .futil declares. Prints
+vectors checked and mismatches per unit, format and mode, and exits non-zero on any mismatch
+or handshake error.
 
     .venv/bin/python bench/float_verify.py                   # everything (several minutes)
     .venv/bin/python bench/float_verify.py --units add,mul --formats binary32 --pairs 10000
+    .venv/bin/python bench/float_verify.py --units pipelinedAdd,pipelinedMul --jobs 2
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
 from torch2calyx.float.harness import HarnessConfig, build_harness, run_vectors  # noqa: E402
-from torch2calyx.float.vectors import FORMAT_ORDER, MODELESS, UNITS, make_vectors  # noqa: E402
+from torch2calyx.float.vectors import MODELESS, TB_FORMATS, UNITS, make_vectors  # noqa: E402
 
 MODE_NAMES = {0: "rne", 1: "rtz", 2: "rdn", 3: "rup", 4: "rmm", 6: "odd"}
 
@@ -58,6 +62,7 @@ def verify_one(
         "wrong": wrong,
         "handshake": len(result.handshake_errors),
         "latency": sorted(result.latency.values()),
+        "pipeline": sorted(result.pipeline.values()),
         "examples": examples,
         "gen_s": generated - start,
         "sim_s": time.perf_counter() - generated,
@@ -67,7 +72,7 @@ def verify_one(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", default=",".join(UNITS), help="comma-separated unit names")
-    parser.add_argument("--formats", default=",".join(FORMAT_ORDER))
+    parser.add_argument("--formats", default=",".join(TB_FORMATS))
     parser.add_argument("--pairs", type=int, default=100_000, help="random pairs per unit/format")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -80,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     modes = tuple(int(m) for m in args.modes.split(","))
     binary = build_harness(HarnessConfig(root=Path(__file__).resolve().parents[1]))
     print(f"harness: {binary}")
-    print(f"{'unit':<12} {'format':<9} {'mode':<5} {'vectors':>9} {'mismatches':>10}")
+    print(f"{'unit':<19} {'format':<9} {'mode':<5} {'vectors':>9} {'mismatches':>10}")
     total_checked = total_wrong = total_handshake = 0
     jobs = [(u, f) for u in units for f in formats]
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
@@ -92,11 +97,16 @@ def main(argv: list[str] | None = None) -> int:
             for mode in sorted(r["checked"]):
                 mode_name = "-" if r["unit"] in MODELESS else MODE_NAMES[mode]
                 print(
-                    f"{r['unit']:<12} {r['fmt']:<9} {mode_name:<5} "
+                    f"{r['unit']:<19} {r['fmt']:<9} {mode_name:<5} "
                     f"{r['checked'][mode]:>9} {r['wrong'][mode]:>10}"
                 )
+            if r["pipeline"]:
+                # (latency, operations, longest burst, idle cycles between bursts)
+                timing = "pipelined (latency, ops, longest burst, idle) " + str(r["pipeline"])
+            else:
+                timing = f"latency {r['latency']}"
             print(
-                f"{'':<12} {'':<9} latency {r['latency']} handshake errors {r['handshake']} "
+                f"{'':<19} {'':<9} {timing} handshake errors {r['handshake']} "
                 f"(generate {r['gen_s']:.1f} s, simulate {r['sim_s']:.1f} s)"
             )
             for line in r["examples"]:
