@@ -13,7 +13,11 @@ module std_unsyn_div #(parameter WIDTH = 32) (
   input  wire logic [WIDTH-1:0] right,
   output logic [WIDTH-1:0] out
 );
-  assign out = right == '0 ? 'x : left / right;
+  // an if, not ?:, so the signed operands keep their signedness ('x is unsigned)
+  always_comb begin
+    if (right == '0) out = 'x;
+    else out = left / right;
+  end
 endmodule
 
 module std_unsyn_mod #(parameter WIDTH = 32) (
@@ -21,7 +25,11 @@ module std_unsyn_mod #(parameter WIDTH = 32) (
   input  wire logic [WIDTH-1:0] right,
   output logic [WIDTH-1:0] out
 );
-  assign out = right == '0 ? 'x : left % right;
+  // an if, not ?:, so the signed operands keep their signedness ('x is unsigned)
+  always_comb begin
+    if (right == '0) out = 'x;
+    else out = left % right;
+  end
 endmodule
 
 module std_unsyn_smult #(parameter WIDTH = 32) (
@@ -37,7 +45,11 @@ module std_unsyn_sdiv #(parameter WIDTH = 32) (
   input  wire logic signed [WIDTH-1:0] right,
   output logic signed [WIDTH-1:0] out
 );
-  assign out = right == '0 ? 'x : left / right;
+  // an if, not ?:, so the signed operands keep their signedness ('x is unsigned)
+  always_comb begin
+    if (right == '0) out = 'x;
+    else out = left / right;
+  end
 endmodule
 
 module std_unsyn_smod #(parameter WIDTH = 32) (
@@ -45,5 +57,9 @@ module std_unsyn_smod #(parameter WIDTH = 32) (
   input  wire logic signed [WIDTH-1:0] right,
   output logic signed [WIDTH-1:0] out
 );
-  assign out = right == '0 ? 'x : left % right;
+  // an if, not ?:, so the signed operands keep their signedness ('x is unsigned)
+  always_comb begin
+    if (right == '0) out = 'x;
+    else out = left % right;
+  end
 endmodule

@@ -113,3 +113,33 @@ def test_morty_stitcher_needs_morty(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(CalyxError, match="morty was asked for but is not on PATH"):
         compile_file(futil, tmp_path / "o.sv", stitcher="morty")
+
+
+def test_inexact_float_constant_is_a_warning_exact_one_is_not():
+    text = """
+import "primitives/float.futil";
+component main() -> () {
+  cells { a = std_float_const(0, 32, 0.1); b = std_float_const(0, 32, 0.5); }
+  wires {}
+}
+"""
+    messages = [w.message for w in check_program(load_program(text=text))]
+    assert (
+        "cell 'a': 0.1 is not exactly representable in 32 bits; rounded to the nearest value"
+        in messages
+    )
+    assert not any("cell 'b'" in m and "representable" in m for m in messages)
+
+
+def test_static_top_component_is_rejected(tmp_path):
+    futil = tmp_path / "top.futil"
+    futil.write_text(
+        'import "primitives/core.futil";\n'
+        "static<1> component main() -> () {\n"
+        "  cells { r = std_reg(1); }\n"
+        "  wires { static<1> group g { r.in = 1'd1; r.write_en = 1'd1; } }\n"
+        "  control { g; }\n"
+        "}\n"
+    )
+    with pytest.raises(CalyxError, match=r"top.futil:2:21: the top component 'main' is static<1>"):
+        compile_file(futil, tmp_path / "out.sv")

@@ -140,3 +140,68 @@ def test_syntax_errors_are_located_with_a_caret(text, where, message):
     assert message in rendered
     caret_line = rendered.splitlines()[-1]
     assert caret_line.strip() == "^"
+
+
+def test_static_primitive_in_extern_records_its_latency():
+    text = """
+extern "p.sv" {
+  static<2> primitive pipelined_addFN[W](@clk clk: 1, left: W, right: W) -> (out: W);
+  primitive plain[W](@go go: 1) -> (@done done: 1);
+}
+"""
+    _, externs, _ = parse_text(text)
+    prims = {p.name: p for p in externs[0][1]}
+    assert prims["pipelined_addFN"].latency == 2
+    assert prims["plain"].latency is None
+
+
+@pytest.mark.parametrize(
+    ("literal", "width", "bits"),
+    [
+        ("0.000000", 32, 0x00000000),
+        ("-inf", 32, 0xFF800000),
+        ("inf", 64, 0x7FF0000000000000),
+        ("nan", 16, 0x7E00),
+        ("-2.5e-3", 32, 0xBB23D70A),
+        ("1e-45", 32, 0x00000001),
+        ("65520", 16, 0x7C00),  # rounds up to infinity
+        ("4.200000", 64, 0x4010CCCCCCCCCCCD),
+        ("1", 32, 0x3F800000),  # an integer literal is the number 1.0, not a bit pattern
+    ],
+)
+def test_float_const_literals_become_ieee754_bits(literal, width, bits):
+    cell = f"c = std_float_const(0, {width}, {literal});"
+    text = f"component main() -> () {{ cells {{ {cell} }} wires {{}} }}"
+    _, _, comps = parse_text(text)
+    cell = comps[0].cells["c"]
+    assert cell.args == [0, width, bits]
+    assert cell.float_text == literal
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("std_float_const(1, 32, 0.5)", "representation 1 is not supported"),
+        ("std_float_const(0, 8, 0.5)", "width 8 is not supported; use 16, 32 or 64"),
+        ("std_reg(1.5)", "only the value of std_float_const(REP, WIDTH, VALUE) may be"),
+        (
+            "std_float_const(0, 32, 1.5.5)",
+            "expected ')' to close the cell's parameter list, found '.5'",
+        ),
+    ],
+)
+def test_float_const_misuse_is_located(cell, message):
+    text = f"component main() -> () {{\n  cells {{ c = {cell}; }} wires {{}} }}"
+    with pytest.raises(CalyxSyntaxError) as info:
+        parse_text(text, file="f.futil")
+    assert message in str(info.value)
+    assert "f.futil:2:" in str(info.value)
+
+
+def test_sync_barrier_is_an_empty_statement_with_its_attribute():
+    text = "component main() -> () { cells {} wires {} control { par { @sync(1); @sync(1); } } }"
+    _, _, comps = parse_text(text)
+    par = comps[0].control
+    assert isinstance(par, ir.Par)
+    assert [type(s) for s in par.stmts] == [ir.Empty, ir.Empty]
+    assert [s.attrs for s in par.stmts] == [{"sync": 1}, {"sync": 1}]

@@ -480,11 +480,12 @@ class Parser:
         return stmts
 
     def control(self) -> ir.Control:
+        first = self.peek()
         attrs = self.at_attrs()
         t = self.peek()
         if self.accept(";"):
             # an empty statement, as in Calyx's barriers: `@sync(1);`
-            return ir.Empty(attrs, t.loc)
+            return ir.Empty(attrs, first.loc)
         static = False
         if self.at("static"):
             self.next()
