@@ -39,7 +39,8 @@ Accepted ``.mlir`` input (:func:`lower_mlir_file`):
    are static memrefs and which returns nothing or returns memrefs (returned buffers become
    output arguments appended after the others). Linalg ops on memrefs, ``memref.copy`` and
    subviews/reshapes are lowered and folded. Globals keep their names unless a Calyx memory
-   cannot take it (``@table``, a SystemVerilog keyword, becomes ``@table_``). An argument that is stored to is an output
+   cannot take it (``@table``, a SystemVerilog keyword, becomes ``@table_``). An argument
+   that is stored to is an output
    (its initial contents are not inputs: the reference run passes zeros); the others are
    inputs. The file's argument order is kept, so inputs and outputs may interleave; ``args``
    lists them in function argument order.
