@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 from calyx_corpus import CORPUS, load_json
@@ -44,10 +45,28 @@ def test_formats_round_trip():
         ({"m": {"data": [1], "format": {**U32, "numeric_type": "posit"}}}, "numeric_type must"),
         ({"m": {"data": [[1], [2, 3]], "format": U32}}, "ragged"),
         ({"m": [1, 2]}, 'expected {"data"'),
+        (
+            {
+                "m": {
+                    "data": [0.1],
+                    "format": {**U32, "numeric_type": "fixed_point", "frac_width": 4},
+                }
+            },
+            "0.1 is not representable with frac_width 4 (nearest: 0.125)",
+        ),
+        (
+            {
+                "m": {
+                    "data": [-1.5],
+                    "format": {**U32, "numeric_type": "fixed_point", "frac_width": 4},
+                }
+            },
+            "does not fit a unsigned 32-bit",
+        ),
     ],
 )
 def test_bad_data_is_reported(data, message):
-    with pytest.raises(SimulationError, match=message.replace("(", r"\(").replace("{", r"\{")):
+    with pytest.raises(SimulationError, match=re.escape(message)):
         parse_data(data)
 
 

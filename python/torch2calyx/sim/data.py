@@ -2,7 +2,8 @@
 
 A data file maps each ``@external`` memory to ``{"data": [...], "format": {...}}`` where the
 format has ``numeric_type`` (``bitnum``, ``ieee754_float`` or ``fixed_point``), ``is_signed``,
-``width`` and, for fixed point, ``frac_width`` (or ``int_width``). Values may be nested lists
+``width`` and, for fixed point, ``frac_width`` (or ``int_width``; a value must be a multiple of
+2**-frac_width: an error, never silently rounded). Values may be nested lists
 for multi-dimensional memories; words are stored row-major.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 import struct
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from torch2calyx.errors import SimulationError
@@ -61,10 +63,18 @@ class MemoryFormat:
             f = _FLOAT_FMT[w]
             return struct.unpack("<" + _INT_FMT[w], struct.pack("<" + f, float(value)))[0]
         if self.numeric_type == "fixed_point":
-            scaled = float(value) * (1 << self.frac_width)
-            if not math.isfinite(scaled):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SimulationError(f"memory '{name}': {value!r} is not a number")
+            if not math.isfinite(value):
                 raise SimulationError(f"memory '{name}': {value!r} is not finite")
-            iv = round(scaled)
+            scaled = Fraction(value) * (1 << self.frac_width)
+            if scaled.denominator != 1:
+                nearest = round(scaled) / (1 << self.frac_width)
+                raise SimulationError(
+                    f"memory '{name}': {value!r} is not representable with "
+                    f"frac_width {self.frac_width} (nearest: {nearest!r})"
+                )
+            iv = int(scaled)
         else:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise SimulationError(f"memory '{name}': {value!r} is not a number")
