@@ -385,8 +385,7 @@ class _ComponentChecker:
                 )
             elif (bound.proto, bound.args) != (ref.proto, ref.args):
                 self.error(
-                    f"invoke: '{actual}' is {bound.proto}{tuple(bound.args)} but ref cell "
-                    f"'{formal}' is {ref.proto}{tuple(ref.args)}",
+                    f"invoke: '{actual}' is {_sig(bound)} but ref cell '{formal}' is {_sig(ref)}",
                     c.loc,
                 )
             cells.add(actual)
@@ -395,6 +394,10 @@ class _ComponentChecker:
             if g is None or g.kind != "comb":
                 self.error(f"invoke ... with '{c.comb_group}': not a comb group", c.loc)
             used.add(c.comb_group)
+
+
+def _sig(cell: ir.Cell) -> str:
+    return f"{cell.proto}({', '.join(str(a) for a in cell.args)})"
 
 
 def check_program(program: ir.Program) -> list[Diagnostic]:

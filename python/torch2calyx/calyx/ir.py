@@ -232,6 +232,7 @@ class Seq(Control):
     static: bool = False
     attrs: dict[str, int] = field(default_factory=dict)
     loc: Loc = NOLOC
+    latency: int | None = None  # written as static<n>
 
 
 @dataclass
@@ -240,6 +241,7 @@ class Par(Control):
     static: bool = False
     attrs: dict[str, int] = field(default_factory=dict)
     loc: Loc = NOLOC
+    latency: int | None = None  # written as static<n>
 
 
 @dataclass
@@ -251,6 +253,7 @@ class If(Control):
     static: bool = False
     attrs: dict[str, int] = field(default_factory=dict)
     loc: Loc = NOLOC
+    latency: int | None = None  # written as static<n>
 
 
 @dataclass
@@ -269,6 +272,7 @@ class Repeat(Control):
     static: bool = False
     attrs: dict[str, int] = field(default_factory=dict)
     loc: Loc = NOLOC
+    latency: int | None = None  # written as static<n>
 
 
 @dataclass

@@ -487,16 +487,17 @@ class Parser:
             # an empty statement, as in Calyx's barriers: `@sync(1);`
             return ir.Empty(attrs, first.loc)
         static = False
+        latency = None
         if self.at("static"):
             self.next()
             static = True
             if self.accept("<"):
-                self.number("a latency")
+                latency = self.number("a latency")
                 self.expect(">")
         if self.accept("seq"):
-            return ir.Seq(self.stmt_list(), static, attrs, t.loc)
+            return ir.Seq(self.stmt_list(), static, attrs, t.loc, latency)
         if self.accept("par"):
-            return ir.Par(self.stmt_list(), static, attrs, t.loc)
+            return ir.Par(self.stmt_list(), static, attrs, t.loc, latency)
         if self.accept("if"):
             port = self.port_ref()
             cond = (
@@ -506,7 +507,7 @@ class Parser:
             fb: ir.Control = ir.Empty()
             if self.accept("else"):
                 fb = self.control() if self.at("if") else self.block()
-            return ir.If(port, cond, tb, fb, static, attrs, t.loc)
+            return ir.If(port, cond, tb, fb, static, attrs, t.loc, latency)
         if self.accept("while"):
             if static:
                 raise self.error("'while' cannot be static; use 'static repeat n'", t)
@@ -517,7 +518,7 @@ class Parser:
             return ir.While(port, cond, self.block(), attrs, t.loc)
         if self.accept("repeat"):
             n = self.number("a repeat count")
-            return ir.Repeat(n, self.block(), static, attrs, t.loc)
+            return ir.Repeat(n, self.block(), static, attrs, t.loc, latency)
         if self.accept("invoke"):
             return self.invoke(static, attrs, t.loc)
         if static:

@@ -14,7 +14,18 @@ from torch2calyx.errors import CalyxError
 
 
 def static_latency(comp: ir.Component, c: ir.Control) -> int | None:
-    """Latency of a static statement, or None when it is dynamic."""
+    """Latency of a static statement, or None when it is dynamic; a ``static<n>`` written on
+    the statement must agree."""
+    lat = _latency(comp, c)
+    written = getattr(c, "latency", None)
+    if lat is not None and written is not None and written != lat:
+        raise CalyxError(
+            f"{c.loc}: this statement is written static<{written}> but takes {lat} cycle(s)"
+        )
+    return lat
+
+
+def _latency(comp: ir.Component, c: ir.Control) -> int | None:
     if isinstance(c, ir.Enable):
         g = comp.groups.get(c.group)
         return g.latency if g is not None and g.kind == "static" else None
