@@ -4,7 +4,10 @@ Covers what the Calyx compiler's frontend accepts in practice: ``import``, ``ext
 of primitive signatures, components (``comb``/``static<n>``) with attributes, ``cells``
 (including ``ref`` and ``@external``), ``wires`` (groups, comb groups, static groups,
 continuous assignments, guards) and ``control`` (seq, par, if, while, repeat, invoke, their
-``static`` forms, enables, empty). ``metadata #{ ... }#`` blocks are skipped. Syntax errors
+``static`` forms, enables, empty statements such as ``@sync(1);``). ``static<n> primitive``
+records the primitive's latency; the value of ``std_float_const(REP, WIDTH, VALUE)`` may be a
+decimal, exponent, ``inf``, ``-inf`` or ``nan`` literal and becomes its IEEE-754 bits
+(:mod:`torch2calyx.calyx.floatconst`). ``metadata #{ ... }#`` blocks are skipped. Syntax errors
 raise :class:`CalyxSyntaxError` with ``file:line:column`` and a caret line.
 """
 

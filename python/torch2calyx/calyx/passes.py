@@ -3,9 +3,11 @@
 The builtin backend runs the ``default`` pipeline before emitting Verilog:
 
 1. ``well-formed`` first, so every later pass may assume names resolve and widths agree;
-2. ``compile-ref`` turns ``ref`` cells into ports of their component, which
+2. ``compile-ref`` turns ``ref`` cells into ports of their component (callees first, so a
+   ``ref`` cell passed on to a further callee, or of component type, has every port), which
 3. ``compile-invoke`` needs in order to connect the cells an ``invoke`` binds; it turns every
-   ``invoke`` into an ordinary group, so control compilation only ever sees enables;
+   ``invoke`` into an ordinary group and every ``static invoke`` into a static group, so
+   control compilation only ever sees enables;
 4. ``dead-group-removal`` drops groups no control statement enables (after invokes became
    groups, since an invoke's ``with`` group is used only through it).
 
