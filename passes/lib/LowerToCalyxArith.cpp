@@ -116,6 +116,41 @@ Result pipelined(ComponentLowering &cl, Operation *op, StringRef base,
   return FailureOr<Stmt>(Stmt{g.getSymName().str(), {unit}});
 }
 
+/// arith.remsi: std_sdiv_pipe's remainder takes the divisor's sign (Calyx's
+/// definition, a floored remainder); arith.remsi's takes the dividend's. A
+/// nonzero remainder whose sign differs from the dividend's is corrected by
+/// subtracting the divisor, inside the group (the operands are held there).
+Result signedRemainder(ComponentLowering &cl, Operation *op, unsigned w) {
+  FailureOr<std::string> l = cl.portOf(op->getOperand(0), op);
+  FailureOr<std::string> r = cl.portOf(op->getOperand(1), op);
+  if (failed(l) || failed(r))
+    return FailureOr<Stmt>(failure());
+  std::string unit = cl.sharedUnit("sdiv", "std_sdiv_pipe", {w});
+  std::string reg;
+  cx::GroupOp g = cl.unitGroup("rem", unit, op->getResult(0), reg);
+  cl.assign(g, unit + ".left", *l);
+  cl.assign(g, unit + ".right", *r);
+  std::string rem = unit + ".out_remainder";
+  auto cell = [&](StringRef base, StringRef prim, unsigned width, StringRef a,
+                  StringRef b) {
+    std::string c = cl.addCell(base, prim, {width});
+    cl.assign(c + ".left", a);
+    cl.assign(c + ".right", b);
+    return c + ".out";
+  };
+  std::string zero = ComponentLowering::literal(w, 0);
+  std::string remNeg = cell("rem_neg", "std_slt", w, rem, zero);
+  std::string lhsNeg = cell("lhs_neg", "std_slt", w, *l, zero);
+  std::string differ = cell("sign_differs", "std_neq", 1, remNeg, lhsNeg);
+  std::string nonzero = cell("rem_nonzero", "std_neq", w, rem, zero);
+  std::string fix = cell("rem_fix", "std_and", 1, differ, nonzero);
+  std::string fixed = cell("rem_trunc", "std_sub", w, rem, *r);
+  cl.assign(g, reg + ".in", fixed, fix);
+  cl.assign(g, reg + ".in", rem, "!" + fix);
+  cl.setPort(op->getResult(0), reg + ".out");
+  return FailureOr<Stmt>(Stmt{g.getSymName().str(), {unit}});
+}
+
 StringRef cmpPrimitive(arith::CmpIPredicate p) {
   using P = arith::CmpIPredicate;
   switch (p) {
@@ -211,9 +246,7 @@ std::optional<FailureOr<Stmt>> ComponentLowering::lowerArith(Operation *op) {
       .Case([&](arith::DivSIOp) {
         return pipelined(cl, op, "div", "std_sdiv_pipe", "out_quotient", w);
       })
-      .Case([&](arith::RemSIOp) {
-        return pipelined(cl, op, "rem", "std_sdiv_pipe", "out_remainder", w);
-      })
+      .Case([&](arith::RemSIOp) { return signedRemainder(cl, op, w); })
       .Case([&](arith::CmpIOp cmp) -> Result {
         unsigned ow = widthOf(cmp.getLhs().getType());
         StringRef prim = cmpPrimitive(cmp.getPredicate());
