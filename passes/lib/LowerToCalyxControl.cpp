@@ -304,22 +304,6 @@ struct Reduction {
   bool accOnLeft;
 };
 
-/// An integer/index op that lower-to-calyx lowers combinationally (no
-/// group): address arithmetic of a reduction body.
-bool combinationalIndexOp(Operation *op) {
-  if (op->getNumRegions() != 0 || op->getNumResults() != 1 ||
-      !op->getResult(0).getType().isIntOrIndex())
-    return false;
-  if (auto m = dyn_cast<arith::MulIOp>(op))
-    return matchPattern(m.getLhs(), m_Constant()) ||
-           matchPattern(m.getRhs(), m_Constant());
-  return isa<arith::ConstantOp, arith::AddIOp, arith::SubIOp, arith::AndIOp,
-             arith::OrIOp, arith::XOrIOp, arith::ShLIOp, arith::ShRUIOp,
-             arith::ShRSIOp, arith::CmpIOp, arith::SelectOp, arith::ExtUIOp,
-             arith::ExtSIOp, arith::TruncIOp, arith::IndexCastOp,
-             arith::IndexCastUIOp>(op);
-}
-
 /// Matches `for ... iter_args(%acc) { x = load A[..]; y = load B[..];
 /// p = mulf x, y; s = addf %acc, p; yield s }` with A != B, every other op
 /// combinational address arithmetic, and a float format with a Calyx unit.
@@ -354,7 +338,7 @@ std::optional<Reduction> matchReduction(scf::ForOp loop,
     return std::nullopt;
   for (Operation &op : body->without_terminator())
     if (&op != add && &op != mul && &op != lhs && &op != rhs &&
-        !combinationalIndexOp(&op))
+        !isCombinationalOp(&op))
       return std::nullopt;
   return Reduction{lhs, rhs, mul, add, accOnLeft};
 }

@@ -355,8 +355,7 @@ bool reshapeReduction(scf::ForOp outer, int64_t interleave) {
     if (after)
       b.clone(op, map);
   }
-  // Pre ops were cloned above only up to the reduction; clone the rest of
-  // them is not needed. The old nest goes.
+  // The new nest computes everything the old one did.
   outer.erase();
   newOuter->setAttr("t2c.pipeline", b.getUnitAttr());
   return true;
