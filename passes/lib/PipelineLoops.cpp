@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoopForms.h"
 #include "LowerToCalyx.h"
 
 #include "torch2calyx/Passes.h"
@@ -31,81 +32,11 @@ using namespace torch2calyx::lowering;
 
 namespace {
 
-struct Bounds {
-  int64_t lb, ub, step;
-  int64_t trips() const { return (ub - lb + step - 1) / step; }
-};
-
-std::optional<Bounds> boundsOf(scf::ForOp l) {
-  auto lb = getConstantIntValue(l.getLowerBound());
-  auto ub = getConstantIntValue(l.getUpperBound());
-  auto st = getConstantIntValue(l.getStep());
-  if (!lb || !ub || !st || *st <= 0 || *ub <= *lb || *lb < 0)
-    return std::nullopt;
-  return Bounds{*lb, *ub, *st};
-}
-
-/// `value` as c0 + sum(coef * iv) over the induction variables in `range`
-/// (iv -> its bounds); nullopt when it is not such a function.
-std::optional<std::map<void *, int64_t>>
-linear(Value value, const DenseMap<Value, Bounds> &range, int depth = 0) {
-  std::map<void *, int64_t> out; // key nullptr: the constant
-  if (depth > 32)
-    return std::nullopt;
-  if (range.count(value)) {
-    out[value.getAsOpaquePointer()] = 1;
-    return out;
-  }
-  APInt c;
-  if (matchPattern(value, m_ConstantInt(&c))) {
-    out[nullptr] = c.getSExtValue();
-    return out;
-  }
-  Operation *def = value.getDefiningOp();
-  if (!def)
-    return std::nullopt;
-  auto combine = [&](int64_t sign) -> std::optional<std::map<void *, int64_t>> {
-    auto l = linear(def->getOperand(0), range, depth + 1);
-    auto r = linear(def->getOperand(1), range, depth + 1);
-    if (!l || !r)
-      return std::nullopt;
-    for (auto [k, v] : *r)
-      (*l)[k] += sign * v;
-    return l;
-  };
-  if (isa<arith::AddIOp>(def))
-    return combine(1);
-  if (isa<arith::SubIOp>(def))
-    return combine(-1);
-  if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(def))
-    return linear(def->getOperand(0), range, depth + 1);
-  if (isa<arith::MulIOp, arith::ShLIOp>(def)) {
-    APInt k;
-    Value other;
-    if (matchPattern(def->getOperand(1), m_ConstantInt(&k)))
-      other = def->getOperand(0);
-    else if (isa<arith::MulIOp>(def) &&
-             matchPattern(def->getOperand(0), m_ConstantInt(&k)))
-      other = def->getOperand(1);
-    else
-      return std::nullopt;
-    int64_t f = isa<arith::ShLIOp>(def) ? (int64_t(1) << k.getZExtValue())
-                                        : k.getSExtValue();
-    auto l = linear(other, range, depth + 1);
-    if (!l)
-      return std::nullopt;
-    for (auto &[key, v] : *l)
-      v *= f;
-    return l;
-  }
-  return std::nullopt;
-}
-
 /// True when `index` takes a different value for every combination of the
 /// induction variables `ivs` (each must appear).
 bool injective(Value index, ArrayRef<Value> ivs,
                const DenseMap<Value, Bounds> &range) {
-  auto form = linear(index, range);
+  auto form = linearForm(index, range);
   if (!form)
     return false;
   SmallVector<std::pair<int64_t, int64_t>> terms; // |coef * step|, span
@@ -272,6 +203,11 @@ bool reshapeReduction(scf::ForOp outer, int64_t interleave) {
                   ? interleave
                   : 1;
 
+  // A loop of one iteration is not built (its counter is the constant lb):
+  // canonicalize would fold it away, and the marker with it.
+  if (llvm::none_of(range, [](auto &entry) { return entry.second.trips() > 1; }))
+    return false;
+
   // Build the new nest in front of the old one.
   OpBuilder b(outer);
   Location loc = outer.getLoc();
@@ -282,8 +218,13 @@ bool reshapeReduction(scf::ForOp outer, int64_t interleave) {
   rot->setAttr("t2c.rotating", b.getUnitAttr());
   IRMapping map;
   scf::ForOp newOuter;
-  auto open = [&](int64_t lb, int64_t ub, int64_t step) {
+  auto open = [&](int64_t lb, int64_t ub, int64_t step,
+                  StringRef role = "") -> Value {
+    if ((ub - lb + step - 1) / step == 1)
+      return cidx(lb);
     auto loop = scf::ForOp::create(b, loc, cidx(lb), cidx(ub), cidx(step));
+    if (!role.empty())
+      loop->setAttr(role, b.getUnitAttr());
     if (!newOuter)
       newOuter = loop;
     b.setInsertionPointToStart(loop.getBody());
@@ -301,10 +242,10 @@ bool reshapeReduction(scf::ForOp outer, int64_t interleave) {
   SmallVector<Value> redIvs;
   for (scf::ForOp l : chain) {
     Bounds bd = range.find(l.getInductionVar())->second;
-    redIvs.push_back(open(bd.lb, bd.ub, bd.step));
+    redIvs.push_back(open(bd.lb, bd.ub, bd.step, "t2c.reduction"));
     map.map(l.getInductionVar(), redIvs.back());
   }
-  Value lane = d > 1 ? open(0, d, 1) : cidx(0);
+  Value lane = d > 1 ? open(0, d, 1, "t2c.interleave") : cidx(0);
   if (d > 1) {
     // i = lb + (blk * d + lane) * step
     Value pos = arith::AddIOp::create(

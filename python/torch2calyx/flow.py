@@ -55,11 +55,27 @@ PIPELINING_PASSES = (
 )
 
 
-def pass_pipeline(*, pipeline: bool = True) -> tuple[str, ...]:
-    """The native pass pipeline for the given options."""
+def pass_pipeline(*, pipeline: bool = True, lanes: int = 1) -> tuple[str, ...]:
+    """The native pass pipeline for the given options. ``lanes`` > 1 adds unroll-lanes
+    (each pipelined nest split into that many parallel lanes) and bank-memories (the
+    memories the lanes index split into banks) after pipeline-loops."""
     if not pipeline:
         return PASS_PIPELINE
-    return PASS_PIPELINE[:3] + PIPELINING_PASSES + PASS_PIPELINE[3:]
+    passes = PIPELINING_PASSES
+    if lanes > 1:
+        at = passes.index("pipeline-loops") + 1
+        passes = passes[:at] + (f"unroll-lanes{{lanes={lanes}}}", "bank-memories") + passes[at:]
+    return PASS_PIPELINE[:3] + passes + PASS_PIPELINE[3:]
+
+
+def check_lanes(lanes: Any) -> int:
+    """``lanes`` as a valid lane count, or a clear error."""
+    if isinstance(lanes, bool) or not isinstance(lanes, int) or lanes < 1 or lanes & (lanes - 1):
+        raise Torch2CalyxError(
+            f"lanes={lanes!r}: the number of parallel lanes must be a power of 2 "
+            "(1, 2, 4, 8, 16, ...)"
+        )
+    return lanes
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,7 @@ class CompileOptions:
     keep_intermediates: bool = False
     progress: bool | None = None
     pipeline: bool = True
+    lanes: int = 1
 
 
 class _Progress:
@@ -94,6 +111,7 @@ def compile(  # noqa: A001 - the public name the API promises
     keep_intermediates: bool = False,
     progress: bool | None = None,
     pipeline: bool = True,
+    lanes: int = 1,
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` file, to a hardware design.
 
@@ -105,9 +123,12 @@ def compile(  # noqa: A001 - the public name the API promises
     ``keep_intermediates`` keeps every stage's file (``lowered.mlir``, ``flat.mlir``, ...).
     ``pipeline`` (default True) pipelines loop nests to one iteration per cycle on fully
     pipelined float units; ``False`` gives the sequential hardware (one shared unit each).
+    ``lanes`` (a power of 2, default 1) runs each pipelined loop nest on that many parallel
+    lanes, each with its own units, with the memories they index split into banks.
     """
     options = CompileOptions(
         pipeline=pipeline,
+        lanes=check_lanes(lanes),
         backend=backend,
         simulator=simulator,
         keep_intermediates=keep_intermediates,
@@ -222,7 +243,7 @@ def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, di
 
     return passes.lower_to_calyx(
         mlir,
-        pipeline=pass_pipeline(pipeline=options.pipeline),
+        pipeline=pass_pipeline(pipeline=options.pipeline, lanes=options.lanes),
         keep_dir=work if options.keep_intermediates else None,
     )
 

@@ -67,6 +67,13 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help="sequential hardware: no pipelined loops (for comparison)",
     )
+    p.add_argument(
+        "--lanes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="parallel lanes per pipelined loop nest, a power of 2 (default 1)",
+    )
 
 
 def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, Any, Any]:
@@ -86,6 +93,7 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
         simulator=args.sim,
         keep_intermediates=args.keep_intermediates,
         pipeline=args.pipeline,
+        lanes=args.lanes,
     )
     if inputs is not None:
         _save_inputs(design.out_dir / "example_inputs.npz", inputs)

@@ -573,4 +573,122 @@ def MaterializeDivisions : Pass<"materialize-divisions", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Parallel lanes (issue 12): unroll-lanes, bank-memories
+//===----------------------------------------------------------------------===//
+
+def UnrollLanes : Pass<"unroll-lanes", "mlir::ModuleOp"> {
+  let summary = "Unroll one parallel loop of each pipelined nest into N "
+                "lanes and choose the banking that keeps the lanes apart";
+  let description = [{
+    Runs after `pipeline-loops`. In every nest marked `t2c.pipeline`, one
+    loop that is neither a reduction (`t2c.reduction`) nor the interleaving
+    loop (`t2c.interleave`) is split by the lane count `n`: the loop now
+    counts blocks of `n` iterations, and the innermost body is copied `n`
+    times, copy `l` computing iteration `lb + step * (x * n + l)`. The copies
+    start in the same cycle and lower-to-calyx gives each its own pipelined
+    units. Ops that do not depend on the lane (the input element every
+    output lane multiplies) are kept once and broadcast to all copies.
+    Each copy has its own rotating buffer.
+
+    A memory whose index moves by `g` from one lane to the next is marked
+    `t2c.banks = array<i64: n, g>`: cyclic banking with granule `g` (element
+    `i` in bank `(i / g) mod n` at offset `(i / (g n)) g + i mod g`), which
+    `bank-memories` carries out, so each lane reads and writes its own bank
+    every cycle. The loop and `n` are chosen per nest: the largest power of
+    2 up to `lanes` that divides the loop's trip count and for which every
+    lane's accesses reach a fixed bank of their own, agreeing with the
+    banking chosen for the same memory by earlier nests, and every other
+    access of the memory can still be served; among the loops that allow
+    it, the one that copies the fewest inputs and outputs into banks, then
+    the outermost. Nests where no loop allows it are left as they are. The
+    nest gets `t2c.lanes = n`.
+
+    Before (`lanes=2`):
+
+    ```mlir
+    scf.for %b = %c0 to %c24 step %c1 {
+      scf.for %k = %c0 to %c64 step %c1 {
+        %x = memref.load %in[%k] : memref<64xf32>
+        %w = memref.load %wt[%k * 48 + %b] : memref<3072xf32>
+        ...
+        memref.store %s, %rot[%c0] : memref<1xf32>
+        scf.if %last {
+          memref.store %s, %out[%b] : memref<48xf32>
+        }
+      } {t2c.reduction}
+    } {t2c.pipeline}
+    ```
+
+    After:
+
+    ```mlir
+    %rot1 = memref.alloca() {t2c.rotating} : memref<1xf32>
+    scf.for %b = %c0 to %c12 step %c1 {
+      scf.for %k = %c0 to %c64 step %c1 {
+        %x = memref.load %in[%k] : memref<64xf32>
+        %w0 = memref.load %wt[%k * 48 + %b * 2] : memref<3072xf32>
+        %w1 = memref.load %wt[%k * 48 + %b * 2 + 1] : memref<3072xf32>
+        ... (two copies of the body, on %rot and %rot1)
+      } {t2c.reduction}
+    } {t2c.lanes = 2 : i64, t2c.pipeline}
+    // %wt and %out carry t2c.banks = array<i64: 2, 1>
+    ```
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"1",
+           "parallel lanes per pipelined nest (a power of 2; 1: none)">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
+def BankMemories : Pass<"bank-memories", "mlir::ModuleOp"> {
+  let summary = "Split every memory marked t2c.banks into its cyclic banks";
+  let description = [{
+    A 1-D memory marked `t2c.banks = array<i64: n, g>` becomes `n` memories
+    of `ceil(size / (g n)) g` elements; element `i` moves to bank
+    `(i / g) mod n` at offset `(i / (g n)) g + i mod g`.
+
+    Each access whose bank is the same in every iteration (its index, as a
+    linear form of the loop counters, stays within one granule modulo
+    `g n`) goes to that bank with the offset computed from the same
+    counters. Any other access chooses the bank at run time, which needs `n`
+    and `g` to be powers of 2 (the bank and offset are then bit fields of
+    the index): a read reads all banks at the offset and selects, a write
+    writes the one bank under `scf.if`.
+
+    Internal buffers become `n` `memref.alloc`s. Weights (arguments whose
+    `t2c.name` has an entry in the module's `t2c.data` JSON, and allocs with
+    `t2c.from_data`) become `n` weights named `<name>_b<k>` whose data JSON
+    entries hold the banks' elements (zeros where the last granules are
+    padding). Inputs and outputs of the function keep their shape: their
+    banks are internal buffers, filled from the argument at the start of
+    the function and copied back before it returns, by pipelined loops of
+    one element per cycle.
+
+    Before:
+
+    ```mlir
+    func.func @f(%in: memref<4xf32>, %w: memref<4xf32> {t2c.banks = array<i64: 2, 1>, t2c.name = "w"}) {
+      %v = memref.load %w[%c3] : memref<4xf32>
+      ...
+    }
+    ```
+
+    After (`t2c.data` now has entries `w_b0` = w[0], w[2] and `w_b1` =
+    w[1], w[3]):
+
+    ```mlir
+    func.func @f(%in: memref<4xf32>, %w_b0: memref<2xf32> {t2c.name = "w_b0"},
+                 %w_b1: memref<2xf32> {t2c.name = "w_b1"}) {
+      %v = memref.load %w_b1[%c1] : memref<2xf32>
+      ...
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif // TORCH2CALYX_PASSES

@@ -1,0 +1,165 @@
+//===- LoopForms.cpp - index expressions as linear forms -----------------===//
+
+#include "LoopForms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace torch2calyx::lowering {
+
+std::optional<Bounds> boundsOf(scf::ForOp l) {
+  auto lb = getConstantIntValue(l.getLowerBound());
+  auto ub = getConstantIntValue(l.getUpperBound());
+  auto st = getConstantIntValue(l.getStep());
+  if (!lb || !ub || !st || *st <= 0 || *ub <= *lb || *lb < 0)
+    return std::nullopt;
+  return Bounds{*lb, *ub, *st};
+}
+
+static std::optional<LinearForm>
+linearAt(Value value, const DenseMap<Value, Bounds> &range, int depth) {
+  LinearForm out;
+  if (depth > 32)
+    return std::nullopt;
+  if (range.count(value)) {
+    out[value.getAsOpaquePointer()] = 1;
+    return out;
+  }
+  APInt c;
+  if (matchPattern(value, m_ConstantInt(&c))) {
+    out[nullptr] = c.getSExtValue();
+    return out;
+  }
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return std::nullopt;
+  auto combine = [&](int64_t sign) -> std::optional<LinearForm> {
+    auto l = linearAt(def->getOperand(0), range, depth + 1);
+    auto r = linearAt(def->getOperand(1), range, depth + 1);
+    if (!l || !r)
+      return std::nullopt;
+    for (auto [k, v] : *r)
+      (*l)[k] += sign * v;
+    return l;
+  };
+  if (isa<arith::AddIOp>(def))
+    return combine(1);
+  if (isa<arith::SubIOp>(def))
+    return combine(-1);
+  if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(def))
+    return linearAt(def->getOperand(0), range, depth + 1);
+  if (isa<arith::MulIOp, arith::ShLIOp>(def)) {
+    APInt k;
+    Value other;
+    if (matchPattern(def->getOperand(1), m_ConstantInt(&k)))
+      other = def->getOperand(0);
+    else if (isa<arith::MulIOp>(def) &&
+             matchPattern(def->getOperand(0), m_ConstantInt(&k)))
+      other = def->getOperand(1);
+    else
+      return std::nullopt;
+    int64_t f = isa<arith::ShLIOp>(def) ? (int64_t(1) << k.getZExtValue())
+                                        : k.getSExtValue();
+    auto l = linearAt(other, range, depth + 1);
+    if (!l)
+      return std::nullopt;
+    for (auto &[key, v] : *l)
+      v *= f;
+    return l;
+  }
+  return std::nullopt;
+}
+
+std::optional<LinearForm> linearForm(Value value,
+                                     const DenseMap<Value, Bounds> &range) {
+  return linearAt(value, range, 0);
+}
+
+std::pair<int64_t, int64_t> formSpan(const LinearForm &form,
+                                     const DenseMap<Value, Bounds> &range) {
+  int64_t lo = 0, hi = 0;
+  for (auto [key, coef] : form) {
+    if (!key) {
+      lo += coef;
+      hi += coef;
+      continue;
+    }
+    const Bounds &b = range.find(Value::getFromOpaquePointer(key))->second;
+    int64_t a = coef * b.lb, z = coef * b.last();
+    lo += std::min(a, z);
+    hi += std::max(a, z);
+  }
+  return {lo, hi};
+}
+
+DenseMap<Value, Bounds> enclosingRanges(Operation *op) {
+  DenseMap<Value, Bounds> range;
+  for (auto loop = op->getParentOfType<scf::ForOp>(); loop;
+       loop = loop->getParentOfType<scf::ForOp>())
+    if (auto b = boundsOf(loop))
+      range[loop.getInductionVar()] = *b;
+  return range;
+}
+
+std::optional<Banking> bankingOf(Value memref) {
+  DenseI64ArrayAttr attr;
+  if (auto arg = dyn_cast<BlockArgument>(memref)) {
+    if (auto fn = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      attr = fn.getArgAttrOfType<DenseI64ArrayAttr>(arg.getArgNumber(),
+                                                    "t2c.banks");
+  } else if (Operation *def = memref.getDefiningOp()) {
+    attr = def->getAttrOfType<DenseI64ArrayAttr>("t2c.banks");
+  }
+  if (!attr || attr.size() != 2)
+    return std::nullopt;
+  return Banking{attr[0], attr[1]};
+}
+
+void setBanking(Value memref, Banking banking) {
+  auto attr = DenseI64ArrayAttr::get(memref.getContext(), {banking.n, banking.g});
+  if (auto arg = dyn_cast<BlockArgument>(memref)) {
+    auto fn = cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    fn.setArgAttr(arg.getArgNumber(), "t2c.banks", attr);
+  } else {
+    memref.getDefiningOp()->setAttr("t2c.banks", attr);
+  }
+}
+
+static int64_t floorDiv(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+std::optional<StaticBank> staticBank(const LinearForm &form, Banking bk,
+                                     const DenseMap<Value, Bounds> &range) {
+  // i = gn * (cq + Q) + v: Q from the terms that are multiples of g*n, v the
+  // constant's remainder plus the other terms, all in one granule.
+  int64_t gn = bk.g * bk.n;
+  LinearForm inner, offset;
+  int64_t c = 0;
+  for (auto [key, coef] : form) {
+    if (!key)
+      c = coef;
+    else if (coef % gn == 0)
+      offset[key] = coef / bk.n;
+    else
+      inner[key] = coef;
+  }
+  int64_t cr = ((c % gn) + gn) % gn, cq = (c - cr) / gn;
+  inner[nullptr] = cr;
+  auto [lo, hi] = formSpan(inner, range);
+  int64_t granule = floorDiv(lo, bk.g);
+  if (lo < 0 || floorDiv(hi, bk.g) != granule)
+    return std::nullopt;
+  int64_t carry = granule / bk.n;
+  for (auto [key, coef] : inner)
+    if (key)
+      offset[key] = coef;
+  offset[nullptr] = (cq + carry) * bk.g + cr - granule * bk.g;
+  return StaticBank{granule % bk.n, offset};
+}
+
+} // namespace torch2calyx::lowering

@@ -1,0 +1,81 @@
+//===- LoopForms.h - index expressions as linear forms of loop counters ---===//
+//
+// Shared by pipeline-loops, unroll-lanes and bank-memories: the constant
+// bounds of an scf.for, and an index value written as
+// c0 + sum(coef * iv) over the induction variables of enclosing loops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TORCH2CALYX_LOOPFORMS_H
+#define TORCH2CALYX_LOOPFORMS_H
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <map>
+#include <optional>
+
+namespace torch2calyx::lowering {
+
+struct Bounds {
+  int64_t lb, ub, step;
+  int64_t trips() const { return (ub - lb + step - 1) / step; }
+  int64_t last() const { return lb + (trips() - 1) * step; }
+};
+
+/// The constant bounds of `loop` (positive step, non-empty, lb >= 0).
+std::optional<Bounds> boundsOf(mlir::scf::ForOp loop);
+
+/// An index as constant + sum(coefficient * induction variable). The key
+/// nullptr holds the constant; other keys are Value opaque pointers.
+using LinearForm = std::map<void *, int64_t>;
+
+/// `value` as a linear form over the induction variables in `range`
+/// (iv -> its bounds), through addi/subi/muli by constants/shli by
+/// constants/index casts; nullopt when it is not one.
+std::optional<LinearForm>
+linearForm(mlir::Value value,
+           const llvm::DenseMap<mlir::Value, Bounds> &range);
+
+/// The smallest and largest value `form` takes over `range`.
+std::pair<int64_t, int64_t>
+formSpan(const LinearForm &form,
+         const llvm::DenseMap<mlir::Value, Bounds> &range);
+
+/// The induction variables of the scf.for loops around `op` that have
+/// constant bounds, with their bounds.
+llvm::DenseMap<mlir::Value, Bounds> enclosingRanges(mlir::Operation *op);
+
+/// Cyclic banking of a 1-D memory: element i lives in bank (i / g) mod n at
+/// offset (i / (g * n)) * g + i mod g, so granules of g consecutive elements
+/// are dealt to the n banks in turn.
+struct Banking {
+  int64_t n, g;
+  bool operator==(const Banking &o) const { return n == o.n && g == o.g; }
+  int64_t bankSize(int64_t size) const {
+    return (size + g * n - 1) / (g * n) * g;
+  }
+};
+
+/// The banking requested for `memref` (attribute `t2c.banks` on its
+/// defining op, or on the function argument), if any.
+std::optional<Banking> bankingOf(mlir::Value memref);
+void setBanking(mlir::Value memref, Banking banking);
+
+/// An access whose bank is the same in every iteration: the bank and the
+/// offset in it as a linear form.
+struct StaticBank {
+  int64_t bank;
+  LinearForm offset;
+};
+
+/// The static bank of an access at index `form` (over `range`) into a
+/// memory banked `banking`; nullopt when different iterations reach
+/// different banks.
+std::optional<StaticBank>
+staticBank(const LinearForm &form, Banking banking,
+           const llvm::DenseMap<mlir::Value, Bounds> &range);
+
+} // namespace torch2calyx::lowering
+
+#endif

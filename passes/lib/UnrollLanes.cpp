@@ -1,0 +1,370 @@
+//===- UnrollLanes.cpp - unroll pipelined nests into parallel lanes -------===//
+//
+// Implements unroll-lanes: in each loop nest marked `t2c.pipeline`, one
+// parallel loop is split by the lane count N and its N neighbouring
+// iterations become N copies of the body, which lower-to-calyx schedules in
+// the same cycles on their own units. The memories the copies index are
+// marked `t2c.banks = [N, g]` (cyclic banking, granule g) so that every
+// copy reaches its own bank; bank-memories splits them (see Passes.td).
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoopForms.h"
+#include "LowerToCalyx.h"
+
+#include "torch2calyx/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace torch2calyx {
+#define GEN_PASS_DEF_UNROLLLANES
+#include "torch2calyx/Passes.h.inc"
+} // namespace torch2calyx
+
+using namespace mlir;
+using namespace torch2calyx;
+using namespace torch2calyx::lowering;
+
+namespace {
+
+bool isRotatingMem(Value memref) {
+  auto alloca = memref.getDefiningOp<memref::AllocaOp>();
+  return alloca && alloca->hasAttr("t2c.rotating");
+}
+
+/// The loops of a perfect nest, outermost first.
+SmallVector<scf::ForOp> nestLoops(scf::ForOp outer) {
+  SmallVector<scf::ForOp> loops{outer};
+  while (true) {
+    scf::ForOp inner;
+    for (Operation &op : loops.back().getBody()->without_terminator())
+      if (auto f = dyn_cast<scf::ForOp>(op))
+        inner = f;
+    if (!inner)
+      return loops;
+    loops.push_back(inner);
+  }
+}
+
+Value indexOf(Operation *op) {
+  if (auto l = dyn_cast<memref::LoadOp>(op))
+    return l.getIndices().size() == 1 ? l.getIndices()[0] : Value();
+  auto s = cast<memref::StoreOp>(op);
+  return s.getIndices().size() == 1 ? s.getIndices()[0] : Value();
+}
+
+Value memOf(Operation *op) {
+  if (auto l = dyn_cast<memref::LoadOp>(op))
+    return l.getMemref();
+  return cast<memref::StoreOp>(op).getMemref();
+}
+
+/// A memory the pass may bank: an internal buffer, or an argument of the
+/// function; every use is a 1-index load or store.
+bool bankable(Value mem) {
+  auto type = dyn_cast<MemRefType>(mem.getType());
+  if (!type || type.getRank() != 1 || !type.hasStaticShape())
+    return false;
+  if (!isa<BlockArgument>(mem) && !mem.getDefiningOp<memref::AllocOp>())
+    return false;
+  for (OpOperand &use : mem.getUses()) {
+    Operation *user = use.getOwner();
+    if (!isa<memref::LoadOp, memref::StoreOp>(user) || !indexOf(user) ||
+        memOf(user) != mem)
+      return false;
+  }
+  return true;
+}
+
+/// An access outside the unrolled copies is served by a bank chosen at run
+/// time only when the bank and offset are bit fields of the index.
+bool servable(Operation *access, Banking bk) {
+  auto range = enclosingRanges(access);
+  if (auto form = linearForm(indexOf(access), range))
+    if (staticBank(*form, bk, range))
+      return true;
+  return llvm::isPowerOf2_64(bk.g) && llvm::isPowerOf2_64(bk.n);
+}
+
+struct Choice {
+  scf::ForOp loop;
+  int64_t n = 1;
+  /// Lanes take granules of `granule` neighbouring iterations (a new
+  /// innermost loop walks the granule).
+  int64_t granule = 1;
+  int64_t argCopies = 0;
+  SmallVector<std::pair<Value, Banking>> banks;
+};
+
+struct Planner {
+  func::FuncOp fn;
+  /// Memories of user-visible arguments (inputs/outputs) cost a copy.
+  std::function<bool(Value)> isUserArg;
+  DenseMap<Value, Banking> decided;
+
+  /// Whether splitting `x` by `n` gives every copy its own bank; fills
+  /// `choice` with the memories to bank.
+  bool evaluate(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n,
+                int64_t gs, Choice &choice) {
+    auto bx = boundsOf(x);
+    if (!bx || bx->trips() % (n * gs) != 0)
+      return false;
+    Block *body = scf::ForOp(loops.back()).getBody();
+    auto range = enclosingRanges(&body->front());
+    auto primed = range;
+    primed[x.getInductionVar()] = Bounds{0, bx->trips() / (n * gs), 1};
+    // The granule counter does not exist yet: the upper bound value of x
+    // stands for it in the forms below (no index is computed from it).
+    Value rv = x.getUpperBound();
+    primed[rv] = Bounds{0, gs, 1};
+    void *xkey = x.getInductionVar().getAsOpaquePointer();
+    bool rotating = false;
+    DenseMap<Value, Banking> wanted;
+    SmallVector<Operation *> independent;
+    bool ok = true;
+    body->walk([&](Operation *op) {
+      if (!ok || !isa<memref::LoadOp, memref::StoreOp>(op))
+        return;
+      Value mem = memOf(op);
+      if (isRotatingMem(mem)) {
+        rotating = true;
+        return;
+      }
+      auto form = linearForm(indexOf(op), range);
+      if (!form) {
+        ok = false;
+        return;
+      }
+      int64_t a = form->count(xkey) ? (*form)[xkey] * bx->step : 0;
+      if (a == 0) {
+        independent.push_back(op);
+        return;
+      }
+      if (a < 0 || !bankable(mem)) {
+        ok = false;
+        return;
+      }
+      Banking bk{n, a * gs};
+      auto it = wanted.find(mem);
+      if ((it != wanted.end() && !(it->second == bk)) ||
+          (decided.count(mem) && !(decided[mem] == bk))) {
+        ok = false;
+        return;
+      }
+      wanted[mem] = bk;
+      // x = lb + step * ((x' * n + lane) * gs + r): each lane's bank must
+      // be static, and the lanes' banks distinct.
+      LinearForm f = *form;
+      f[nullptr] += (*form)[xkey] * bx->lb;
+      f[xkey] = a * n * gs;
+      if (gs > 1)
+        f[rv.getAsOpaquePointer()] = a;
+      llvm::SmallDenseSet<int64_t> seen;
+      for (int64_t lane = 0; lane < n && ok; ++lane) {
+        LinearForm fl = f;
+        fl[nullptr] += a * gs * lane;
+        auto sb = staticBank(fl, bk, primed);
+        ok = sb && seen.insert(sb->bank).second;
+      }
+    });
+    if (!ok || (rotating && gs > 1))
+      return false;
+    // Lane-independent accesses of banked memories are read by all lanes
+    // at once: a run-time bank choice, one read of each bank.
+    for (Operation *op : independent) {
+      Value mem = memOf(op);
+      std::optional<Banking> bk;
+      if (auto it = wanted.find(mem); it != wanted.end())
+        bk = it->second;
+      else if (auto it = decided.find(mem); it != decided.end())
+        bk = it->second;
+      if (bk && (isa<memref::StoreOp>(op) || !servable(op, *bk)))
+        return false;
+    }
+    // Newly banked memories: every access elsewhere must still be served.
+    choice = Choice{x, n, gs, 0, {}};
+    for (auto &[mem, bk] : wanted) {
+      if (decided.count(mem))
+        continue;
+      int64_t size = cast<MemRefType>(mem.getType()).getNumElements();
+      if (isUserArg(mem)) {
+        if (size % (bk.g * bk.n) != 0)
+          return false;
+        ++choice.argCopies;
+      }
+      for (Operation *user : mem.getUsers())
+        if (!body->getParentOp()->isAncestor(user) && !servable(user, bk))
+          return false;
+      choice.banks.push_back({mem, bk});
+    }
+    return true;
+  }
+};
+
+/// Splits `x` by `n` and replicates the innermost body: lane `l` computes
+/// the iteration x = lb + step * (x' * n + l).
+void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
+  Block *body = scf::ForOp(loops.back()).getBody();
+  // Ops of outer levels move into the innermost body (they are
+  // combinational and depend on outer counters only), so that those on the
+  // split counter are copied per lane.
+  SmallVector<Operation *> outerOps;
+  for (scf::ForOp l : loops.drop_back())
+    for (Operation &op : l.getBody()->without_terminator()) {
+      if (isa<scf::ForOp>(op))
+        break;
+      if (!isa<arith::ConstantOp>(op)) // constants may bound inner loops
+        outerOps.push_back(&op);
+    }
+  for (Operation *op : llvm::reverse(outerOps))
+    op->moveBefore(&body->front());
+
+  Bounds bx = *boundsOf(x);
+  OpBuilder ob(scf::ForOp(loops.front()));
+  Location loc = x.getLoc();
+  auto cidx = [&](OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  x.setLowerBound(cidx(ob, 0));
+  x.setUpperBound(cidx(ob, bx.trips() / (n * gs)));
+  x.setStep(cidx(ob, 1));
+  // The granule loop goes innermost, around the body.
+  Value r;
+  if (gs > 1) {
+    OpBuilder gb(body->getTerminator());
+    auto inner = scf::ForOp::create(gb, loc, cidx(ob, 0), cidx(ob, gs), cidx(ob, 1));
+    Block *ib = inner.getBody();
+    while (&body->front() != inner.getOperation())
+      body->front().moveBefore(ib->getTerminator());
+    body = ib;
+    r = inner.getInductionVar();
+  }
+
+  SmallVector<Operation *> orig;
+  for (Operation &op : body->without_terminator())
+    orig.push_back(&op);
+  // Each lane has its own rotating buffers.
+  SmallVector<IRMapping> maps(n);
+  OpBuilder bb(body->getTerminator());
+  Value iv = x.getInductionVar();
+  for (int64_t lane = 0; lane < n; ++lane) {
+    Value pos = arith::AddIOp::create(
+        bb, loc, arith::MulIOp::create(bb, loc, iv, cidx(bb, n)), cidx(bb, lane));
+    if (r)
+      pos = arith::AddIOp::create(
+          bb, loc, arith::MulIOp::create(bb, loc, pos, cidx(bb, gs)), r);
+    Value val = arith::AddIOp::create(
+        bb, loc, cidx(bb, bx.lb), arith::MulIOp::create(bb, loc, pos, cidx(bb, bx.step)));
+    maps[lane].map(iv, val);
+  }
+  llvm::SmallPtrSet<Operation *, 16> perLane;
+  for (Operation *op : orig) {
+    bool lane = op->getNumRegions() != 0 || isa<memref::StoreOp>(op);
+    for (Value v : op->getOperands()) {
+      if (v == iv || isRotatingMem(v) ||
+          (v.getDefiningOp() && perLane.count(v.getDefiningOp())))
+        lane = true;
+      if (lane && isRotatingMem(v) && !maps[1].contains(v))
+        for (int64_t l = 1; l < n; ++l) {
+          OpBuilder ab(v.getDefiningOp());
+          maps[l].map(v, ab.clone(*v.getDefiningOp())->getResult(0));
+        }
+    }
+    if (lane)
+      perLane.insert(op);
+  }
+  for (Operation *op : orig) {
+    if (!perLane.count(op)) {
+      Operation *once = bb.clone(*op, maps[0]);
+      for (int64_t l = 1; l < n; ++l)
+        maps[l].map(op->getResults(), once->getResults());
+      maps[0].map(op->getResults(), once->getResults());
+      continue;
+    }
+    for (int64_t l = 0; l < n; ++l)
+      bb.clone(*op, maps[l]);
+  }
+  for (Operation *op : llvm::reverse(orig))
+    op->erase();
+  // A split loop of one block is dissolved here, keeping the nest's marks
+  // (canonicalize would drop them with the loop).
+  scf::ForOp outer = loops.front();
+  if (bx.trips() == n * gs && loops.size() > 1) {
+    scf::ForOp next = x == outer ? scf::ForOp(loops[1]) : outer;
+    if (x == outer)
+      for (NamedAttribute attr : outer->getDiscardableAttrs())
+        next->setAttr(attr.getName(), attr.getValue());
+    Value zero = cidx(ob, 0);
+    x.getInductionVar().replaceAllUsesWith(zero);
+    Block *xb = x.getBody();
+    while (!isa<scf::YieldOp>(xb->front()))
+      xb->front().moveBefore(x);
+    x.erase();
+    outer = next;
+  }
+  outer->setAttr("t2c.lanes", ob.getI64IntegerAttr(n));
+}
+
+struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
+  using UnrollLanesBase::UnrollLanesBase;
+
+  void runOnOperation() override {
+    if (lanes < 1 || !llvm::isPowerOf2_64(lanes)) {
+      getOperation().emitError("unroll-lanes: lanes must be a power of 2, got ")
+          << lanes;
+      return signalPassFailure();
+    }
+    if (lanes == 1)
+      return;
+    StringAttr data = getOperation()->getAttrOfType<StringAttr>("t2c.data");
+    for (auto fn : getOperation().getOps<func::FuncOp>()) {
+      if (fn.isExternal())
+        continue;
+      Planner plan{fn, [&](Value mem) {
+                     auto arg = dyn_cast<BlockArgument>(mem);
+                     if (!arg)
+                       return false;
+                     auto name = fn.getArgAttrOfType<StringAttr>(
+                         arg.getArgNumber(), "t2c.name");
+                     // Weights (entries of the data JSON) are split, not copied.
+                     return !(name && data &&
+                              data.getValue().contains(
+                                  ("\"" + name.getValue() + "\":").str()));
+                   }, {}};
+      SmallVector<scf::ForOp> nests;
+      fn.walk([&](scf::ForOp f) {
+        if (f->hasAttr("t2c.pipeline"))
+          nests.push_back(f);
+      });
+      for (scf::ForOp outer : nests) {
+        SmallVector<scf::ForOp> loops = nestLoops(outer);
+        Choice best;
+        for (int64_t n = lanes; n >= 2 && !best.loop; n /= 2)
+          for (scf::ForOp x : loops) {
+            if (x->hasAttr("t2c.reduction") || x->hasAttr("t2c.interleave"))
+              continue;
+            for (int64_t gs = 1; gs <= 64; gs *= 2) {
+              Choice c;
+              if (plan.evaluate(loops, x, n, gs, c) &&
+                  (!best.loop || c.argCopies < best.argCopies))
+                best = c;
+            }
+          }
+        if (!best.loop)
+          continue;
+        for (auto &[mem, bk] : best.banks) {
+          plan.decided[mem] = bk;
+          setBanking(mem, bk);
+        }
+        unroll(loops, best.loop, best.n, best.granule);
+      }
+    }
+  }
+};
+
+} // namespace
