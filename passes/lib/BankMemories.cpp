@@ -214,9 +214,15 @@ FailureOr<std::string> splitData(StringRef text, StringRef name, Banking bk,
   }
   auto *root = parsed->getAsObject();
   auto *entry = root ? root->getObject(name) : nullptr;
-  auto *values = entry ? entry->getArray("data") : nullptr;
-  if (!values)
+  auto *found = entry ? entry->getArray("data") : nullptr;
+  if (!found)
     return failure();
+  // Copies: inserting the banks into `root` moves its entries.
+  llvm::json::Array data = *found;
+  const llvm::json::Array *values = &data;
+  std::optional<llvm::json::Value> format;
+  if (auto *f = entry->get("format"))
+    format = *f;
   for (int64_t k = 0; k < bk.n; ++k) {
     llvm::json::Array bank;
     for (int64_t off = 0; off < bankSize; ++off) {
@@ -225,7 +231,7 @@ FailureOr<std::string> splitData(StringRef text, StringRef name, Banking bk,
                                                  : llvm::json::Value(0));
     }
     llvm::json::Object banked{{"data", std::move(bank)}};
-    if (auto *format = entry->get("format"))
+    if (format)
       banked["format"] = *format;
     (*root)[(name + "_b" + std::to_string(k)).str()] = std::move(banked);
   }

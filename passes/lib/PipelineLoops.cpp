@@ -132,7 +132,7 @@ bool markMap(scf::ForOp outer) {
 }
 
 /// Reshapes a reduction nest (see Passes.td); true if it did.
-bool reshapeReduction(scf::ForOp outer, int64_t interleave) {
+bool reshapeReduction(scf::ForOp outer, int64_t interleave, int64_t lanes) {
   if (outer.getNumRegionIterArgs() != 0)
     return false; // a reduction with no output loop around it
   SmallVector<scf::ForOp> par = perfectPrefix(outer);
@@ -202,6 +202,19 @@ bool reshapeReduction(scf::ForOp outer, int64_t interleave) {
   int64_t d = slowRecurrence && interleave > 1 && last.trips() % interleave == 0
                   ? interleave
                   : 1;
+  // With lanes to come, interleave n * k outputs (n lanes of k >= interleave
+  // partial sums each) for the largest n, then smallest k, that divide the
+  // outputs; unroll-lanes then deals them to the lanes (48 outputs, 16
+  // lanes: 16 * 3).
+  if (slowRecurrence && interleave > 1 && lanes > 1) {
+    bool found = false;
+    for (int64_t n = lanes; n >= 2 && !found; n /= 2)
+      for (int64_t k = interleave; k <= 8 && !found; ++k)
+        if (last.trips() % (n * k) == 0) {
+          d = n * k;
+          found = true;
+        }
+  }
 
   // A loop of one iteration is not built (its counter is the constant lb):
   // canonicalize would fold it away, and the marker with it.
@@ -323,7 +336,7 @@ struct PipelineLoopsPass
           work.push_back(f);
       while (!work.empty()) {
         scf::ForOp loop = work.pop_back_val();
-        if (reshapeReduction(loop, interleave) || markMap(loop))
+        if (reshapeReduction(loop, interleave, lanes) || markMap(loop))
           continue;
         loop.getBody()->walk<WalkOrder::PreOrder>([&](scf::ForOp inner) {
           work.push_back(inner);

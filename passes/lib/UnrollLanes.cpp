@@ -19,6 +19,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/Support/MathExtras.h"
 
 namespace torch2calyx {
@@ -88,7 +89,89 @@ bool servable(Operation *access, Banking bk) {
   if (auto form = linearForm(indexOf(access), range))
     if (staticBank(*form, bk, range))
       return true;
+  // A run-time choice writes under scf.if: not inside another one (a
+  // pipelined nest guards its stores by one condition).
+  if (isa<memref::StoreOp>(access) && access->getParentOfType<scf::IfOp>())
+    return false;
   return llvm::isPowerOf2_64(bk.g) && llvm::isPowerOf2_64(bk.n);
+}
+
+/// The sums a reduction nest accumulates: for each rotating store, the
+/// stored `arith.addf(select(first, init, prev), p)`; empty when some
+/// recurrence is not a float sum.
+SmallVector<arith::AddFOp> sums(Block *body) {
+  SmallVector<arith::AddFOp> out;
+  bool ok = true;
+  body->walk([&](memref::StoreOp st) {
+    if (!isRotatingMem(st.getMemref()))
+      return;
+    auto add = st.getValue().getDefiningOp<arith::AddFOp>();
+    arith::SelectOp sel;
+    if (add)
+      for (Value v : add->getOperands())
+        if (auto s = v.getDefiningOp<arith::SelectOp>())
+          if (auto l = s.getFalseValue().getDefiningOp<memref::LoadOp>())
+            if (l.getMemref() == st.getMemref())
+              sel = s;
+    if (!sel)
+      ok = false;
+    else
+      out.push_back(add);
+  });
+  return ok ? out : SmallVector<arith::AddFOp>{};
+}
+
+/// The first/last predicates of reduction loop `x`: `cmpi eq, x, lb|last`.
+bool isBoundTest(Operation *op, Value iv, const Bounds &b) {
+  auto cmp = dyn_cast<arith::CmpIOp>(op);
+  if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::eq ||
+      cmp.getLhs() != iv)
+    return false;
+  APInt c;
+  return matchPattern(cmp.getRhs(), m_ConstantInt(&c)) &&
+         (c.getSExtValue() == b.lb || c.getSExtValue() == b.last());
+}
+
+/// Whether reduction loop `x` can be split into partial sums: it is used
+/// only in indices and first/last tests, every recurrence is a float sum,
+/// and what is stored on the last step depends on the lanes only through
+/// the sums.
+bool splittableReduction(Block *body, scf::ForOp x, const Bounds &b) {
+  Value iv = x.getInductionVar();
+  for (Operation *user : iv.getUsers())
+    if (!isBoundTest(user, iv, b) &&
+        !isa<arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::ShLIOp,
+             arith::IndexCastOp, memref::LoadOp, memref::StoreOp>(user))
+      return false;
+  SmallVector<arith::AddFOp> acc = sums(body);
+  if (acc.empty())
+    return false;
+  llvm::SmallPtrSet<Operation *, 32> dep;
+  llvm::SmallPtrSet<Value, 8> allowed;
+  for (arith::AddFOp a : acc)
+    allowed.insert(a);
+  for (Operation &op : body->without_terminator()) {
+    if (isBoundTest(&op, iv, b))
+      continue;
+    bool d = false;
+    for (Value v : op.getOperands())
+      d |= v == iv || isRotatingMem(v) ||
+           (v.getDefiningOp() && dep.count(v.getDefiningOp()));
+    if (auto branch = dyn_cast<scf::IfOp>(op)) {
+      bool bad = false;
+      branch.walk([&](Operation *in) {
+        for (Value v : in->getOperands())
+          if (Operation *def = v.getDefiningOp())
+            bad |= !branch->isAncestor(def) && dep.count(def) && !allowed.count(v);
+      });
+      if (bad)
+        return false;
+      continue;
+    }
+    if (d)
+      dep.insert(&op);
+  }
+  return true;
 }
 
 struct Choice {
@@ -133,6 +216,10 @@ struct Planner {
       Value mem = memOf(op);
       if (isRotatingMem(mem)) {
         rotating = true;
+        // Splitting the interleaving loop deals its partial sums to the
+        // lanes: the buffer must be indexed by that loop alone.
+        if (x->hasAttr("t2c.interleave") && indexOf(op) != x.getInductionVar())
+          ok = false;
         return;
       }
       auto form = linearForm(indexOf(op), range);
@@ -173,6 +260,12 @@ struct Planner {
       }
     });
     if (!ok || (rotating && gs > 1))
+      return false;
+    // Each lane keeps at least two interleaved sums (the adder's latency).
+    if (x->hasAttr("t2c.interleave") && bx->trips() / n < 2)
+      return false;
+    if (x->hasAttr("t2c.reduction") &&
+        (gs > 1 || !splittableReduction(body, x, *bx)))
       return false;
     // Lane-independent accesses of banked memories are read by all lanes
     // at once: a run-time bank choice, one read of each bank.
@@ -245,9 +338,47 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
     r = inner.getInductionVar();
   }
 
+  // Splitting a reduction: lane l sums the iterations x' * n + l; the
+  // first/last tests move to x', lanes after the first start from -0.0 (the
+  // sum's identity), and the partial sums meet in an adder tree before the
+  // last step's stores.
+  bool partial = x->hasAttr("t2c.reduction");
+  llvm::SmallPtrSet<Operation *, 4> kept;
+  SmallVector<arith::AddFOp> acc;
+  llvm::SmallPtrSet<Operation *, 4> firstSelects;
+  if (partial) {
+    acc = sums(body);
+    for (arith::AddFOp a : acc)
+      for (Value v : a->getOperands())
+        if (auto sel = v.getDefiningOp<arith::SelectOp>())
+          if (isRotatingMem(sel.getFalseValue()
+                                .getDefiningOp<memref::LoadOp>()
+                                ? sel.getFalseValue()
+                                      .getDefiningOp<memref::LoadOp>()
+                                      .getMemref()
+                                : Value()))
+            firstSelects.insert(sel);
+    Value iv = x.getInductionVar();
+    for (Operation *user : llvm::to_vector(iv.getUsers())) {
+      if (!isBoundTest(user, iv, bx))
+        continue;
+      auto cmp = cast<arith::CmpIOp>(user);
+      APInt c;
+      matchPattern(cmp.getRhs(), m_ConstantInt(&c));
+      int64_t to = c.getSExtValue() == bx.lb ? 0 : bx.trips() / n - 1;
+      OpBuilder pb(&body->front());
+      auto test = arith::CmpIOp::create(pb, loc, arith::CmpIPredicate::eq, iv,
+                                        cidx(ob, to));
+      cmp->replaceAllUsesWith(test);
+      cmp->erase();
+      kept.insert(test);
+    }
+  }
+
   SmallVector<Operation *> orig;
   for (Operation &op : body->without_terminator())
-    orig.push_back(&op);
+    if (!kept.count(&op))
+      orig.push_back(&op);
   // Each lane has its own rotating buffers.
   SmallVector<IRMapping> maps(n);
   OpBuilder bb(body->getTerminator());
@@ -262,23 +393,52 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
         bb, loc, cidx(bb, bx.lb), arith::MulIOp::create(bb, loc, pos, cidx(bb, bx.step)));
     maps[lane].map(iv, val);
   }
+  // Splitting the interleaving loop: lane l keeps the partial sums of
+  // x' * n + l, in a buffer of its own indexed by x'.
+  bool dealt = x->hasAttr("t2c.interleave");
+  auto laneBuffer = [&](Value rot) -> Value {
+    OpBuilder ab(rot.getDefiningOp());
+    Operation *copy = ab.clone(*rot.getDefiningOp());
+    if (dealt) {
+      auto type = cast<MemRefType>(rot.getType());
+      copy->getResult(0).setType(
+          MemRefType::get({bx.trips() / n}, type.getElementType()));
+    }
+    return copy->getResult(0);
+  };
   llvm::SmallPtrSet<Operation *, 16> perLane;
   for (Operation *op : orig) {
-    bool lane = op->getNumRegions() != 0 || isa<memref::StoreOp>(op);
+    bool lane = (op->getNumRegions() != 0 && !partial) || isa<memref::StoreOp>(op);
     for (Value v : op->getOperands()) {
       if (v == iv || isRotatingMem(v) ||
           (v.getDefiningOp() && perLane.count(v.getDefiningOp())))
         lane = true;
       if (lane && isRotatingMem(v) && !maps[1].contains(v))
-        for (int64_t l = 1; l < n; ++l) {
-          OpBuilder ab(v.getDefiningOp());
-          maps[l].map(v, ab.clone(*v.getDefiningOp())->getResult(0));
-        }
+        for (int64_t l = dealt ? 0 : 1; l < n; ++l)
+          maps[l].map(v, laneBuffer(v));
     }
     if (lane)
       perLane.insert(op);
   }
   for (Operation *op : orig) {
+    if (partial && isa<scf::IfOp>(op)) {
+      // The last step stores the total of the lanes' partial sums.
+      IRMapping total = maps[0];
+      for (arith::AddFOp a : acc) {
+        SmallVector<Value> level;
+        for (int64_t l = 0; l < n; ++l)
+          level.push_back(maps[l].lookup(a.getResult()));
+        while (level.size() > 1) {
+          SmallVector<Value> next;
+          for (size_t i = 0; i + 1 < level.size(); i += 2)
+            next.push_back(arith::AddFOp::create(bb, loc, level[i], level[i + 1]));
+          level = next;
+        }
+        total.map(a.getResult(), level.front());
+      }
+      bb.clone(*op, total);
+      continue;
+    }
     if (!perLane.count(op)) {
       Operation *once = bb.clone(*op, maps[0]);
       for (int64_t l = 1; l < n; ++l)
@@ -286,8 +446,21 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
       maps[0].map(op->getResults(), once->getResults());
       continue;
     }
-    for (int64_t l = 0; l < n; ++l)
-      bb.clone(*op, maps[l]);
+    for (int64_t l = 0; l < n; ++l) {
+      Operation *copy = bb.clone(*op, maps[l]);
+      if (l > 0 && firstSelects.count(op)) {
+        auto sel = cast<arith::SelectOp>(copy);
+        auto ft = cast<FloatType>(sel.getType());
+        OpBuilder zb(scf::ForOp(loops.front()));
+        sel.setOperand(1, arith::ConstantOp::create(
+                              zb, loc, FloatAttr::get(ft, APFloat::getZero(
+                                                              ft.getFloatSemantics(),
+                                                              /*Negative=*/true))));
+      }
+      if (dealt && isa<memref::LoadOp, memref::StoreOp>(copy) &&
+          isRotatingMem(memOf(copy)))
+        copy->setOperand(isa<memref::LoadOp>(copy) ? 1 : 2, iv);
+    }
   }
   for (Operation *op : llvm::reverse(orig))
     op->erase();
@@ -344,17 +517,21 @@ struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
       for (scf::ForOp outer : nests) {
         SmallVector<scf::ForOp> loops = nestLoops(outer);
         Choice best;
+        // Output lanes first; partial sums of a reduction only when they
+        // give more lanes.
         for (int64_t n = lanes; n >= 2 && !best.loop; n /= 2)
-          for (scf::ForOp x : loops) {
-            if (x->hasAttr("t2c.reduction") || x->hasAttr("t2c.interleave"))
-              continue;
-            for (int64_t gs = 1; gs <= 64; gs *= 2) {
-              Choice c;
-              if (plan.evaluate(loops, x, n, gs, c) &&
-                  (!best.loop || c.argCopies < best.argCopies))
-                best = c;
+          for (bool reduction : {false, true})
+            for (scf::ForOp x : loops) {
+              if ((reduction && best.loop) ||
+                  x->hasAttr("t2c.reduction") != reduction)
+                continue;
+              for (int64_t gs = 1; gs <= 64; gs *= 2) {
+                Choice c;
+                if (plan.evaluate(loops, x, n, gs, c) &&
+                    (!best.loop || c.argCopies < best.argCopies))
+                  best = c;
+              }
             }
-          }
         if (!best.loop)
           continue;
         for (auto &[mem, bk] : best.banks) {

@@ -64,7 +64,11 @@ def pass_pipeline(*, pipeline: bool = True, lanes: int = 1) -> tuple[str, ...]:
     passes = PIPELINING_PASSES
     if lanes > 1:
         at = passes.index("pipeline-loops") + 1
-        passes = passes[:at] + (f"unroll-lanes{{lanes={lanes}}}", "bank-memories") + passes[at:]
+        passes = (
+            passes[: at - 1]
+            + (f"pipeline-loops{{lanes={lanes}}}", f"unroll-lanes{{lanes={lanes}}}", "bank-memories")
+            + passes[at:]
+        )
     return PASS_PIPELINE[:3] + passes + PASS_PIPELINE[3:]
 
 
@@ -88,6 +92,7 @@ class CompileOptions:
     progress: bool | None = None
     pipeline: bool = True
     lanes: int = 1
+    interface: str = "testbench"
 
 
 class _Progress:
@@ -112,6 +117,7 @@ def compile(  # noqa: A001 - the public name the API promises
     progress: bool | None = None,
     pipeline: bool = True,
     lanes: int = 1,
+    interface: str = "testbench",
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` file, to a hardware design.
 
@@ -125,10 +131,17 @@ def compile(  # noqa: A001 - the public name the API promises
     pipelined float units; ``False`` gives the sequential hardware (one shared unit each).
     ``lanes`` (a power of 2, default 1) runs each pipelined loop nest on that many parallel
     lanes, each with its own units, with the memories they index split into banks.
+    ``interface`` is the top's: ``"testbench"`` (default; memories inside ``main``, loaded by
+    the simulation testbench) or ``"memories"`` (input and output memories as ports of
+    ``main``, weights in on-chip memories loaded from ``.hex`` files; see
+    :mod:`torch2calyx.interfaces`).
     """
+    from torch2calyx.interfaces import check_interface
+
     options = CompileOptions(
         pipeline=pipeline,
         lanes=check_lanes(lanes),
+        interface=check_interface(interface),
         backend=backend,
         simulator=simulator,
         keep_intermediates=keep_intermediates,
@@ -213,8 +226,15 @@ def _build(
     (work / "data.json").write_text(json.dumps(data) + "\n")
 
     timed("calyx", lambda: _compile_calyx(work / "program.futil", work / "design.sv", options))
+    if options.interface != "testbench":
+        from torch2calyx import interfaces
 
-    metadata = DesignMetadata(memories=memories, source=source, stage_seconds=seconds)
+        roles = {m.name: m.role for m in memories}
+        timed("interface", lambda: interfaces.apply(work, options.interface, roles))
+
+    metadata = DesignMetadata(
+        memories=memories, source=source, stage_seconds=seconds, interface=options.interface
+    )
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata
 

@@ -514,6 +514,10 @@ def PipelineLoops : Pass<"pipeline-loops", "mlir::ModuleOp"> {
     Option<"interleave", "interleave", "int64_t", /*default=*/"2",
            "independent reductions interleaved to hide the adder latency "
            "(1: none)">,
+    Option<"lanes", "lanes", "int64_t", /*default=*/"1",
+           "lanes unroll-lanes will split the nests into: the interleave "
+           "factor is raised (up to 8) when that leaves a number of output "
+           "blocks the lanes divide">,
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];
