@@ -64,11 +64,12 @@ def pass_pipeline(*, pipeline: bool = True, lanes: int = 1) -> tuple[str, ...]:
     passes = PIPELINING_PASSES
     if lanes > 1:
         at = passes.index("pipeline-loops") + 1
-        passes = (
-            passes[: at - 1]
-            + (f"pipeline-loops{{lanes={lanes}}}", f"unroll-lanes{{lanes={lanes}}}", "bank-memories")
-            + passes[at:]
+        lane_passes = (
+            f"pipeline-loops{{lanes={lanes}}}",
+            f"unroll-lanes{{lanes={lanes}}}",
+            "bank-memories",
         )
+        passes = passes[: at - 1] + lane_passes + passes[at:]
     return PASS_PIPELINE[:3] + passes + PASS_PIPELINE[3:]
 
 

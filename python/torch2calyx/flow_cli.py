@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,19 +88,39 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
     from torch2calyx.modelfile import load_model_file
 
     model, inputs = (None, None) if source.suffix == ".mlir" else load_model_file(source)
-    design = torch2calyx.compile(
-        source if model is None else model,
-        inputs,
-        out_dir=out,
-        backend=args.backend,
-        simulator=args.sim,
-        keep_intermediates=args.keep_intermediates,
-        pipeline=args.pipeline,
-        lanes=args.lanes,
-    )
+    with _resource_settings(args):
+        design = torch2calyx.compile(
+            source if model is None else model,
+            inputs,
+            out_dir=out,
+            backend=args.backend,
+            simulator=args.sim,
+            keep_intermediates=args.keep_intermediates,
+            pipeline=args.pipeline,
+            lanes=args.lanes,
+        )
     if inputs is not None:
         _save_inputs(design.out_dir / "example_inputs.npz", inputs)
     return design, model, inputs
+
+
+@contextlib.contextmanager
+def _resource_settings(args: argparse.Namespace) -> Iterator[None]:
+    """The front end's resource guards (torch2calyx.frontend.resources) check the design
+    against the command's --lanes and, for verify, --cycle-limit."""
+    settings = {"T2C_LANES": str(args.lanes)}
+    if getattr(args, "cycle_limit", None) is not None:
+        settings["T2C_CYCLE_LIMIT"] = str(args.cycle_limit)
+    saved = {k: os.environ.get(k) for k in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:

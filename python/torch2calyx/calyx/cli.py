@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import struct
 import sys
 import tempfile
 from pathlib import Path
@@ -101,6 +102,7 @@ def _cmd_run_calyx(args: argparse.Namespace) -> int:
         raise SimulationError(
             f"{args.data}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
         ) from None
+    _check_data(data, args.data)
     with tempfile.TemporaryDirectory(prefix="t2c-run-calyx-") as tmp:
         sv = Path(tmp) / "design.sv"
         result = compile_file(
@@ -121,3 +123,36 @@ def _cmd_run_calyx(args: argparse.Namespace) -> int:
     print(json.dumps(sim.memories, indent=2, sort_keys=True))
     print(f"cycles: {sim.cycles}", file=sys.stderr)
     return 0
+
+
+def _check_data(data: object, path: Path) -> None:
+    """Validate the data JSON before compiling; a value or format field of the wrong type or
+    range (a float too large for its width, a string, ``"frac_width": "x"``) is a
+    SimulationError naming the memory.
+
+    ``torch2calyx.sim.data.parse_data`` reports most problems itself; the Python errors it
+    lets through (TypeError, ValueError, OverflowError from ``float()``, ``int()`` and
+    ``struct.pack``) are turned into messages here.
+    """
+    from torch2calyx.sim.data import parse_data
+
+    try:
+        parse_data(data)  # type: ignore[arg-type]
+        return
+    except SimulationError:
+        raise
+    except (TypeError, ValueError, OverflowError, struct.error) as exc:
+        first = exc
+    entries = data.items() if isinstance(data, dict) else []
+    for name, entry in entries:
+        try:
+            parse_data({name: entry})
+        except (TypeError, ValueError, OverflowError, struct.error) as exc:
+            raise SimulationError(
+                f"{path}: memory '{name}': a value or format field cannot be used "
+                f"({type(exc).__name__}: {exc}); values must be numbers that fit the format's "
+                "width, and width/frac_width whole numbers"
+            ) from None
+        except SimulationError:
+            continue
+    raise SimulationError(f"{path}: invalid data JSON ({type(first).__name__}: {first})")

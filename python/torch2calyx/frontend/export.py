@@ -27,6 +27,7 @@ from torch_mlir.extras.fx_importer import FxImporter, FxImporterHooks
 
 from torch2calyx.errors import FrontendError
 from torch2calyx.frontend import mlir_passes as mp
+from torch2calyx.frontend import resources
 from torch2calyx.frontend.names import memory_name
 from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule, WeightInfo
 
@@ -349,16 +350,45 @@ def _user_line(exc: BaseException) -> str:
     return f" (at {user[-1].filename}:{user[-1].lineno})"
 
 
-def _export(model: torch.nn.Module, inputs: tuple[torch.Tensor, ...]):
-    # On failure torch.export prints the partial FX graph and a symbolic-shapes warning to
-    # stderr; the FrontendError below says what matters, so that output is dropped (and passed
-    # through unchanged when the export succeeds).
-    captured = io.StringIO()
-    torch_log = logging.getLogger("torch")
-    level = torch_log.level
+@contextlib.contextmanager
+def quiet_torch_logs():
+    """Swallow what torch's loggers print while the block runs.
+
+    When torch.export fails, torch logs the failing meta kernel's traceback at ERROR level
+    (``E... fake_tensor.py:... Traceback ... raise error_type(...)``) through handlers that
+    hold the original stderr, so redirecting ``sys.stderr`` does not catch it. Every
+    ``torch*`` logger gets a null handler and stops propagating (to the user's root logger
+    too) for the duration; the FrontendError raised afterwards says what matters.
+    """
+    manager = logging.Logger.manager
+    loggers = [logging.getLogger("torch")] + [
+        lg
+        for name, lg in list(manager.loggerDict.items())
+        if name.startswith("torch")
+        and name != "torch"
+        and isinstance(lg, logging.Logger)
+        and (lg.handlers or not lg.propagate)
+    ]
+    saved = [(lg, lg.handlers[:], lg.propagate) for lg in loggers]
+    sink = logging.NullHandler()
     try:
-        torch_log.setLevel(logging.ERROR)
-        with contextlib.redirect_stderr(captured):
+        for lg in loggers:
+            lg.handlers = [sink]
+            lg.propagate = False
+        yield
+    finally:
+        for lg, handlers, propagate in saved:
+            lg.handlers = handlers
+            lg.propagate = propagate
+
+
+def _export(model: torch.nn.Module, inputs: tuple[torch.Tensor, ...]):
+    # On failure torch.export prints the partial FX graph, a symbolic-shapes warning and (via
+    # its loggers) the traceback of the failing kernel; the FrontendError below says what
+    # matters, so that output is dropped (stderr is passed through when the export succeeds).
+    captured = io.StringIO()
+    try:
+        with quiet_torch_logs(), contextlib.redirect_stderr(captured):
             program = torch.export.export(model, inputs, strict=False)
         sys.stderr.write(captured.getvalue())
     except Exception as exc:  # torch.export raises many unrelated types
@@ -379,14 +409,46 @@ def _export(model: torch.nn.Module, inputs: tuple[torch.Tensor, ...]):
             "control flow, only tensor inputs); see "
             "https://pytorch.org/docs/stable/export.html"
         ) from exc
-    finally:
-        torch_log.setLevel(level)
     try:
-        return program.run_decompositions(decomposition_table())
+        with quiet_torch_logs():
+            return program.run_decompositions(decomposition_table())
     except Exception as exc:
         raise FrontendError(
             f"decomposing the exported program failed: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def _run_eagerly(model: torch.nn.Module, inputs: tuple[torch.Tensor, ...]) -> None:
+    """Run the model once in PyTorch (on copies of the inputs): a model that PyTorch itself
+    cannot run (shapes that disagree, an out-of-range dim, a forward that raises) fails here
+    with PyTorch's message, before torch.export or torch-mlir see it (torch-mlir's passes
+    loop forever on some such graphs, e.g. softmax over dim=-100)."""
+    try:
+        with torch.no_grad(), warnings.catch_warnings(), quiet_torch_logs():
+            warnings.simplefilter("ignore")
+            model(*[x.detach().clone() for x in inputs])
+    except Exception as exc:
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else ""
+        raise FrontendError(
+            f"the model fails in PyTorch on example_inputs: {type(exc).__name__}: {first}"
+            f"{_user_line(exc)}\n  torch2calyx builds hardware for what model(*example_inputs) "
+            "computes; fix the model or example_inputs so that PyTorch runs it"
+        ) from exc
+
+
+def _layer_of(location: str, program) -> str:
+    """The PyTorch layer an MLIR location comes from ('aten.conv2d ..., module 0 (Conv2d)'),
+    else the source line."""
+    frames = re.findall(r'"([^"]+)":(\d+)', location)
+    if frames:
+        file, line = frames[0][0], int(frames[0][1])
+        for node in program.graph.nodes:
+            if node.op == "call_function" and any(
+                f == file and n == line for f, n, _ in _frames(node.meta.get("stack_trace"))
+            ):
+                return describe_node(node)
+    return f"the op at {_source_of_location(location)}"
 
 
 def _output_infos(program) -> list[ArgInfo]:
@@ -431,6 +493,8 @@ def lower_model(
 ) -> LoweredModule:
     """Lower ``model`` called on ``example_inputs`` to loop-level MLIR (see the package doc)."""
     inputs = _check_model(model, example_inputs)
+    resources.check_model(model, inputs)
+    _run_eagerly(model, inputs)
     with torch.no_grad(), warnings.catch_warnings():
         # torch.export's internal deprecation noise, nothing the user can act on
         warnings.simplefilter("ignore", FutureWarning)
@@ -478,6 +542,9 @@ def lower_model(
     renames, weights = _weights_of_globals(module, model, taken={a.name for a in args})
     mp.rename_globals(module, renames)
     mp.verify_loop_level(module, config.func_name)
+    resources.check_loop_level(
+        module, mp.find_func(module, config.func_name), lambda loc: _layer_of(loc, program)
+    )
     _check_arg_types(func, args)
     return LoweredModule(mlir=str(module), func_name=config.func_name, args=args, weights=weights)
 

@@ -5,12 +5,14 @@ See the :mod:`torch2calyx.frontend` docstring for the accepted forms.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from torch_mlir import ir
 
 from torch2calyx.errors import FrontendError
 from torch2calyx.frontend import mlir_passes as mp
+from torch2calyx.frontend import resources
 from torch2calyx.frontend.names import memory_name
 from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule, WeightInfo
 from torch2calyx.frontend.verify import parse_module
@@ -38,6 +40,15 @@ def lower_mlir_file(path: str | Path, *, func_name: str | None = None) -> Lowere
     except OSError as exc:
         raise FrontendError(f"cannot read {path}: {exc.strerror}") from exc
     return lower_mlir_text(text, func_name=func_name, source=str(path))
+
+
+def _where(location: str, source: str) -> str:
+    """'file.mlir:12:5' for an MLIR location (the input's name stands for '-')."""
+    m = re.search(r'"([^"]*)":(\d+):(\d+)', location)
+    if m is None:
+        return source
+    name = source if m.group(1) in ("-", "") else m.group(1)
+    return f"{name}:{m.group(2)}:{m.group(3)}"
 
 
 def _shape_dtype(t: ir.Type, what: str, source: str) -> tuple[tuple[int, ...], str]:
@@ -122,6 +133,9 @@ def lower_mlir_text(
         func = mp.find_func(module, name)
         mp.set_arg_names(func, [a.name for a in args])
         mp.verify_loop_level(module, name)
+        resources.check_loop_level(
+            module, mp.find_func(module, name), lambda loc: f"the op at {_where(loc, source)}"
+        )
         # globals become memories named after them: rename those Calyx cannot take as they
         # are (a keyword such as @table, a name an argument already has)
         used = {a.name for a in args}
