@@ -120,8 +120,8 @@ class Worker:
         if reply is None:
             rc = self.proc.wait()
             self.proc = None
-            if native_stamp() != self.stamp and not case.get("_retried"):
-                return self.run(dict(case, _retried=True), folder, timeout)
+            if native_stamp() != self.stamp:
+                return {"status": "retry", "rc": rc}
             return {"status": "died", "rc": rc}
         return reply
 
@@ -274,14 +274,20 @@ class Fuzzer:
 
     def _one(self, worker: Worker, case: dict, root: Path, progress) -> None:
         folder = root / f"{case['kind']}-{case['index']}"
-        folder.mkdir()
-        old = _prepare(case, folder)
         timeout = TIMEOUTS[case["kind"]]
-        start = time.perf_counter()
-        if case["driver"] == "subprocess":
-            reply = _run_subprocess(case, folder, timeout)
-        else:
-            reply = worker.run(case, folder, timeout)
+        for _ in range(2):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            old = _prepare(case, folder)
+            start = time.perf_counter()
+            if case["driver"] == "subprocess":
+                reply = _run_subprocess(case, folder, timeout)
+            else:
+                reply = worker.run(case, folder, timeout)
+            if reply.get("status") != "retry":
+                break
+            # the native library was rebuilt under the worker: run the case once more, afresh
+            reply = {"status": "died", "rc": reply.get("rc", 0)}
         outcome, detail = classify(case, reply, folder, old)
         seconds = time.perf_counter() - start
         with self._lock:

@@ -163,7 +163,6 @@ def test_export_failure_keeps_torch_logging_intact(caplog):
     import logging
 
     import torch
-
     from torch2calyx.errors import FrontendError
     from torch2calyx.frontend import lower
 
@@ -182,7 +181,6 @@ def test_export_failure_keeps_torch_logging_intact(caplog):
 def test_out_of_range_dim_fails_in_pytorch_not_in_torch_mlir():
     """softmax over dim=-100 used to hang inside torch-mlir's passes (fuzz case)."""
     import torch
-
     from torch2calyx.errors import FrontendError
     from torch2calyx.frontend import lower
 
@@ -212,7 +210,6 @@ def test_weights_over_the_memory_limit_name_the_layer(tmp_path):
 
 def test_memory_limit_is_configurable():
     import torch
-
     from torch2calyx.errors import FrontendError
     from torch2calyx.frontend import lower
 
@@ -274,3 +271,14 @@ def test_bad_float_data_value_is_a_clear_error(tmp_path, value):
         "--sim", "icarus", cwd=tmp_path,
     )  # fmt: skip
     assert_clear_failure(proc, "simulation", f"memory '{name}'")
+
+
+def test_huge_data_width_is_a_clear_error(tmp_path):
+    """ "width": 2**40 made the encoder build 2**40-bit bounds (MemoryError, fuzz case)."""
+    corpus = ROOT / "test" / "calyx" / "corpus"
+    data = json.loads((corpus / "sum_while.futil.data").read_text())
+    name = sorted(data)[0]
+    data[name]["format"]["width"] = 2**40
+    (tmp_path / "d.json").write_text(json.dumps(data))
+    proc = run_cli("run-calyx", str(corpus / "sum_while.futil"), "--data", "d.json", cwd=tmp_path)
+    assert_clear_failure(proc, "simulation", f"memory '{name}': width 1099511627776 is too large")

@@ -125,6 +125,11 @@ def _cmd_run_calyx(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The widest memory word the data JSON may give (Calyx programs use at most 64-bit data; the
+#: encoder builds 2**width-sized bounds, so a width of 2**40 exhausted the memory).
+MAX_DATA_WIDTH = 4096
+
+
 def _check_data(data: object, path: Path) -> None:
     """Validate the data JSON before compiling; a value or format field of the wrong type or
     range (a float too large for its width, a string, ``"frac_width": "x"``) is a
@@ -136,18 +141,27 @@ def _check_data(data: object, path: Path) -> None:
     """
     from torch2calyx.sim.data import parse_data
 
+    entries = list(data.items()) if isinstance(data, dict) else []
+    for name, entry in entries:
+        fmt = entry.get("format") if isinstance(entry, dict) else None
+        width = fmt.get("width") if isinstance(fmt, dict) else None
+        if isinstance(width, int) and width > MAX_DATA_WIDTH:
+            raise SimulationError(
+                f"{path}: memory '{name}': width {width} is too large; words of at most "
+                f"{MAX_DATA_WIDTH} bits are supported"
+            )
+    errors = (TypeError, ValueError, OverflowError, MemoryError, struct.error)
     try:
         parse_data(data)  # type: ignore[arg-type]
         return
     except SimulationError:
         raise
-    except (TypeError, ValueError, OverflowError, struct.error) as exc:
+    except errors as exc:
         first = exc
-    entries = data.items() if isinstance(data, dict) else []
     for name, entry in entries:
         try:
             parse_data({name: entry})
-        except (TypeError, ValueError, OverflowError, struct.error) as exc:
+        except errors as exc:
             raise SimulationError(
                 f"{path}: memory '{name}': a value or format field cannot be used "
                 f"({type(exc).__name__}: {exc}); values must be numbers that fit the format's "
