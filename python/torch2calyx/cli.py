@@ -20,6 +20,7 @@ _COMMAND_MODULES = (
     "torch2calyx.passes_cli",
     "torch2calyx.calyx.cli",
     "torch2calyx.flow_cli",
+    "torch2calyx.synth_cli",
 )
 
 

@@ -146,6 +146,7 @@ class DesignMetadata:
     source: str = ""
     stage_seconds: dict[str, float] = field(default_factory=dict)
     version: int = METADATA_VERSION
+    interface: str = "testbench"
 
     @property
     def inputs(self) -> list[MemoryInfo]:
@@ -159,6 +160,7 @@ class DesignMetadata:
         record = {
             "version": self.version,
             "top": self.top,
+            "interface": self.interface,
             "source": self.source,
             "layout": LAYOUT_NOTE,
             "memories": [m.to_record() for m in self.memories],
@@ -180,6 +182,7 @@ class DesignMetadata:
             top=record.get("top", "main"),
             source=record.get("source", ""),
             stage_seconds=record.get("stage_seconds", {}),
+            interface=record.get("interface", "testbench"),
         )
 
 
@@ -223,7 +226,10 @@ class Design:
                 "create one with `torch2calyx compile MODEL.py -o DIR`"
             )
         design = cls(out_dir, DesignMetadata.from_json(meta_path.read_text()), simulator=simulator)
-        for path in (design.calyx, design.verilog, design.data):
+        needed = [design.calyx, design.verilog, design.data]
+        if design.metadata.interface != "testbench":
+            needed.append(out_dir / "interface.json")
+        for path in needed:
             if not path.is_file():
                 raise Torch2CalyxError(f"design directory {out_dir} is missing {path.name}")
         return design
@@ -273,6 +279,17 @@ class Design:
             "progress": progress,
         }
         kwargs["cycle_limit"] = cycle_limit
+        if self.metadata.interface != "testbench":
+            # the testbench plays the input and output memories over the top's ports; the
+            # weights are on chip, loaded by the design from its .hex files
+            from torch2calyx.interfaces import read_interface
+
+            ports = read_interface(self.out_dir)
+            kwargs["ports"] = ports
+            kwargs["files"] = {
+                p.init_file: self.out_dir / p.init_file for p in ports if p.init_file
+            }
+            kwargs["data"] = {p.name: data[p.name] for p in ports if p.init_file is None}
         raw = sim.simulate(self.verilog, **kwargs)
         outputs = tuple(_to_tensor(raw.memories[m.name], m) for m in self.metadata.outputs)
         return SimulationResult(outputs=outputs, cycles=int(raw.cycles), memories=raw.memories)

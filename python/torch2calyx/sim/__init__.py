@@ -18,8 +18,15 @@ Stable interface (the end-to-end flow calls it)::
     result.cycles    # cycles from go to done (inclusive)
     result.trace     # per cycle, the traced nets' values as hex strings ("x" digits under Icarus)
 
-``data`` must name every ``@external`` memory of the top component (the testbench loads them
-through ``$readmemh`` on ``<memory>.mem`` and dumps them with ``$writememh`` after ``done``).
+With ``ports=`` (the memories of a ``memories``-interface top, see
+:mod:`torch2calyx.interfaces`) the testbench drives only the top's ports: it plays the external
+memories named in ``data`` over their ports (no hierarchical reference), and ``files`` (name ->
+path) are copied into the run directory, the simulator's working directory, where the design's
+``$readmemh`` of its on-chip weights finds them.
+
+Without ``ports``, ``data`` must name every ``@external`` memory of the top component (the
+testbench loads them through ``$readmemh`` on ``<memory>.mem`` and dumps them with
+``$writememh`` after ``done``).
 The compiled model depends only on the design and the memory names, so it is cached per
 design: a second ``simulate`` with other data does not rebuild. Every failure raises
 :class:`~torch2calyx.errors.SimulationError` with the command that failed.
@@ -29,9 +36,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +47,7 @@ from typing import Any
 from torch2calyx.errors import SimulationError
 from torch2calyx.sim.data import MemoryData, parse_data
 from torch2calyx.sim.runners import SIMULATORS, IcarusSimulator, Simulator, VerilatorSimulator
-from torch2calyx.sim.testbench import testbench
+from torch2calyx.sim.testbench import port_testbench, testbench
 
 DEFAULT_CYCLE_LIMIT = 1_000_000
 
@@ -125,6 +133,27 @@ def _check_against_design(mems: list[MemoryData], found: dict, top: str) -> None
             )
 
 
+def _check_against_ports(mems: list[MemoryData], ports: Sequence[Any], top: str) -> None:
+    by_name = {p.name: p for p in ports}
+    for mem in mems:
+        spec = by_name.get(mem.name)
+        if spec is None or spec.init_file is not None:
+            known = ", ".join(p.name for p in ports if p.init_file is None) or "none"
+            raise SimulationError(
+                f"the data JSON names memory '{mem.name}', which is not a memory port of "
+                f"'{top}' (memory ports: {known})"
+            )
+        if spec.width != mem.fmt.width or spec.words != len(mem.words):
+            raise SimulationError(
+                f"memory '{mem.name}' is {spec.words} x {spec.width} bits at the ports of "
+                f"'{top}' but the data JSON gives {len(mem.words)} x {mem.fmt.width}"
+            )
+    names = {m.name for m in mems}
+    missing = [p.name for p in ports if p.init_file is None and p.name not in names]
+    if missing:
+        raise SimulationError(f"no data for the memory ports {', '.join(missing)}")
+
+
 def simulate(
     verilog: Path,
     *,
@@ -135,6 +164,8 @@ def simulate(
     build_dir: Path | None = None,
     progress: bool | None = None,
     trace: Sequence[str] = (),
+    ports: Sequence[Any] | None = None,
+    files: Mapping[str, Path] | None = None,
 ) -> SimResult:
     """Run ``verilog`` on the memories in ``data``; see the module docstring."""
     if simulator not in SIMULATORS:
@@ -148,11 +179,13 @@ def simulate(
     except OSError as exc:
         raise SimulationError(f"cannot read the design {verilog}: {exc.strerror}") from exc
     mems = parse_data(data)
-    found = design_memories(design, top)
-    _check_against_design(mems, found, top)
+    if ports is None:
+        _check_against_design(mems, design_memories(design, top), top)
+    else:
+        _check_against_ports(mems, ports, top)
     if progress is None:
         progress = sys.stderr.isatty()
-    cache = Path(build_dir) if build_dir is not None else default_cache_dir()
+    cache = (Path(build_dir) if build_dir is not None else default_cache_dir()).absolute()
     runner: Simulator = SIMULATORS[simulator](cache_dir=cache, progress=progress)
     if trace:
         known = set(design_nets(design, top))
@@ -162,13 +195,20 @@ def simulate(
                 f"cannot trace {', '.join(unknown)}: not a net of '{top}' "
                 "(design_nets lists the nets that can be traced)"
             )
-    bench = testbench(top, [m.name for m in mems], trace=trace)
+    if ports is None:
+        bench = testbench(top, [m.name for m in mems], trace=trace)
+    else:
+        if trace:
+            raise SimulationError("trace= is supported only for the testbench interface")
+        bench = port_testbench(top, ports, [m.name for m in mems])
     model = runner.build(design, bench)
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache, prefix="run-") as tmp:
         run_dir = Path(tmp)
         for m in mems:
             (run_dir / f"{m.name}.in.hex").write_text(m.to_hex())
+        for name, path in (files or {}).items():
+            shutil.copyfile(path, run_dir / name)
         output = runner.run(model, run_dir, cycle_limit=cycle_limit)
         if "T2C_CYCLE_LIMIT" in output:
             raise SimulationError(

@@ -190,7 +190,8 @@ class VerilatorSimulator(Simulator):
             f"+t2c_dir={run_dir}",
             f"+t2c_cycle_limit={cycle_limit}",
         ]
-        return self.execute(cmd, what="verilator simulation", timeout=run_timeout())
+        # run in run_dir: a design's own $readmemh (on-chip weights) reads files from there
+        return self.execute(cmd, cwd=run_dir, what="verilator simulation", timeout=run_timeout())
 
 
 class IcarusSimulator(Simulator):
@@ -218,7 +219,7 @@ class IcarusSimulator(Simulator):
             f"+t2c_dir={run_dir}",
             f"+t2c_cycle_limit={cycle_limit}",
         ]
-        return self.execute(cmd, what="icarus simulation", timeout=run_timeout())
+        return self.execute(cmd, cwd=run_dir, what="icarus simulation", timeout=run_timeout())
 
 
 SIMULATORS: dict[str, type[Simulator]] = {

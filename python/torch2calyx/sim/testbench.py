@@ -21,8 +21,12 @@ design print the same lines.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from torch2calyx.calyx.rtl import Emitter
+
+if TYPE_CHECKING:
+    from torch2calyx.interfaces import MemoryPorts
 
 TB_MODULE = "t2c_tb"
 ICARUS_TOP = "t2c_icarus_top"
@@ -72,6 +76,118 @@ def testbench(top: str, memories: list[str], *, trace: Sequence[str] = ()) -> st
                     em.line("phase <= 5;")
                     for m in memories:
                         em.line(f'$writememh({{dir, "/{m}.out.hex"}}, dut.{m}.mem);')
+                    em.line('$display("T2C_CYCLES %0d", count + 1);')
+                    em.line("$finish;")
+                em.line("end else if (count + 1 >= limit) begin")
+                with em.indent():
+                    em.line('$display("T2C_CYCLE_LIMIT %0d", count + 1);')
+                    em.line("$finish;")
+                em.line("end")
+            em.line("end")
+        em.line("end")
+    em.line("endmodule")
+    em.line("")
+    em.line(f"module {ICARUS_TOP};")
+    with em.indent():
+        em.line("logic clk = 1'b0;")
+        em.line("always #5 clk = ~clk;")
+        em.line(f"{TB_MODULE} tb (.clk(clk));")
+    em.line("endmodule")
+    return em.text()
+
+
+def port_testbench(top: str, memories: Sequence[MemoryPorts], loaded: Sequence[str]) -> str:
+    """Testbench for a top whose memories are ports (the ``memories`` interface): it plays
+    the external memories ``memories`` (each a testbench array behind the ports, with the
+    protocol of its primitive), loads the arrays of ``loaded`` from ``<mem>.in.hex`` and dumps
+    them to ``<mem>.out.hex`` after ``done``. No hierarchical reference into the design."""
+    em = Emitter()
+    em.line("// torch2calyx testbench of the 'memories' interface: the external memories are")
+    em.line("// arrays of the testbench served over the top's ports.")
+    em.line(f"module {TB_MODULE} (input logic clk);")
+    with em.indent():
+        em.line("logic reset = 1'b1;")
+        em.line("logic go = 1'b0;")
+        em.line("logic done;")
+        em.line("longint count = 0;")
+        em.line("longint limit = 0;")
+        em.line("integer phase = 0;")
+        em.line("string dir;")
+        conns = [".clk(clk)", ".reset(reset)", ".go(go)", ".done(done)"]
+        # memories with an init file are on chip (weights): not ports of the top
+        for mem in (m for m in memories if m.init_file is None):
+            em.line(f"// {mem.name}: {mem.role}, {mem.primitive} of {mem.words} x {mem.width} bits")
+            em.line(f"logic [{mem.width - 1}:0] {mem.name}_mem [{mem.words}];")
+            for p in mem.ports:
+                width = f"[{p.width - 1}:0] " if p.width > 1 else ""
+                em.line(f"logic {width}{p.name};")
+                conns.append(f".{p.name}({p.name})")
+            # the flat row-major index, as the primitive computes it
+            terms = []
+            for d in range(len(mem.sizes)):
+                stride = 1
+                for s in mem.sizes[d + 1 :]:
+                    stride *= s
+                term = f"32'({mem.name}_addr{d})"
+                terms.append(term if stride == 1 else f"{term} * {stride}")
+            em.line(f"logic [31:0] {mem.name}_idx;")
+            em.line(f"assign {mem.name}_idx = {' + '.join(terms)};")
+            n, words = mem.name, mem.words
+            if mem.sequential:
+                em.line(f"logic [{mem.width - 1}:0] {n}_q;")
+                em.line(f"logic {n}_ok;")
+                em.line("always @(posedge clk) begin")
+                with em.indent():
+                    em.line(f"if (reset) begin {n}_q <= '0; {n}_ok <= 1'b0; {n}_done <= 1'b0; end")
+                    em.line("else begin")
+                    with em.indent():
+                        em.line(f"{n}_done <= {n}_content_en;")
+                        em.line(f"if ({n}_content_en && !{n}_write_en) begin")
+                        with em.indent():
+                            em.line(f"{n}_ok <= {n}_idx < {words};")
+                            em.line(f"{n}_q <= {n}_idx < {words} ? {n}_mem[{n}_idx] : '0;")
+                        em.line("end")
+                        em.line(f"if ({n}_content_en && {n}_write_en && {n}_idx < {words})")
+                        em.line(f"  {n}_mem[{n}_idx] <= {n}_write_data;")
+                    em.line("end")
+                em.line("end")
+                em.line(f"assign {n}_read_data = {n}_ok ? {n}_q : '0;")
+            else:
+                em.line(f"assign {n}_read_data = {n}_idx < {words} ? {n}_mem[{n}_idx] : '0;")
+                em.line("always @(posedge clk) begin")
+                with em.indent():
+                    em.line(f"if (reset) {n}_done <= 1'b0;")
+                    em.line(f"else {n}_done <= {n}_write_en;")
+                    em.line(f"if (!reset && {n}_write_en && {n}_idx < {words})")
+                    em.line(f"  {n}_mem[{n}_idx] <= {n}_write_data;")
+                em.line("end")
+        em.line(f"{top} dut (")
+        with em.indent():
+            for k, c in enumerate(conns):
+                em.line(c + ("," if k + 1 < len(conns) else ""))
+        em.line(");")
+        em.line("initial begin")
+        with em.indent():
+            em.line('if (!$value$plusargs("t2c_dir=%s", dir)) dir = ".";')
+            em.line('if (!$value$plusargs("t2c_cycle_limit=%d", limit)) limit = 1000000;')
+            for m in loaded:
+                em.line(f'$readmemh({{dir, "/{m}.in.hex"}}, {m}_mem);')
+        em.line("end")
+        em.line("always @(posedge clk) begin")
+        with em.indent():
+            em.line("if (phase < 4) begin")
+            with em.indent():
+                em.line("phase <= phase + 1;")
+                em.line("if (phase == 3) begin reset <= 1'b0; go <= 1'b1; end")
+            em.line("end else if (phase == 4) begin")
+            with em.indent():
+                em.line("count <= count + 1;")
+                em.line("if (done) begin")
+                with em.indent():
+                    em.line("go <= 1'b0;")
+                    em.line("phase <= 5;")
+                    for m in loaded:
+                        em.line(f'$writememh({{dir, "/{m}.out.hex"}}, {m}_mem);')
                     em.line('$display("T2C_CYCLES %0d", count + 1);')
                     em.line("$finish;")
                 em.line("end else if (count + 1 >= limit) begin")
