@@ -9,6 +9,7 @@ MAC, maximum error, the initiation interval of every pipelined loop nest, peak m
 and a yosys `synth_xilinx` estimate (LUT, FF, DSP, BRAM).
 
 Usage: python bench/run.py [--models ffnn,mlp784,cnn,mha,encoder] [--no-synth] [--cnn-crop HxW]
+       [--fpga ecp5-85k]  (also place and route: Fmax and latency, bench/ecp5.py)
 
 Each model runs in its own subprocess so that its time includes `import torch` and its peak
 memory is its own.
@@ -253,6 +254,9 @@ def main() -> int:
     parser.add_argument("--no-synth", action="store_true", help="skip the yosys estimate")
     parser.add_argument("--synth-timeout", type=float, default=600.0)
     parser.add_argument("--cnn-crop", default=None, help="HxW image crop for the CNN, e.g. 20x24")
+    parser.add_argument(
+        "--fpga", default=None, help="also place and route for this FPGA (ecp5-85k): Fmax, µs"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one model, print JSON
     args = parser.parse_args()
 
@@ -307,6 +311,10 @@ def main() -> int:
 
     print()
     print_table(records)
+    if args.fpga:
+        from ecp5 import add_fpga  # bench/ecp5.py: Fmax and latency per model
+
+        add_fpga(records, args.fpga, args.out)
     (args.out / "results.json").write_text(json.dumps(records, indent=2) + "\n")
     print(f"wrote {args.out / 'results.json'}")
     plot(records, args.out / "stages.png")
