@@ -86,22 +86,36 @@ LogicalResult rewriteAccesses(Value mem, Banking bk, ArrayRef<Value> banks) {
       op->erase();
       continue;
     }
-    if (!llvm::isPowerOf2_64(bk.g) || !llvm::isPowerOf2_64(bk.n))
+    // The bank follows the counters: t = sum(m * iv) + B, bank t mod n.
+    std::optional<DynamicBank> db;
+    if (auto form = linearForm(index, range))
+      db = dynamicBank(*form, bk, range);
+    Value bank, off;
+    if (db && llvm::isPowerOf2_64(bk.n)) {
+      Value t = emitForm(b, loc, db->lane);
+      bank = arith::AndIOp::create(b, loc, t, cidx(b, loc, bk.n - 1));
+      Value q = arith::ShRUIOp::create(b, loc, t, cidx(b, loc, llvm::Log2_64(bk.n)));
+      off = arith::AddIOp::create(
+          b, loc, emitForm(b, loc, db->offset),
+          arith::MulIOp::create(b, loc, q, cidx(b, loc, bk.g)));
+    } else if (!llvm::isPowerOf2_64(bk.g) || !llvm::isPowerOf2_64(bk.n))
       return op->emitError("bank-memories: this access reaches a different "
                            "bank in different iterations and the banking (")
              << bk.n << " banks of granule " << bk.g
              << ") is not a power of 2, so the bank is not a bit field";
-    // bank = (i >> log g) & (n - 1); offset = ((i >> log gn) << log g) | (i & (g - 1))
-    int64_t lg = llvm::Log2_64(bk.g), lgn = llvm::Log2_64(bk.g * bk.n);
-    Value bank = arith::AndIOp::create(
-        b, loc, arith::ShRUIOp::create(b, loc, index, cidx(b, loc, lg)),
-        cidx(b, loc, bk.n - 1));
-    Value off = arith::OrIOp::create(
-        b, loc,
-        arith::ShLIOp::create(
-            b, loc, arith::ShRUIOp::create(b, loc, index, cidx(b, loc, lgn)),
-            cidx(b, loc, lg)),
-        arith::AndIOp::create(b, loc, index, cidx(b, loc, bk.g - 1)));
+    else {
+      // bank = (i >> log g) & (n - 1); offset = ((i >> log gn) << log g) | (i & (g - 1))
+      int64_t lg = llvm::Log2_64(bk.g), lgn = llvm::Log2_64(bk.g * bk.n);
+      bank = arith::AndIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, index, cidx(b, loc, lg)),
+          cidx(b, loc, bk.n - 1));
+      off = arith::OrIOp::create(
+          b, loc,
+          arith::ShLIOp::create(
+              b, loc, arith::ShRUIOp::create(b, loc, index, cidx(b, loc, lgn)),
+              cidx(b, loc, lg)),
+          arith::AndIOp::create(b, loc, index, cidx(b, loc, bk.g - 1)));
+    }
     if (load) {
       Value result = memref::LoadOp::create(b, loc, banks[0], ValueRange{off});
       for (int64_t k = 1; k < bk.n; ++k) {
@@ -199,7 +213,7 @@ FailureOr<std::string> splitData(StringRef text, StringRef name, Banking bk,
     bool token = false;
     for (StringRef tok : {"-Infinity", "Infinity", "NaN"})
       if (text.substr(i).starts_with(tok)) {
-        quoted += ("\"\x01" + tok + "\"").str();
+        quoted += ("\"\\u0001" + tok + "\"").str();
         i += tok.size();
         token = true;
         break;

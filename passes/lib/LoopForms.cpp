@@ -162,4 +162,32 @@ std::optional<StaticBank> staticBank(const LinearForm &form, Banking bk,
   return StaticBank{granule % bk.n, offset};
 }
 
+std::optional<DynamicBank> dynamicBank(const LinearForm &form, Banking bk,
+                                       const DenseMap<Value, Bounds> &range) {
+  int64_t gn = bk.g * bk.n;
+  LinearForm inner, lane, offset;
+  int64_t c = 0;
+  for (auto [key, coef] : form) {
+    if (!key)
+      c = coef;
+    else if (coef % gn == 0)
+      offset[key] = coef / bk.n;
+    else if (coef % bk.g == 0 && coef > 0)
+      lane[key] = coef / bk.g;
+    else
+      inner[key] = coef;
+  }
+  int64_t cr = ((c % gn) + gn) % gn, cq = (c - cr) / gn;
+  inner[nullptr] = cr % bk.g;
+  auto [lo, hi] = formSpan(inner, range);
+  if (lo < 0 || hi >= bk.g)
+    return std::nullopt;
+  for (auto [key, coef] : inner)
+    if (key)
+      offset[key] = coef;
+  offset[nullptr] = cq * bk.g + cr % bk.g;
+  lane[nullptr] = cr / bk.g;
+  return DynamicBank{lane, offset};
+}
+
 } // namespace torch2calyx::lowering

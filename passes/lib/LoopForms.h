@@ -76,6 +76,22 @@ std::optional<StaticBank>
 staticBank(const LinearForm &form, Banking banking,
            const llvm::DenseMap<mlir::Value, Bounds> &range);
 
+/// An access whose bank follows the loop counters: with
+/// t = `lane` (a linear form), the bank is t mod n and the offset
+/// `offset` + (t div n) * g.
+struct DynamicBank {
+  LinearForm lane;
+  LinearForm offset;
+};
+
+/// The bank and offset of an access at index `form` as functions of the
+/// counters: the terms whose coefficients are multiples of g (but not of
+/// g * n) choose the bank, the others must stay within one granule; nullopt
+/// otherwise.
+std::optional<DynamicBank>
+dynamicBank(const LinearForm &form, Banking banking,
+            const llvm::DenseMap<mlir::Value, Bounds> &range);
+
 } // namespace torch2calyx::lowering
 
 #endif

@@ -87,7 +87,8 @@ bool bankable(Value mem) {
 bool servable(Operation *access, Banking bk) {
   auto range = enclosingRanges(access);
   if (auto form = linearForm(indexOf(access), range))
-    if (staticBank(*form, bk, range))
+    if (staticBank(*form, bk, range) ||
+        (dynamicBank(*form, bk, range) && llvm::isPowerOf2_64(bk.n)))
       return true;
   // A run-time choice writes under scf.if: not inside another one (a
   // pipelined nest guards its stores by one condition).
