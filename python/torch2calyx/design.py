@@ -290,6 +290,20 @@ class Design:
                 p.init_file: self.out_dir / p.init_file for p in ports if p.init_file
             }
             kwargs["data"] = {p.name: data[p.name] for p in ports if p.init_file is None}
+        if self.metadata.interface == "axi":
+            # AXI4-Lite control and AXI4-Stream data, driven by cocotb + cocotbext-axi
+            from torch2calyx.sim import axi
+
+            mems, cycles = axi.simulate(
+                self.verilog,
+                data=kwargs["data"],
+                ports=kwargs["ports"],
+                files=kwargs["files"],
+                top=self.metadata.top,
+                cycle_limit=cycle_limit,
+            )
+            outputs = tuple(_to_tensor(mems[m.name], m) for m in self.metadata.outputs)
+            return SimulationResult(outputs=outputs, cycles=cycles, memories=mems)
         raw = sim.simulate(self.verilog, **kwargs)
         outputs = tuple(_to_tensor(raw.memories[m.name], m) for m in self.metadata.outputs)
         return SimulationResult(outputs=outputs, cycles=int(raw.cycles), memories=raw.memories)

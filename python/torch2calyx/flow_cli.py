@@ -79,10 +79,11 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--interface",
-        choices=("testbench", "memories"),
+        choices=("testbench", "memories", "axi"),
         default="testbench",
         help="the top's interface: testbench (memories inside, default) or memories (input "
-        "and output memories as ports, weights in on-chip memories from .hex files)",
+        "and output memories as ports, weights in on-chip memories from .hex files) or axi "
+        "(AXI4-Lite control, AXI4-Stream data)",
     )
 
 

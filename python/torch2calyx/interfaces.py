@@ -25,6 +25,11 @@ other interfaces; it never touches the lowering:
     ``comb_mem_d*`` ``read_data`` is combinational from ``addr*`` and a write happens at the
     clock edge when ``write_en`` is high, ``done`` the cycle after. ``interface.json`` in the
     design directory lists every memory with its ports, widths and sizes.
+
+``"axi"``
+    the same core and on-chip weights; the input and output memories are on chip too, and
+    the top has an AXI4-Lite control block and AXI4-Stream data ports (:mod:`torch2calyx.axi`
+    has the register map).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from typing import Any
 
 from torch2calyx.errors import Torch2CalyxError
 
-INTERFACES = ("testbench", "memories")
+INTERFACES = ("testbench", "memories", "axi")
 
 #: Ports of the memory primitives that the memory drives (all others are driven by the design).
 MEMORY_OUTPUTS = ("read_data", "done")
@@ -273,7 +278,7 @@ def init_module(verilog: str, primitive: str) -> str:
 
 
 def make_memories_top(
-    verilog: str, roles: dict[str, str], *, top: str = "main"
+    verilog: str, roles: dict[str, str], *, top: str = "main", interface: str = "memories"
 ) -> tuple[str, list[MemoryPorts]]:
     """``verilog`` (a torch2calyx ``design.sv``) with the ``memories`` interface: see the
     module docstring. ``roles`` maps each memory to ``input``, ``output`` or ``weight``."""
@@ -317,6 +322,21 @@ def make_memories_top(
                 init_file=f"{m['name']}.hex" if role == "weight" else None,
             )
         )
+    if interface == "axi":
+        from torch2calyx.axi import axi_wrapper
+
+        wrapper = axi_wrapper(top, core, top_ports, memories, roles)
+        inits = sorted({m.primitive for m in memories})
+        extra = "".join("\n" + init_module(verilog, p) for p in inits)
+        new = (
+            verilog[: original.start()]
+            + core_text
+            + "\n"
+            + wrapper
+            + extra
+            + verilog[original.end() :]
+        )
+        return new, memories
 
     lines = [
         f"// Top of the torch2calyx 'memories' interface: {core} (the Calyx design, its",
@@ -376,7 +396,7 @@ def apply(design_dir: Path, interface: str, roles: dict[str, str], *, top: str =
 
     design_dir = Path(design_dir)
     verilog = design_dir / "design.sv"
-    text, memories = make_memories_top(verilog.read_text(), roles, top=top)
+    text, memories = make_memories_top(verilog.read_text(), roles, top=top, interface=interface)
     data = json.loads((design_dir / "data.json").read_text())
     for mem in memories:
         if mem.init_file is None:
@@ -400,4 +420,8 @@ def apply(design_dir: Path, interface: str, roles: dict[str, str], *, top: str =
         ),
         "memories": [m.to_record() for m in memories],
     }
+    if interface == "axi":
+        from torch2calyx.axi import describe
+
+        record["axi"] = describe(memories)
     (design_dir / "interface.json").write_text(json.dumps(record, indent=2) + "\n")
