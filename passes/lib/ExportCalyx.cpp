@@ -141,7 +141,15 @@ private:
         line() << "// pipelined loop nest: initiation interval " << ii.getInt()
                << ", "
                << group->getAttrOfType<IntegerAttr>("t2c.trips").getInt()
-               << " iterations\n";
+               << " iterations"
+               << (group->hasAttr("t2c.lanes")
+                       ? ", " +
+                             std::to_string(group->getAttrOfType<IntegerAttr>(
+                                                     "t2c.lanes")
+                                                .getInt()) +
+                             " lanes"
+                       : std::string())
+               << "\n";
       line() << (group.getComb() ? "comb " : "");
       if (auto latency = group.getLatency())
         os << "static<" << *latency << "> ";

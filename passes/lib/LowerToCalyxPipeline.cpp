@@ -407,6 +407,8 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
   // What the schedule achieved, printed by export-calyx as a comment.
   g->setAttr("t2c.ii", attrs.getI64IntegerAttr(ii));
   g->setAttr("t2c.trips", attrs.getI64IntegerAttr(trips));
+  if (auto lanes = outer->getAttrOfType<IntegerAttr>("t2c.lanes"))
+    g->setAttr("t2c.lanes", lanes);
   std::map<int, std::string> phaseIs;
   auto window = [&](int t) {
     std::string w = "%[" + std::to_string(t) + ":" + std::to_string(t + span) + "]";

@@ -84,16 +84,30 @@ bool bankable(Value mem) {
 
 /// An access outside the unrolled copies is served by a bank chosen at run
 /// time only when the bank and offset are bit fields of the index.
-bool servable(Operation *access, Banking bk) {
+bool servable(Operation *access, Banking bk, int64_t *penalty = nullptr) {
   auto range = enclosingRanges(access);
-  if (auto form = linearForm(indexOf(access), range))
-    if (staticBank(*form, bk, range) ||
-        (dynamicBank(*form, bk, range) && llvm::isPowerOf2_64(bk.n)))
-      return true;
+  auto form = linearForm(indexOf(access), range);
+  if (form && staticBank(*form, bk, range))
+    return true;
+  // A bank chosen at run time costs n reads (or guarded writes): free in a
+  // pipelined nest, one group each in sequential code, which would then be
+  // slower than without lanes.
+  bool pipelined = false;
+  int64_t runs = 1;
+  for (auto l = access->getParentOfType<scf::ForOp>(); l;
+       l = l->getParentOfType<scf::ForOp>()) {
+    pipelined |= l->hasAttr("t2c.pipeline");
+    if (auto b = boundsOf(l))
+      runs *= b->trips();
+  }
+  if (!pipelined && penalty)
+    *penalty += runs * bk.n;
   // A run-time choice writes under scf.if: not inside another one (a
   // pipelined nest guards its stores by one condition).
   if (isa<memref::StoreOp>(access) && access->getParentOfType<scf::IfOp>())
     return false;
+  if (form && dynamicBank(*form, bk, range) && llvm::isPowerOf2_64(bk.n))
+    return true;
   return llvm::isPowerOf2_64(bk.g) && llvm::isPowerOf2_64(bk.n);
 }
 
@@ -210,6 +224,7 @@ struct Planner {
     bool rotating = false;
     DenseMap<Value, Banking> wanted;
     SmallVector<Operation *> independent;
+    int64_t penalty = 0;
     bool ok = true;
     body->walk([&](Operation *op) {
       if (!ok || !isa<memref::LoadOp, memref::StoreOp>(op))
@@ -292,11 +307,18 @@ struct Planner {
         ++choice.argCopies;
       }
       for (Operation *user : mem.getUsers())
-        if (!body->getParentOp()->isAncestor(user) && !servable(user, bk))
+        if (!body->getParentOp()->isAncestor(user) &&
+            !servable(user, bk, &penalty))
           return false;
       choice.banks.push_back({mem, bk});
     }
-    return true;
+    // The lanes must save more cycles than run-time bank choices in
+    // sequential code cost (about n cycles each).
+    int64_t iterations = 1;
+    for (scf::ForOp l : loops)
+      if (auto b = boundsOf(l))
+        iterations *= b->trips();
+    return iterations - iterations / n > penalty;
   }
 };
 

@@ -147,6 +147,10 @@ class DesignMetadata:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     version: int = METADATA_VERSION
     interface: str = "testbench"
+    #: ``compile(lanes=...)``, and what the compiler made of it: one record per pipelined loop
+    #: nest (``{"nest": k, "ii": ..., "iterations": ..., "lanes": ...}``, in program order).
+    lanes: int = 1
+    nests: list[dict] = field(default_factory=list)
 
     @property
     def inputs(self) -> list[MemoryInfo]:
@@ -165,6 +169,8 @@ class DesignMetadata:
             "layout": LAYOUT_NOTE,
             "memories": [m.to_record() for m in self.memories],
             "stage_seconds": self.stage_seconds,
+            "lanes": self.lanes,
+            "nests": self.nests,
         }
         return json.dumps(record, indent=2) + "\n"
 
@@ -183,6 +189,8 @@ class DesignMetadata:
             source=record.get("source", ""),
             stage_seconds=record.get("stage_seconds", {}),
             interface=record.get("interface", "testbench"),
+            lanes=record.get("lanes", 1),
+            nests=record.get("nests", []),
         )
 
 

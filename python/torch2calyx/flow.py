@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -234,10 +235,28 @@ def _build(
         timed("interface", lambda: interfaces.apply(work, options.interface, roles))
 
     metadata = DesignMetadata(
-        memories=memories, source=source, stage_seconds=seconds, interface=options.interface
+        memories=memories,
+        source=source,
+        stage_seconds=seconds,
+        interface=options.interface,
+        lanes=options.lanes,
+        nests=pipelined_nests(futil),
     )
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata
+
+
+_NEST_NOTE = re.compile(
+    r"// pipelined loop nest: initiation interval (\d+), (\d+) iterations(?:, (\d+) lanes)?"
+)
+
+
+def pipelined_nests(futil: str) -> list[dict]:
+    """The pipelined loop nests of a program, from the notes export-calyx writes."""
+    return [
+        {"nest": k, "ii": int(ii), "iterations": int(n), "lanes": int(lanes or 1)}
+        for k, (ii, n, lanes) in enumerate(_NEST_NOTE.findall(futil))
+    ]
 
 
 def _weight_memory(name: str, index: int, entry: dict, source: Any) -> MemoryInfo:

@@ -1,0 +1,96 @@
+"""Parallel lanes (issue 12): unroll-lanes + bank-memories, simulated against PyTorch.
+
+Lanes change the summation order only where a reduction is split into partial sums (joined
+by an adder tree), so results are compared with PyTorch within float32 tolerances; every
+design must also take fewer cycles than the one-lane design.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import torch
+import torch2calyx
+from torch import nn
+from torch2calyx.errors import Torch2CalyxError
+from torch2calyx.flow_cli import compare_outputs
+
+LANES_NOTE = re.compile(r"t2c\.lanes = (\d+)")
+
+
+class TinyAttention(nn.Module):
+    """Single-head attention over 4 tokens of width 8 (a matmul, softmax, matmul)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.qkv = nn.Linear(8, 24)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q, k, v = self.qkv(x).split(8, dim=-1)
+        return torch.softmax(q @ k.transpose(-2, -1), dim=-1) @ v
+
+
+def _models():
+    torch.manual_seed(3)
+    return {
+        # 3 outputs: no lane split divides the last layer's outputs
+        "mlp": (
+            nn.Sequential(nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 3)).eval(),
+            (torch.randn(1, 16),),
+        ),
+        "conv": (
+            nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(), nn.MaxPool2d(2)).eval(),
+            (torch.randn(1, 2, 8, 8),),
+        ),
+        "attention": (TinyAttention().eval(), (torch.randn(1, 4, 8),)),
+    }
+
+
+MODELS = _models()
+TOLERANCE = {"rtol": 1e-5, "atol": 1e-6}
+
+
+def _check(design, model, inputs):
+    result = design.simulate(*inputs)
+    with torch.no_grad():
+        expected = model(*inputs)
+    for got, want in zip(result.outputs, (expected,), strict=True):
+        torch.testing.assert_close(got, want, **TOLERANCE)
+    report = compare_outputs((expected,), result.outputs)
+    assert report.ok, "\n".join(report.lines)
+    return result.cycles
+
+
+@pytest.mark.verilator
+@pytest.mark.parametrize("lanes", [2, 4])
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_lanes_match_pytorch_in_fewer_cycles(name, lanes, tmp_path):
+    model, inputs = MODELS[name]
+    one = torch2calyx.compile(model, inputs, out_dir=tmp_path / "one")
+    many = torch2calyx.compile(model, inputs, out_dir=tmp_path / "many", lanes=lanes)
+    cycles_one = _check(one, model, inputs)
+    cycles_many = _check(many, model, inputs)
+    assert cycles_many < cycles_one, (cycles_one, cycles_many)
+    metadata = json.loads((tmp_path / "many" / "metadata.json").read_text())
+    assert metadata["lanes"] == lanes
+
+
+@pytest.mark.verilator
+def test_four_lanes_on_a_matvec_quarter_the_cycles(tmp_path):
+    """64 -> 32 features: 2048 MACs, about 2048 cycles on one lane, about 512 on four."""
+    torch.manual_seed(0)
+    model = nn.Linear(64, 32, bias=False).eval()
+    inputs = (torch.randn(1, 64),)
+    design = torch2calyx.compile(model, inputs, out_dir=tmp_path / "d", lanes=4)
+    cycles = _check(design, model, inputs)
+    assert cycles < 2048 / 4 * 1.2, cycles
+
+
+@pytest.mark.parametrize("bad", [0, 3, -2, 2.0, "4", True])
+def test_lanes_must_be_a_power_of_two(bad, tmp_path):
+    model, inputs = MODELS["mlp"]
+    with pytest.raises(Torch2CalyxError, match="power of 2"):
+        torch2calyx.compile(model, inputs, out_dir=tmp_path / "d", lanes=bad)
+    assert not (tmp_path / "d").exists()
