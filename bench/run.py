@@ -48,7 +48,7 @@ PIPELINE_NOTE = re.compile(
 MEMORY_TARGET_MB = 2048
 
 
-def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float) -> dict:
+def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float, lanes: int = 1) -> dict:
     """Compile, simulate and check one model; runs inside the per-model subprocess."""
     t0 = time.perf_counter()
     import torch
@@ -63,9 +63,9 @@ def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float) -> dic
     expected = expected if isinstance(expected, tuple) else (expected,)
     macs = flops.get_total_flops() // 2
 
-    out_dir = out_root / name
+    out_dir = out_root / (name if lanes == 1 else f"{name}_lanes{lanes}")
     t1 = time.perf_counter()
-    design = torch2calyx.compile(model, inputs, out_dir=out_dir)
+    design = torch2calyx.compile(model, inputs, out_dir=out_dir, lanes=lanes)
     compile_s = time.perf_counter() - t1
 
     t2 = time.perf_counter()
@@ -86,6 +86,7 @@ def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float) -> dic
     ]
     record = {
         "model": name,
+        "lanes": lanes,
         "input_shapes": [list(t.shape) for t in inputs],
         "macs": macs,
         "cycles": first.cycles,
@@ -136,6 +137,7 @@ def synth_estimate(verilog: Path, *, top: str, timeout: float) -> dict:
 def print_table(records: list[dict]) -> None:
     cols = (
         "model",
+        "lanes",
         "MACs",
         "cycles",
         "cyc/MAC",
@@ -154,12 +156,13 @@ def print_table(records: list[dict]) -> None:
     rows = []
     for r in records:
         if "error" in r:
-            rows.append((r["model"], "failed") + ("",) * (len(cols) - 2))
+            rows.append((r["model"], str(r.get("lanes", 1)), "failed") + ("",) * (len(cols) - 3))
             continue
         t, s = r["time_s"], r.get("synth", {})
         rows.append(
             (
                 r["model"],
+                str(r.get("lanes", 1)),
                 str(r["macs"]),
                 str(r["cycles"]),
                 f"{r['cycles_per_mac']:.2f}",
@@ -247,6 +250,37 @@ def plot(records: list[dict], path: Path) -> None:
     print(f"wrote {path}")
 
 
+def plot_lanes(records: list[dict], path: Path) -> None:
+    """Cycles against LUTs, one curve per model over its lane counts."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name in dict.fromkeys(r["model"] for r in records):
+        pts = sorted(
+            (r["synth"]["LUT"], r["cycles"], r["lanes"])
+            for r in records
+            if r["model"] == name and "error" not in r and "LUT" in r.get("synth", {})
+        )
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
+            for lut, cyc, n in pts:
+                ax.annotate(str(n), (lut, cyc), fontsize=7)
+    ax.set_xlabel("LUTs (yosys synth_xilinx estimate)")
+    ax.set_ylabel("cycles")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_title("cycles against area; labels: lanes")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    print(f"wrote {path}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default=",".join(MODELS))
@@ -257,6 +291,9 @@ def main() -> int:
     parser.add_argument(
         "--fpga", default=None, help="also place and route for this FPGA (ecp5-85k): Fmax, µs"
     )
+    parser.add_argument(
+        "--lanes", default="1", help="comma-separated lane counts to run each model at, e.g. 1,4,16"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one model, print JSON
     args = parser.parse_args()
 
@@ -264,7 +301,9 @@ def main() -> int:
         from torch2calyx.errors import Torch2CalyxError
 
         try:
-            record = run_one(args.one, args.out, not args.no_synth, args.synth_timeout)
+            record = run_one(
+                args.one, args.out, not args.no_synth, args.synth_timeout, int(args.lanes)
+            )
         except Torch2CalyxError as exc:
             record = {"model": args.one, "error": str(exc)}
         print("RESULT " + json.dumps(record))
@@ -275,7 +314,8 @@ def main() -> int:
     # a simulator cache of our own, emptied first, so that "sim build" is a real build
     cache = args.out / "sim-cache"
     shutil.rmtree(cache, ignore_errors=True)
-    for name in args.models.split(","):
+    runs = [(m, int(n)) for m in args.models.split(",") for n in args.lanes.split(",")]
+    for name, lanes in runs:
         env = dict(os.environ, XDG_CACHE_HOME=str(cache))
         if name == "cnn" and args.cnn_crop:
             env["T2C_CNN_CROP"] = args.cnn_crop
@@ -289,16 +329,18 @@ def main() -> int:
             str(args.out),
             "--synth-timeout",
             str(args.synth_timeout),
+            "--lanes",
+            str(lanes),
         ]
         if args.no_synth:
             cmd.append("--no-synth")
-        print(f"== {name}", flush=True)
+        print(f"== {name} ({lanes} lane{'s' if lanes > 1 else ''})", flush=True)
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
         if proc.returncode != 0 or not lines:
             tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
             print(f"{name}: failed: {tail}")
-            records.append({"model": name, "error": tail})
+            records.append({"model": name, "lanes": lanes, "error": tail})
             continue
         record = json.loads(lines[-1][len("RESULT ") :])
         if "error" in record:
@@ -318,6 +360,8 @@ def main() -> int:
     (args.out / "results.json").write_text(json.dumps(records, indent=2) + "\n")
     print(f"wrote {args.out / 'results.json'}")
     plot(records, args.out / "stages.png")
+    if len({r.get("lanes", 1) for r in records}) > 1:
+        plot_lanes(records, args.out / "lanes.png")
     return 0 if all("error" not in r and r["matches_pytorch"] for r in records) else 1
 
 
