@@ -195,8 +195,14 @@ def run_vectors(
         raise SimulationError(
             f"float harness failed ({proc.returncode}): {shlex.join(cmd)}\n{proc.stderr[-2000:]}"
         )
+    return parse_output(proc.stdout, vectors)
+
+
+def parse_output(stdout: str, vectors: list[Vector]) -> RunResult:
+    """Parse a harness run's output (MISMATCH, HANDSHAKE, LATENCY, PIPELINE and CHECKED
+    lines; line numbers count from 1 in ``vectors``)."""
     mismatches, handshake, latencies, pipeline, checked = [], [], {}, {}, None
-    for line in proc.stdout.splitlines():
+    for line in stdout.splitlines():
         parts = line.split()
         if parts[0] == "MISMATCH":
             vec = vectors[int(parts[1]) - 1]
@@ -210,7 +216,7 @@ def run_vectors(
         elif parts[0] == "CHECKED":
             checked = int(parts[1])
     if checked is None:
-        raise SimulationError(f"float harness printed no summary:\n{proc.stdout[-2000:]}")
+        raise SimulationError(f"float harness printed no summary:\n{stdout[-2000:]}")
     return RunResult(checked, mismatches, handshake, latencies, pipeline)
 
 

@@ -52,6 +52,9 @@ PIPELINED = {
     "pipelinedIntToFp32": "intToFp32",
     "pipelinedIntToFp64": "intToFp64",
 }
+# Pipelined units with a test top of their own (torch2calyx.float.stream), not in tb_float.sv:
+# their vectors' ``sel`` is the format's index in TB_FORMATS.
+STREAMED = {"pipelinedDivSqrt": "divsqrt"}
 # Formats in the test top's order; FORMAT_ORDER are the IEEE interchange formats every test
 # runs, bfloat16 (8, 8) is in the test top too.
 TB_FORMATS = ("binary16", "binary32", "binary64", "bfloat16")
@@ -73,7 +76,7 @@ MODELESS = {
 
 def base_unit(unit: str) -> str:
     """The go/done unit whose operation ``unit`` computes (``unit`` itself if not pipelined)."""
-    return PIPELINED.get(unit, unit)
+    return PIPELINED.get(unit, STREAMED.get(unit, unit))
 
 
 @dataclass(frozen=True)
@@ -267,7 +270,10 @@ class VectorFactory:
     """Builds vectors with expected results for one unit and format."""
 
     def __init__(self, unit: str, fmt: FloatFormat) -> None:
-        self.sel = select(unit, fmt)
+        if unit in STREAMED:
+            self.sel = TB_FORMATS.index(fmt.name)
+        else:
+            self.sel = select(unit, fmt)
         self.unit = base_unit(unit)  # the operation; the pipelined units share it
         self.modeless = unit in MODELESS
         self.fmt = fmt
