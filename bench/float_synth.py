@@ -7,7 +7,8 @@ path is the largest number of cells between two registers (or a port and a regis
 For the go/done units the latency is cycles from go to done (the @interval of the .futil; the
 tests check it against simulation) and the interval is latency + 1, because the go/done
 protocol needs go low for one cycle between operations. For the pipelined units the latency is
-the N of their `static<N> primitive` and the interval is 1.
+the N of their `static<N> primitive` and the interval is 1 (pipelined_divSqrtFN: of the
+primitive of the format, pipelined_divSqrtF16/BF16/F32/F64; the core module is synthesized).
 
     .venv/bin/python bench/float_synth.py
     .venv/bin/python bench/float_synth.py --formats binary16,binary32,binary64 --units addFN
@@ -37,7 +38,15 @@ UNITS = (
     "pipelined_mulFN",
     "pipelined_fpToInt",
     "pipelined_intToFp",
+    "pipelined_divSqrtFN",
 )
+# pipelined_divSqrtFN's latency depends on the precision: one static<N> primitive per format.
+DIVSQRT_PRIMITIVES = {
+    "binary16": "pipelined_divSqrtF16",
+    "binary32": "pipelined_divSqrtF32",
+    "binary64": "pipelined_divSqrtF64",
+    "bfloat16": "pipelined_divSqrtBF16",
+}
 
 
 def module_name(unit: str) -> str:
@@ -54,11 +63,13 @@ def params(unit: str, exp: int, sig: int) -> dict[str, int]:
     return {"expWidth": exp, "sigWidth": sig, "numWidth": exp + sig}
 
 
-def futil_timing(unit: str) -> tuple[int, int]:
+def futil_timing(unit: str, fmt: str = "binary32") -> tuple[int, int]:
     """(latency, interval) from ``unit``'s Calyx signature: @interval(n) gives (n, n + 1),
-    static<n> primitive (no go/done) gives (n, 1)."""
+    static<n> primitive (no go/done) gives (n, 1); for pipelined_divSqrtFN, the static<n> of
+    the primitive of format ``fmt``."""
     text = (FLOAT_DIR / f"{unit}.futil").read_text()
-    static = re.search(r"static<(\d+)>\s+primitive", text)
+    name = DIVSQRT_PRIMITIVES[fmt] if unit == "pipelined_divSqrtFN" else r"\w+"
+    static = re.search(rf"static<(\d+)>\s+primitive\s+{name}\b", text)
     if static is not None:
         return int(static.group(1)), 1
     match = re.search(r"@interval\((\d+)\)", text)
@@ -122,19 +133,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     header = (
-        f"{'unit':<17} {'format':<9} {'latency':>7} {'interval':>8} {'LUTs':>6} {'FFs':>5} "
+        f"{'unit':<19} {'format':<9} {'latency':>7} {'interval':>8} {'LUTs':>6} {'FFs':>5} "
         f"{'DSPs':>4} {'CARRY4':>6} {'path':>5} {'yosys s':>7}"
     )
     print(header)
     for fmt in args.formats.split(","):
         exp, sig = FORMATS[fmt]
         for unit in args.units.split(","):
-            latency, interval = futil_timing(unit)
+            latency, interval = futil_timing(unit, fmt)
             start = time.perf_counter()
             with tempfile.TemporaryDirectory() as tmp:
                 r = synthesize(args.yosys, unit, exp, sig, Path(tmp))
             print(
-                f"{unit:<17} {fmt:<9} {latency:>7} {interval:>8} {r['LUT']:>6} {r['FF']:>5} "
+                f"{unit:<19} {fmt:<9} {latency:>7} {interval:>8} {r['LUT']:>6} {r['FF']:>5} "
                 f"{r['DSP']:>4} {r['CARRY4']:>6} {r['path']:>5} "
                 f"{time.perf_counter() - start:>7.1f}",
                 flush=True,

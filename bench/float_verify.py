@@ -6,13 +6,16 @@ input (subOp, sqrtOp, signaling, signedness), plus --pairs random operand pairs 
 100,000) each run in every rounding mode. Results and exception flags are compared bit for
 bit with the exact reference model (torch2calyx.float.ref). The go/done units run through
 their handshake; the pipelined units are streamed in bursts of back-to-back operations (one
-per cycle) with idle cycles between bursts, at the latency their .futil declares. Prints
+per cycle) with idle cycles between bursts, at the latency their .futil declares
+(pipelinedDivSqrt, whose primitives pipelined_divSqrtF16/BF16/F32/F64 each have their own
+latency, through its own test top, torch2calyx.float.stream). Prints
 vectors checked and mismatches per unit, format and mode, and exits non-zero on any mismatch
 or handshake error.
 
     .venv/bin/python bench/float_verify.py                   # everything (several minutes)
     .venv/bin/python bench/float_verify.py --units add,mul --formats binary32 --pairs 10000
     .venv/bin/python bench/float_verify.py --units pipelinedAdd,pipelinedMul --jobs 2
+    .venv/bin/python bench/float_verify.py --units pipelinedDivSqrt --modes 0,1,2,3,4,6
 """
 
 from __future__ import annotations
@@ -27,7 +30,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
 from torch2calyx.float.harness import HarnessConfig, build_harness, run_vectors  # noqa: E402
-from torch2calyx.float.vectors import MODELESS, TB_FORMATS, UNITS, make_vectors  # noqa: E402
+from torch2calyx.float.stream import build_stream_harness, run_stream  # noqa: E402
+from torch2calyx.float.vectors import (  # noqa: E402
+    MODELESS,
+    STREAMED,
+    TB_FORMATS,
+    UNITS,
+    make_vectors,
+)
 
 MODE_NAMES = {0: "rne", 1: "rtz", 2: "rdn", 3: "rup", 4: "rmm", 6: "odd"}
 
@@ -47,7 +57,10 @@ def verify_one(
         modes=modes,
     )
     generated = time.perf_counter()
-    result = run_vectors(binary, vectors, seed=seed)
+    if unit in STREAMED:
+        result = run_stream(binary, vectors, seed=seed)
+    else:
+        result = run_vectors(binary, vectors, seed=seed)
     checked = Counter(v.rm for v in vectors)
     wrong = Counter(v.rm for v, _, _ in result.mismatches)
     examples = [
@@ -71,7 +84,9 @@ def verify_one(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", default=",".join(UNITS), help="comma-separated unit names")
+    parser.add_argument(
+        "--units", default=",".join((*UNITS, *STREAMED)), help="comma-separated unit names"
+    )
     parser.add_argument("--formats", default=",".join(TB_FORMATS))
     parser.add_argument("--pairs", type=int, default=100_000, help="random pairs per unit/format")
     parser.add_argument("--seed", type=int, default=1)
@@ -83,14 +98,32 @@ def main(argv: list[str] | None = None) -> int:
     units = args.units.split(",")
     formats = args.formats.split(",")
     modes = tuple(int(m) for m in args.modes.split(","))
-    binary = build_harness(HarnessConfig(root=Path(__file__).resolve().parents[1]))
-    print(f"harness: {binary}")
+    config = HarnessConfig(root=Path(__file__).resolve().parents[1])
+    unknown = [u for u in units if u not in UNITS and u not in STREAMED]
+    if unknown:
+        parser.error(f"unknown units {unknown}; expected some of {[*UNITS, *STREAMED]}")
+    binaries = {}
+    if any(u in UNITS for u in units):
+        binaries["tb_float"] = build_harness(config)
+        print(f"harness: {binaries['tb_float']}")
+    if any(u in STREAMED for u in units):
+        binaries["stream"] = build_stream_harness(config)
+        print(f"harness: {binaries['stream']}")
     print(f"{'unit':<19} {'format':<9} {'mode':<5} {'vectors':>9} {'mismatches':>10}")
     total_checked = total_wrong = total_handshake = 0
     jobs = [(u, f) for u in units for f in formats]
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [
-            pool.submit(verify_one, binary, u, f, args.pairs, args.seed, modes) for u, f in jobs
+            pool.submit(
+                verify_one,
+                binaries["stream" if u in STREAMED else "tb_float"],
+                u,
+                f,
+                args.pairs,
+                args.seed,
+                modes,
+            )
+            for u, f in jobs
         ]
         for future in futures:
             r = future.result()

@@ -475,3 +475,152 @@ def test_pipelined_units_in_calyx_program(simulator, tmp_path):
     for op, want in expected.items():
         assert sim.memories[f"out_{op}"] == want, op
     assert sim.cycles <= 12, sim.cycles
+
+
+# ---------------------------------------------------------------- pipelined divide/sqrt
+
+# pipelined_divSqrtFN.sv: one shared module, and per format a parameterless wrapper that
+# Calyx declares static<N> with that format's latency (torch2calyx.float.stream).
+DIVSQRT_PRIMITIVES = {
+    "binary16": ("pipelined_divSqrtF16", 16, 8),
+    "binary32": ("pipelined_divSqrtF32", 32, 15),
+    "binary64": ("pipelined_divSqrtF64", 64, 29),
+    "bfloat16": ("pipelined_divSqrtBF16", 16, 7),
+}
+
+
+def test_pipelined_divsqrt_futil_signatures():
+    from torch2calyx.float.stream import declared_latencies, latency_formula
+
+    futil = (FLOAT_DIR / "pipelined_divSqrtFN.futil").read_text()
+    assert 'extern "pipelined_divSqrtFN.sv"' in futil
+    body = re.sub(r"//[^\n]*", "", futil[futil.index("{") + 1 : futil.rindex("}")])
+    signatures = [s.strip() for s in re.sub(r"\s+", " ", body).split(";") if s.strip()]
+    expected = [
+        f"static<{lat}> primitive {name}( @clk clk: 1, @reset reset: 1, control: 1, "
+        f"sqrtOp: 1, left: {w}, right: {w}, roundingMode: 3 ) -> ( out: {w}, "
+        "exceptionFlags: 5 )"
+        for name, w, lat in DIVSQRT_PRIMITIVES.values()
+    ]
+    assert sorted(signatures) == sorted(expected)
+    assert declared_latencies() == {f: lat for f, (_, _, lat) in DIVSQRT_PRIMITIVES.items()}
+    for fmt, (_, _, lat) in DIVSQRT_PRIMITIVES.items():
+        assert lat == latency_formula(FORMAT_PARAMS[fmt][1])
+    # the SystemVerilog wrappers: same ports in the same order, the right format
+    sv = (FLOAT_DIR / "pipelined_divSqrtFN.sv").read_text()
+    for fmt, (name, _, _) in DIVSQRT_PRIMITIVES.items():
+        module = sv[sv.index(f"module {name} (") :]
+        module = module[: module.index("endmodule")]
+        ports = re.findall(r"(\w+)\s*(?:,|\n)", module[: module.index(");")])
+        assert ports == [
+            "clk",
+            "reset",
+            "control",
+            "sqrtOp",
+            "left",
+            "right",
+            "roundingMode",
+            "out",
+            "exceptionFlags",
+        ]
+        exp, sig, width = FORMAT_PARAMS[fmt]
+        params = f".expWidth({exp}), .sigWidth({sig}), .numWidth({width})"
+        assert f"pipelined_divSqrtFN #({params}) core" in module
+
+
+def test_pipelined_divsqrt_common_copy_in_sync():
+    """Its copy of common.sv is exact (test/float/embed_common.py does not list the unit)."""
+    from_common = (FLOAT_DIR / "common.sv").read_text()
+    text = (FLOAT_DIR / "pipelined_divSqrtFN.sv").read_text()
+    begin = (
+        "// ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)\n"
+    )
+    start = text.index(begin) + len(begin)
+    assert text[start : text.index("// ---- END common.sv\n", start)] == from_common
+
+
+def test_calyx_library_loads_pipelined_divsqrt():
+    from torch2calyx.calyx import library
+
+    program = library.load_program(text='import "primitives/float/pipelined_divSqrtFN.futil";\n')
+    for name, _, lat in DIVSQRT_PRIMITIVES.values():
+        prim = program.primitives[name]
+        assert Path(prim.source) == FLOAT_DIR / "pipelined_divSqrtFN.sv"
+        assert prim.latency == lat and prim.params == []
+
+
+@pytest.mark.verilator
+def test_pipelined_divsqrt_lint_clean():
+    source = str(FLOAT_DIR / "pipelined_divSqrtFN.sv")
+    runs = [[name] for name, _, _ in DIVSQRT_PRIMITIVES.values()]
+    for exp, sig, width in FORMAT_PARAMS.values():
+        params = [f"-GexpWidth={exp}", f"-GsigWidth={sig}", f"-GnumWidth={width}"]
+        runs.append(["pipelined_divSqrtFN", *params])
+    for top, *params in runs:
+        cmd = ["verilator", "--lint-only", "-Wall", "--top-module", top, *params, source]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.icarus
+def test_pipelined_divsqrt_icarus_compiles(tmp_path):
+    cmd = ["iverilog", "-g2012", "-o", str(tmp_path / "a.out")]
+    for name, _, _ in DIVSQRT_PRIMITIVES.values():
+        cmd += ["-s", name]
+    proc = subprocess.run([*cmd, str(FLOAT_DIR / "pipelined_divSqrtFN.sv")], capture_output=True)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert b"error" not in proc.stderr.lower()
+
+
+@pytest.fixture(scope="module")
+def divsqrt_harness():
+    from torch2calyx.float.harness import HarnessConfig
+    from torch2calyx.float.stream import build_stream_harness
+
+    if shutil.which("verilator") is None:
+        pytest.fail("verilator is not on PATH; run ci/setup.sh")
+    return build_stream_harness(HarnessConfig(root=ROOT))
+
+
+@pytest.mark.verilator
+@pytest.mark.parametrize("fmt_name", TB_FORMATS)
+def test_pipelined_divsqrt_bit_exact(divsqrt_harness, fmt_name):
+    """Every special pair and 1,500 random pairs (divide and sqrt mixed, rounding mode and
+    tininess mode changing from one operation to the next), streamed one per cycle in bursts
+    with idle cycles between them at the primitive's static<N>."""
+    from torch2calyx.float.stream import run_stream
+
+    vectors = make_vectors("pipelinedDivSqrt", fmt_name, random_pairs=1500, seed=2)
+    assert {v.op for v in vectors} == {0, 1} and {v.ctl for v in vectors} == {0, 1}
+    result = run_stream(divsqrt_harness, vectors, seed=3)
+    shown = [
+        f"a={v.a:#x} b={v.b:#x} op={v.op} rm={v.rm} ctl={v.ctl}: expected "
+        f"{v.result:#x}/{v.flags:#x}, got {r:#x}/{f:#x}"
+        for v, r, f in result.mismatches[:5]
+    ]
+    assert not result.mismatches, f"{len(result.mismatches)} mismatches, e.g.\n" + "\n".join(shown)
+    assert result.checked == len(vectors)
+    latency, checked, longest_burst, idle = result.pipeline[TB_FORMATS.index(fmt_name)]
+    assert (latency, checked) == (DIVSQRT_PRIMITIVES[fmt_name][2], len(vectors))
+    assert longest_burst >= 16 and idle > 0
+
+
+@pytest.mark.verilator
+def test_pipelined_divsqrt_latency_is_exact(divsqrt_harness):
+    """One cycle early or late, most results belong to another vector; a wrong expected
+    result or flag is reported."""
+    from torch2calyx.float.stream import declared_latencies, run_stream
+
+    vectors = make_vectors("pipelinedDivSqrt", "binary32", random_pairs=300, seed=4)[-300:]
+    declared = declared_latencies()
+    assert not run_stream(divsqrt_harness, vectors).mismatches
+    for delta in (-1, 1):
+        wrong = {**declared, "binary32": declared["binary32"] + delta}
+        result = run_stream(divsqrt_harness, vectors, latencies=wrong)
+        assert len(result.mismatches) > len(vectors) // 2, delta
+    bad = [
+        dataclasses.replace(vectors[3], result=vectors[3].result ^ 1),
+        dataclasses.replace(vectors[5], flags=vectors[5].flags ^ 1),
+    ]
+    result = run_stream(divsqrt_harness, vectors[:3] + bad[:1] + vectors[4:5] + bad[1:])
+    assert [v for v, _, _ in result.mismatches] == bad

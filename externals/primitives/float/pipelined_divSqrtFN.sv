@@ -63,21 +63,14 @@ module pipelined_divSqrtFN #(
   t2c_fp_lzc #(.SW(SIG)) lzc_a (.in(ma), .count(lza));
   t2c_fp_lzc #(.SW(SIG)) lzc_b (.in(mb), .count(lzb));
 
-  // Fields carried down the pipeline besides the remainder and the result digits.
-  typedef struct packed {
-    logic sign;
-    logic signed [EW-1:0] exp;  // exponent of the result digit of weight 2^0
-    logic special;  // the result is NaN, an infinity or a zero, not the recurrence's
-    logic nan;  // special: canonical NaN, else an infinity (inf) or a zero of `sign`
-    logic inf;
-    logic invalid;
-    logic infinite;
-    logic [2:0] rm;
-    logic ctl;
-  } info_t;
+  // Fields carried down the pipeline besides the remainder and the result digits, packed as
+  // {sign, exp, special, nan, inf, invalid, infinite, rm, ctl}: exp (signed) is the exponent
+  // of the result digit of weight 2^0; special: the result is NaN (nan), an infinity (inf) or
+  // a zero of `sign`, not the recurrence's; invalid, infinite: its flags.
+  localparam int IW = EW + 10;
 
   // A function of the inputs called from a continuous assignment (see t2c_fp_round).
-  function automatic logic [$bits(info_t)+RW+SIG-2:0] prepare(
+  function automatic logic [IW+RW+SIG-2:0] prepare(
       input logic [numWidth-1:0] lhs, input logic [numWidth-1:0] rhs, input logic sq,
       input logic [2:0] mode, input logic after, input logic [LZW-1:0] lz_a,
       input logic [LZW-1:0] lz_b, input logic [SIG-1:0] m_a, input logic [SIG-1:0] m_b);
@@ -86,7 +79,8 @@ module pipelined_divSqrtFN #(
     logic [SIG-1:0] na, nb;
     logic signed [EW-1:0] ean, ebn;
     logic [RW-1:0] u;
-    info_t f;
+    logic f_sign, f_special, f_nan, f_inf, f_invalid, f_infinite;
+    logic signed [EW-1:0] f_exp;
     sa = lhs[numWidth-1];
     sb = rhs[numWidth-1];
     ea = lhs[numWidth-2-:EXP];
@@ -106,42 +100,40 @@ module pipelined_divSqrtFN #(
     // Exponents of the normalized leading ones.
     ean = EW'(ea1) - EW'(BIAS) - EW'(lz_a);
     ebn = EW'(eb1) - EW'(BIAS) - EW'(lz_b);
-    f.rm = mode;
-    f.ctl = after;
     if (sq) begin
       // radicand na * 2^ean = (na or 2 na) * 2^(2 floor(ean / 2)), root in [1, 2)
       dbl = ean[0];
-      f.sign = sa;
-      f.exp = ean >>> 1;
-      f.special = a_nan || a_inf || a_zero || sa;
-      f.nan = a_nan || (sa && !a_zero);
-      f.inf = a_inf;
-      f.invalid = a_snan || (sa && !a_zero && !a_nan);
-      f.infinite = 1'b0;
+      f_sign = sa;
+      f_exp = ean >>> 1;
+      f_special = a_nan || a_inf || a_zero || sa;
+      f_nan = a_nan || (sa && !a_zero);
+      f_inf = a_inf;
+      f_invalid = a_snan || (sa && !a_zero && !a_nan);
+      f_infinite = 1'b0;
     end else begin
       // quotient (na or 2 na) / nb in [1, 2)
       dbl = na < nb;
-      f.sign = sa ^ sb;
-      f.exp = ean - ebn - EW'(dbl);
-      f.special = a_nan || b_nan || a_inf || b_inf || a_zero || b_zero;
-      f.nan = a_nan || b_nan || (a_inf && b_inf) || (a_zero && b_zero);
-      f.inf = a_inf || b_zero;
-      f.invalid = a_snan || b_snan || (a_inf && b_inf) || (a_zero && b_zero);
-      f.infinite = !a_nan && !b_nan && !a_inf && !a_zero && b_zero;
+      f_sign = sa ^ sb;
+      f_exp = ean - ebn - EW'(dbl);
+      f_special = a_nan || b_nan || a_inf || b_inf || a_zero || b_zero;
+      f_nan = a_nan || b_nan || (a_inf && b_inf) || (a_zero && b_zero);
+      f_inf = a_inf || b_zero;
+      f_invalid = a_snan || b_snan || (a_inf && b_inf) || (a_zero && b_zero);
+      f_infinite = !a_nan && !b_nan && !a_inf && !a_zero && b_zero;
     end
     // The first partial remainder in [1, 4) with K - 1 fraction bits.
     u = (dbl ? RW'({na, 1'b0}) : RW'(na)) << (K - SIG);
     // nb's leading one is implied (a zero divisor gives a special result).
-    prepare = {f, u, nb[SIG-2:0]};
+    prepare = {f_sign, f_exp, f_special, f_nan, f_inf, f_invalid, f_infinite, mode, after, u,
+               nb[SIG-2:0]};
   endfunction
 
-  info_t info0;
+  logic [IW-1:0] info0;
   logic [RW-1:0] u0;
   logic [SIG-2:0] d0;
   assign {info0, u0, d0} = prepare(left, right, sqrtOp, roundingMode, control, lza, lzb, ma, mb);
 
   // ---- the pipeline registers: index 0 after stage 0, s + 1 after digit stage s
-  localparam int IW = $bits(info_t);
   logic [IW-1:0] info_q[NS+1];
   logic sqrt_q[NS+1];
   logic [RW-1:0] u_q[NS+1];
@@ -187,23 +179,26 @@ module pipelined_divSqrtFN #(
   end
 
   // ---- round (combinational from the last digit stage) into the output registers
-  info_t fin;
-  assign fin = info_q[NS];
+  logic fin_sign, fin_special, fin_nan, fin_inf, fin_invalid, fin_infinite, fin_ctl;
+  logic signed [EW-1:0] fin_exp;
+  logic [2:0] fin_rm;
+  assign {fin_sign, fin_exp, fin_special, fin_nan, fin_inf, fin_invalid, fin_infinite, fin_rm,
+          fin_ctl} = info_q[NS];
   logic [numWidth-1:0] rounded, special_val;
   logic [4:0] round_flags;
   t2c_fp_round #(.EXP(EXP), .SIG(SIG), .SW(K + 1), .EW(EW)) rnd (
-      .sign(fin.sign), .exp(fin.exp), .sig({q_q[NS], 1'b0}), .sticky(u_q[NS] != '0),
-      .rm(fin.rm), .tininess_after(fin.ctl), .out(rounded), .flags(round_flags));
-  assign special_val = fin.nan ? QNAN
-      : fin.inf ? {fin.sign, {EXP{1'b1}}, {(SIG - 1) {1'b0}}}
-      : {fin.sign, {(numWidth - 1) {1'b0}}};
+      .sign(fin_sign), .exp(fin_exp), .sig({q_q[NS], 1'b0}), .sticky(u_q[NS] != '0),
+      .rm(fin_rm), .tininess_after(fin_ctl), .out(rounded), .flags(round_flags));
+  assign special_val = fin_nan ? QNAN
+      : fin_inf ? {fin_sign, {EXP{1'b1}}, {(SIG - 1) {1'b0}}}
+      : {fin_sign, {(numWidth - 1) {1'b0}}};
   always_ff @(posedge clk) begin
     if (reset) begin
       out <= '0;
       exceptionFlags <= '0;
-    end else if (fin.special) begin
+    end else if (fin_special) begin
       out <= special_val;
-      exceptionFlags <= {fin.invalid, fin.infinite, 3'b0};
+      exceptionFlags <= {fin_invalid, fin_infinite, 3'b0};
     end else begin
       out <= rounded;
       exceptionFlags <= round_flags;
