@@ -624,3 +624,91 @@ def test_pipelined_divsqrt_latency_is_exact(divsqrt_harness):
     ]
     result = run_stream(divsqrt_harness, vectors[:3] + bad[:1] + vectors[4:5] + bad[1:])
     assert [v for v, _, _ in result.mismatches] == bad
+
+
+DIVSQRT_PROGRAM = """
+// pipelined_divSqrtF32 through the project's Calyx compiler, one operation per cycle: a
+// static<1> group runs 23 times; in run i (i = 0..7) it presents a[i], b[i] to a divider
+// (round to nearest-even, tininess after rounding) and a square root (round up, tininess
+// before rounding) and, from run 15 on, stores what the units return for run i - 15.
+import "primitives/core.futil";
+import "primitives/memories/comb.futil";
+import "primitives/float/pipelined_divSqrtFN.futil";
+component main<"toplevel"=1>(@go go: 1, @clk clk: 1, @reset reset: 1) -> (@done done: 1) {
+  cells {
+    @external(1) a = comb_mem_d1(32, 8, 3);
+    @external(1) b = comb_mem_d1(32, 8, 3);
+    @external(1) out_div = comb_mem_d1(32, 8, 3);
+    @external(1) out_flags = comb_mem_d1(5, 8, 3);
+    @external(1) out_sqrt = comb_mem_d1(32, 8, 3);
+    u_div = pipelined_divSqrtF32();
+    u_sqrt = pipelined_divSqrtF32();
+    i = std_reg(5);
+    inc = std_add(5);
+    back = std_sub(5);
+    at = std_slice(5, 3);
+    at_back = std_slice(5, 3);
+    ready = std_ge(5);
+  }
+  wires {
+    static<1> group step {
+      i.in = inc.out; i.write_en = 1'd1;
+      inc.left = i.out; inc.right = 5'd1;
+      back.left = i.out; back.right = 5'd15;
+      at.in = i.out; at_back.in = back.out;
+      ready.left = i.out; ready.right = 5'd15;
+      a.addr0 = at.out; b.addr0 = at.out;
+      u_div.left = a.read_data; u_div.right = b.read_data; u_div.sqrtOp = 1'd0;
+      u_div.control = 1'd1; u_div.roundingMode = 3'd0;
+      u_sqrt.left = a.read_data; u_sqrt.right = b.read_data; u_sqrt.sqrtOp = 1'd1;
+      u_sqrt.control = 1'd0; u_sqrt.roundingMode = 3'd3;
+      out_div.addr0 = at_back.out; out_div.write_data = u_div.out;
+      out_div.write_en = ready.out ? 1'd1;
+      out_flags.addr0 = at_back.out; out_flags.write_data = u_div.exceptionFlags;
+      out_flags.write_en = ready.out ? 1'd1;
+      out_sqrt.addr0 = at_back.out; out_sqrt.write_data = u_sqrt.out;
+      out_sqrt.write_en = ready.out ? 1'd1;
+    }
+  }
+  control {
+    static repeat 23 { step; }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "simulator",
+    [
+        pytest.param("verilator", marks=pytest.mark.verilator),
+        pytest.param("icarus", marks=pytest.mark.icarus),
+    ],
+)
+def test_pipelined_divsqrt_in_calyx_program(simulator, tmp_path):
+    """The static<15> primitive in a Calyx program: eight operations issued on consecutive
+    cycles, each result taken 15 cycles later, binary32 bit-exact with flags."""
+    from torch2calyx.calyx import compiler
+    from torch2calyx.sim import simulate
+
+    source = tmp_path / "divsqrt.futil"
+    source.write_text(DIVSQRT_PROGRAM)
+    result = compiler.compile_file(source, tmp_path / "d.sv")
+    assert "pipelined_divSqrtF32" in result.primitives
+    a = _f32_bits([1.5, -2.25, 1e-40, 3.0e38, 0.1, -0.0, 7.0, 2.0**-126])
+    b = _f32_bits([0.1, -0.0, 3.0, 1e-5, 0.2, 0.0, -7.0, 3.0])
+    u32 = {"numeric_type": "bitnum", "is_signed": False, "width": 32}
+    data = {
+        "a": {"data": a, "format": u32},
+        "b": {"data": b, "format": u32},
+        "out_div": {"data": [0] * 8, "format": u32},
+        "out_flags": {"data": [0] * 8, "format": {**u32, "width": 5}},
+        "out_sqrt": {"data": [0] * 8, "format": u32},
+    }
+    sim = simulate(tmp_path / "d.sv", data=data, simulator=simulator, build_dir=tmp_path / "b")
+    divs = [ref.exact_div(F32, x, y, rm=0, tininess_after=True) for x, y in zip(a, b, strict=True)]
+    sqrts = [ref.exact_sqrt(F32, x, rm=3, tininess_after=False)[0] for x in a]
+    assert sim.memories["out_div"] == [r for r, _ in divs]
+    assert sim.memories["out_flags"] == [f for _, f in divs]
+    assert sim.memories["out_sqrt"] == sqrts
+    assert {f for _, f in divs} >= {INEXACT, INFINITE, INVALID, OVERFLOW | INEXACT}
+    assert sim.cycles <= 25, sim.cycles

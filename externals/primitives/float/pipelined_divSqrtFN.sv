@@ -133,12 +133,15 @@ module pipelined_divSqrtFN #(
   logic [SIG-2:0] d0;
   assign {info0, u0, d0} = prepare(left, right, sqrtOp, roundingMode, control, lza, lzb, ma, mb);
 
-  // ---- the pipeline registers: index 0 after stage 0, s + 1 after digit stage s
-  logic [IW-1:0] info_q[NS+1];
-  logic sqrt_q[NS+1];
-  logic [RW-1:0] u_q[NS+1];
-  logic [SIG-2:0] d_q[NS+1];
-  logic [K-1:0] q_q[NS+1];  // result digits; q_q[0] is all zero (no flip-flops)
+  // ---- the pipeline registers: index 0 after stage 0, s + 1 after digit stage s (packed
+  // arrays: Icarus 11 misses updates of unpacked ones read by continuous assignments)
+  logic [NS:0][IW-1:0] info_q;
+  logic [NS:0][RW-1:0] u_q;
+  /* verilator lint_off UNUSEDSIGNAL */  // index NS: not needed by rounding (no flip-flops)
+  logic [NS:0] sqrt_q;
+  logic [NS:0][SIG-2:0] d_q;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [NS:0][K-1:0] q_q;  // result digits; q_q[0] is all zero (no flip-flops)
 
   always_ff @(posedge clk) begin
     if (reset) begin
