@@ -133,29 +133,30 @@ module pipelined_divSqrtFN #(
   logic [SIG-2:0] d0;
   assign {info0, u0, d0} = prepare(left, right, sqrtOp, roundingMode, control, lza, lzb, ma, mb);
 
-  // ---- the pipeline registers: index 0 after stage 0, s + 1 after digit stage s (packed
-  // arrays: Icarus 11 misses updates of unpacked ones read by continuous assignments)
-  logic [NS:0][IW-1:0] info_q;
-  logic [NS:0][RW-1:0] u_q;
-  /* verilator lint_off UNUSEDSIGNAL */  // index NS: not needed by rounding (no flip-flops)
+  // ---- the pipeline registers: slice 0 after stage 0, s + 1 after digit stage s; flat
+  // vectors (Icarus 11 misses updates of unpacked arrays read by continuous assignments,
+  // yosys 0.23 reads no multi-dimensional packed arrays)
+  logic [(NS+1)*IW-1:0] info_q;
+  logic [(NS+1)*RW-1:0] u_q;
+  logic [(NS+1)*K-1:0] q_q;  // result digits; slice 0 is all zero (no flip-flops)
+  /* verilator lint_off UNUSEDSIGNAL */  // slice NS: not needed by rounding (no flip-flops)
   logic [NS:0] sqrt_q;
-  logic [NS:0][SIG-2:0] d_q;
+  logic [(NS+1)*(SIG-1)-1:0] d_q;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [NS:0][K-1:0] q_q;  // result digits; q_q[0] is all zero (no flip-flops)
 
   always_ff @(posedge clk) begin
     if (reset) begin
-      info_q[0] <= '0;
+      info_q[0+:IW] <= '0;
       sqrt_q[0] <= 1'b0;
-      u_q[0] <= '0;
-      d_q[0] <= '0;
-      q_q[0] <= '0;
+      u_q[0+:RW] <= '0;
+      d_q[0+:SIG-1] <= '0;
+      q_q[0+:K] <= '0;
     end else begin
-      info_q[0] <= info0;
+      info_q[0+:IW] <= info0;
       sqrt_q[0] <= sqrtOp;
-      u_q[0] <= u0;
-      d_q[0] <= d0;
-      q_q[0] <= '0;
+      u_q[0+:RW] <= u0;
+      d_q[0+:SIG-1] <= d0;
+      q_q[0+:K] <= '0;
     end
   end
 
@@ -163,20 +164,21 @@ module pipelined_divSqrtFN #(
     logic [RW-1:0] u_n;
     logic [K-1:0] q_n;
     t2c_fp_divsqrt_digits #(.SIG(SIG), .K(K), .FIRST(s * DPS), .N(DPS)) digits (
-        .u(u_q[s]), .q(q_q[s]), .d(d_q[s]), .sqrt(sqrt_q[s]), .u_out(u_n), .q_out(q_n));
+        .u(u_q[s*RW+:RW]), .q(q_q[s*K+:K]), .d(d_q[s*(SIG-1)+:SIG-1]), .sqrt(sqrt_q[s]),
+        .u_out(u_n), .q_out(q_n));
     always_ff @(posedge clk) begin
       if (reset) begin
-        info_q[s+1] <= '0;
+        info_q[(s+1)*IW+:IW] <= '0;
         sqrt_q[s+1] <= 1'b0;
-        u_q[s+1] <= '0;
-        d_q[s+1] <= '0;
-        q_q[s+1] <= '0;
+        u_q[(s+1)*RW+:RW] <= '0;
+        d_q[(s+1)*(SIG-1)+:SIG-1] <= '0;
+        q_q[(s+1)*K+:K] <= '0;
       end else begin
-        info_q[s+1] <= info_q[s];
+        info_q[(s+1)*IW+:IW] <= info_q[s*IW+:IW];
         sqrt_q[s+1] <= sqrt_q[s];
-        u_q[s+1] <= u_n;
-        d_q[s+1] <= d_q[s];
-        q_q[s+1] <= q_n;
+        u_q[(s+1)*RW+:RW] <= u_n;
+        d_q[(s+1)*(SIG-1)+:SIG-1] <= d_q[s*(SIG-1)+:SIG-1];
+        q_q[(s+1)*K+:K] <= q_n;
       end
     end
   end
@@ -186,11 +188,12 @@ module pipelined_divSqrtFN #(
   logic signed [EW-1:0] fin_exp;
   logic [2:0] fin_rm;
   assign {fin_sign, fin_exp, fin_special, fin_nan, fin_inf, fin_invalid, fin_infinite, fin_rm,
-          fin_ctl} = info_q[NS];
+          fin_ctl} = info_q[NS*IW+:IW];
   logic [numWidth-1:0] rounded, special_val;
   logic [4:0] round_flags;
   t2c_fp_round #(.EXP(EXP), .SIG(SIG), .SW(K + 1), .EW(EW)) rnd (
-      .sign(fin_sign), .exp(fin_exp), .sig({q_q[NS], 1'b0}), .sticky(u_q[NS] != '0),
+      .sign(fin_sign), .exp(fin_exp), .sig({q_q[NS*K+:K], 1'b0}),
+      .sticky(u_q[NS*RW+:RW] != '0),
       .rm(fin_rm), .tininess_after(fin_ctl), .out(rounded), .flags(round_flags));
   assign special_val = fin_nan ? QNAN
       : fin_inf ? {fin_sign, {EXP{1'b1}}, {(SIG - 1) {1'b0}}}
