@@ -294,12 +294,9 @@ struct BankMemoriesPass
       SmallVector<Value> banks;
       OpBuilder argBuilder = OpBuilder::atBlockBegin(&entry);
       auto arg = dyn_cast<BlockArgument>(mem);
-      StringAttr name =
-          arg ? fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "t2c.name")
-              : mem.getDefiningOp()->getAttrOfType<StringAttr>("t2c.name");
+      StringAttr name = memoryName(mem);
       auto data = module->getAttrOfType<StringAttr>(kDataAttr);
-      bool weight = name && data &&
-                    data.getValue().contains(("\"" + name.getValue() + "\":").str());
+      bool weight = isWeight(mem);
       if (weight) {
         FailureOr<std::string> split =
             splitData(data.getValue(), name.getValue(), bk, bankSize);

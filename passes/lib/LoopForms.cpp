@@ -129,6 +129,27 @@ void setBanking(Value memref, Banking banking) {
   }
 }
 
+StringAttr memoryName(Value memref) {
+  if (auto arg = dyn_cast<BlockArgument>(memref)) {
+    if (auto fn = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      return fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "t2c.name");
+    return {};
+  }
+  Operation *def = memref.getDefiningOp();
+  return def ? def->getAttrOfType<StringAttr>("t2c.name") : StringAttr();
+}
+
+bool isWeight(Value memref) {
+  StringAttr name = memoryName(memref);
+  Operation *scope = isa<BlockArgument>(memref)
+                         ? cast<BlockArgument>(memref).getOwner()->getParentOp()
+                         : memref.getDefiningOp();
+  auto module = scope ? scope->getParentOfType<ModuleOp>() : ModuleOp();
+  auto data = module ? module->getAttrOfType<StringAttr>("t2c.data") : StringAttr();
+  return name && data &&
+         data.getValue().contains(("\"" + name.getValue() + "\":").str());
+}
+
 static int64_t floorDiv(int64_t a, int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }

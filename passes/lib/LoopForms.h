@@ -62,6 +62,13 @@ struct Banking {
 std::optional<Banking> bankingOf(mlir::Value memref);
 void setBanking(mlir::Value memref, Banking banking);
 
+/// The `t2c.name` of a memory (function argument or alloc), or null.
+mlir::StringAttr memoryName(mlir::Value memref);
+
+/// Whether `memref` is a weight: its name has an entry in the module's data
+/// JSON (`t2c.data`, written by externalize-globals).
+bool isWeight(mlir::Value memref);
+
 /// An access whose bank is the same in every iteration: the bank and the
 /// offset in it as a linear form.
 struct StaticBank {

@@ -517,20 +517,12 @@ struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
     }
     if (lanes == 1)
       return;
-    StringAttr data = getOperation()->getAttrOfType<StringAttr>("t2c.data");
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
       if (fn.isExternal())
         continue;
-      Planner plan{fn, [&](Value mem) {
-                     auto arg = dyn_cast<BlockArgument>(mem);
-                     if (!arg)
-                       return false;
-                     auto name = fn.getArgAttrOfType<StringAttr>(
-                         arg.getArgNumber(), "t2c.name");
-                     // Weights (entries of the data JSON) are split, not copied.
-                     return !(name && data &&
-                              data.getValue().contains(
-                                  ("\"" + name.getValue() + "\":").str()));
+      // Weights are split into banks; other arguments are copied into them.
+      Planner plan{fn, [](Value mem) {
+                     return isa<BlockArgument>(mem) && !isWeight(mem);
                    }, {}};
       SmallVector<scf::ForOp> nests;
       fn.walk([&](scf::ForOp f) {

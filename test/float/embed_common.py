@@ -24,6 +24,7 @@ UNITS = (
     "pipelined_mulFN",
     "pipelined_fpToInt",
     "pipelined_intToFp",
+    "pipelined_divSqrtFN",
 )
 BEGIN = "// ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)\n"
 END = "// ---- END common.sv\n"

@@ -528,17 +528,6 @@ def test_pipelined_divsqrt_futil_signatures():
         assert f"pipelined_divSqrtFN #({params}) core" in module
 
 
-def test_pipelined_divsqrt_common_copy_in_sync():
-    """Its copy of common.sv is exact (test/float/embed_common.py does not list the unit)."""
-    from_common = (FLOAT_DIR / "common.sv").read_text()
-    text = (FLOAT_DIR / "pipelined_divSqrtFN.sv").read_text()
-    begin = (
-        "// ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)\n"
-    )
-    start = text.index(begin) + len(begin)
-    assert text[start : text.index("// ---- END common.sv\n", start)] == from_common
-
-
 def test_calyx_library_loads_pipelined_divsqrt():
     from torch2calyx.calyx import library
 

