@@ -11,8 +11,10 @@
 //     cycles (innermost fastest);
 //   * each op of the innermost body gets a start time (ASAP, in cycles after
 //     its iteration starts): loads take 1 cycle, float add/sub/mul the
-//     `pipelined_addFN`/`pipelined_mulFN` latency (2), int<->float
-//     conversions 1, integer ops 0 (combinational);
+//     `pipelined_addFN`/`pipelined_mulFN` latency (2), divide and square
+//     root the `pipelined_divSqrt<format>` latency (binary16 8, bfloat16 7,
+//     binary32 15, binary64 29), int<->float conversions 1, integer ops 0
+//     (combinational);
 //   * a value used later than it is produced goes through a chain of
 //     registers shifting every cycle (a value produced at time b and used at
 //     time u is read from link u - b);
@@ -29,6 +31,7 @@
 #include "LowerToCalyx.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -85,10 +88,26 @@ bool combinational(Operation *op) {
              arith::MaxSIOp, arith::MinUIOp, arith::MaxUIOp>(op);
 }
 
+/// The pipelined divide/square-root primitive of a format (one per format:
+/// its latency depends on the precision) and its latency.
+std::pair<StringRef, int> divSqrtUnit(Type t) {
+  if (t.isF16())
+    return {"pipelined_divSqrtF16", 8};
+  if (t.isBF16())
+    return {"pipelined_divSqrtBF16", 7};
+  if (t.isF32())
+    return {"pipelined_divSqrtF32", 15};
+  if (t.isF64())
+    return {"pipelined_divSqrtF64", 29};
+  return {"", 0};
+}
+
 int unitLatency(Operation *op) {
   if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp>(op) &&
       isFloatFormat(op->getResult(0).getType()))
     return kFloatLatency;
+  if (isa<arith::DivFOp, math::SqrtOp>(op))
+    return divSqrtUnit(op->getResult(0).getType()).second;
   if (isa<arith::SIToFPOp, arith::UIToFPOp>(op) &&
       isFloatFormat(op->getResult(0).getType()))
     return kConvertLatency;
@@ -541,12 +560,16 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
       Type ft = toInt ? o->getOperand(0).getType() : rt;
       auto fty = cast<FloatType>(ft);
       int64_t fw = fty.getWidth(), sig = fty.getFPMantissaWidth();
+      bool divSqrt = isa<arith::DivFOp, math::SqrtOp>(o);
       StringRef prim = toFloat ? "pipelined_intToFp"
                        : toInt ? "pipelined_fpToInt"
+                       : divSqrt ? divSqrtUnit(ft).first
                        : isa<arith::MulFOp>(o) ? "pipelined_mulFN"
                                                : "pipelined_addFN";
       SmallVector<int64_t, 4> params;
-      if (toFloat)
+      if (divSqrt)
+        ; // one primitive per format, no parameters
+      else if (toFloat)
         params = {widthOf(o->getOperand(0).getType()), fw - sig, sig, fw};
       else if (toInt)
         params = {fw - sig, sig, fw, widthOf(rt)};
@@ -570,14 +593,18 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
           return success();
         }
         FailureOr<std::string> l = portOf(o->getOperand(0), o);
-        FailureOr<std::string> r = portOf(o->getOperand(1), o);
+        // A square root has one operand (its right input is ignored).
+        FailureOr<std::string> r =
+            portOf(o->getOperand(o->getNumOperands() - 1), o);
         if (failed(l) || failed(r))
           return failure();
         assign(g, unit + ".left", *l);
         assign(g, unit + ".right", *r);
         assign(g, unit + ".control", "1'd0");
         assign(g, unit + ".roundingMode", "3'd0");
-        if (!isa<arith::MulFOp>(o))
+        if (divSqrt)
+          assign(g, unit + ".sqrtOp", isa<math::SqrtOp>(o) ? "1'd1" : "1'd0");
+        else if (!isa<arith::MulFOp>(o))
           assign(g, unit + ".subOp", isa<arith::SubFOp>(o) ? "1'd1" : "1'd0");
         return success();
       });

@@ -73,14 +73,20 @@ func.func @odd(%x: memref<8xf32>, %w: memref<24xf32>, %y: memref<3xf32>) {
 
 // -----
 
-// A division has no pipelined unit, and y[i] depends on y[i-1]: neither is marked.
+// Division and square root have a pipelined unit: the map is marked. y[i]
+// depends on y[i-1]: that nest is not.
 // CHECK-LABEL: func.func @left_alone
+// CHECK:         arith.divf
+// CHECK:         math.sqrt
+// CHECK:       } {t2c.pipeline}
 // CHECK-NOT:     t2c.pipeline
+// CHECK:         return
 func.func @left_alone(%x: memref<8xf32>, %y: memref<8xf32>) {
   affine.for %i = 0 to 8 {
     %v = affine.load %x[%i] : memref<8xf32>
     %d = arith.divf %v, %v : f32
-    affine.store %d, %x[%i] : memref<8xf32>
+    %r = math.sqrt %d : f32
+    affine.store %r, %x[%i] : memref<8xf32>
   }
   affine.for %i = 1 to 8 {
     %p = affine.load %y[%i - 1] : memref<8xf32>

@@ -24,7 +24,10 @@ def _models():
     conv = nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(), nn.MaxPool2d(2)).eval()
     # an odd number of outputs: the reduction is not interleaved (II 2)
     odd = nn.Sequential(nn.Linear(6, 5)).eval()
+    # divisions and square roots (LayerNorm, softmax) in pipelined nests
+    norm = nn.Sequential(nn.Linear(8, 8), nn.LayerNorm(8), nn.Softmax(-1)).eval()
     return {
+        "norm": (norm, (torch.randn(2, 8),)),
         "mlp": (mlp, (torch.randn(1, 12),)),
         "conv": (conv, (torch.randn(1, 2, 8, 8),)),
         "odd": (odd, (torch.randn(1, 6),)),
@@ -70,6 +73,28 @@ def test_mlp_reaches_one_mac_per_cycle(tmp_path):
 @pytest.mark.icarus
 def test_pipelined_mlp_under_icarus(tmp_path):
     model, inputs = MODELS["mlp"]
+    design = torch2calyx.compile(model, inputs, out_dir=tmp_path / "d")
+    v = design.simulate(*inputs)
+    i = design.simulate(*inputs, simulator="icarus")
+    assert v.cycles == i.cycles
+    for x, y in zip(v.outputs, i.outputs, strict=True):
+        assert torch.equal(x, y)
+
+
+@pytest.mark.verilator
+def test_divisions_use_the_pipelined_divider(tmp_path):
+    """LayerNorm's and softmax's divisions and square root issue in pipelined nests."""
+    model, inputs = MODELS["norm"]
+    design = torch2calyx.compile(model, inputs, out_dir=tmp_path / "d")
+    text = design.calyx.read_text()
+    assert "pipelined_divSqrtF32" in text
+    assert "std_divSqrtFN" not in text  # no sequential divider left
+    assert ".sqrtOp = 1'd1" in text.replace(" ", "").replace("=", " = ").replace("  ", " ")
+
+
+@pytest.mark.icarus
+def test_pipelined_divider_under_icarus(tmp_path):
+    model, inputs = MODELS["norm"]
     design = torch2calyx.compile(model, inputs, out_dir=tmp_path / "d")
     v = design.simulate(*inputs)
     i = design.simulate(*inputs, simulator="icarus")
