@@ -17,6 +17,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
 #include <set>
 
 namespace torch2calyx {
@@ -98,6 +99,15 @@ public:
       return failure();
     for (const std::string &imp : imports)
       os << "import \"" << imp << "\";\n";
+    // The layer each group computes (from its location): groups get the
+    // attribute "t2c_layer"=k and the program lists the names.
+    program.walk([&](cx::GroupOp group) {
+      std::string name = layerOf(group.getLoc());
+      if (!name.empty() && !layerIds.count(name)) {
+        layerIds[name] = layerIds.size() + 1;
+        os << "// layer " << layerIds[name] << ": " << name << "\n";
+      }
+    });
     for (auto comp : program.getBody().getOps<cx::ComponentOp>())
       printComponent(comp);
     return success();
@@ -106,6 +116,21 @@ public:
 private:
   llvm::raw_ostream &os;
   unsigned indent = 0;
+  /// Layer name -> its number in the program (from 1).
+  std::map<std::string, unsigned> layerIds;
+
+  /// The layer a location names (its first NameLoc, printable on one
+  /// line), or "".
+  static std::string layerOf(Location loc) {
+    auto name = loc->findInstanceOf<NameLoc>();
+    if (!name)
+      return "";
+    std::string text = name.getName().str();
+    for (char &c : text)
+      if (c == '\n' || c == '\r')
+        c = ' ';
+    return text;
+  }
 
   llvm::raw_ostream &line() { return os.indent(indent * 2); }
 
@@ -156,7 +181,11 @@ private:
       line() << (group.getComb() ? "comb " : "");
       if (auto latency = group.getLatency())
         os << "static<" << *latency << "> ";
-      os << "group " << group.getSymName() << " {\n";
+      os << "group " << group.getSymName();
+      std::string layer = layerOf(group.getLoc());
+      if (!layer.empty())
+        os << "<\"t2c_layer\"=" << layerIds[layer] << ">";
+      os << " {\n";
       ++indent;
       if (!group.getBody().empty())
         for (auto assign : group.getBody().getOps<cx::AssignOp>())

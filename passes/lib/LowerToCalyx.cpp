@@ -42,7 +42,8 @@ namespace cx = torch2calyx::calyx;
 //===----------------------------------------------------------------------===//
 
 ComponentLowering::ComponentLowering(func::FuncOp fn, cx::ComponentOp comp)
-    : fn(fn), comp(comp), loc(fn.getLoc()), cellBuilder(comp.getContext()),
+    : fn(fn), comp(comp), loc(fn.getLoc()), groupLoc(fn.getLoc()),
+      cellBuilder(comp.getContext()),
       wireBuilder(comp.getContext()) {
   // Cells in creation order at the top of the component, then groups and
   // continuous assignments, then the control op (export-calyx sorts them
@@ -141,7 +142,7 @@ std::string ComponentLowering::addRegister(StringRef base, unsigned width) {
 
 cx::GroupOp ComponentLowering::addGroup(StringRef base, bool comb) {
   std::string name = uniqueName(base);
-  auto group = cx::GroupOp::create(wireBuilder, loc, name, comb,
+  auto group = cx::GroupOp::create(wireBuilder, groupLoc, name, comb,
                                    /*latency=*/IntegerAttr());
   group.getBody().emplaceBlock();
   // Cells stay in front of every group.

@@ -190,6 +190,10 @@ public:
   mlir::func::FuncOp fn;
   calyx::ComponentOp comp;
   mlir::Location loc;
+  /// The location new groups get: that of the innermost op being lowered
+  /// whose location names a layer (a NameLoc, which the front end gives
+  /// every op of a PyTorch layer); export-calyx notes the layer per group.
+  mlir::Location groupLoc;
 
 private:
   mlir::OpBuilder cellBuilder, wireBuilder;

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/Support/SaveAndRestore.h"
 
 #include <map>
 
@@ -79,6 +80,10 @@ LogicalResult ComponentLowering::lowerBlock(Block &block, OpBuilder &ctrl,
   bool sawControl = false;
 
   for (Operation &op : block.without_terminator()) {
+    // Groups created for `op` (and for the ops nested in it) carry its layer.
+    llvm::SaveAndRestore<Location> layerLoc(
+        groupLoc, op.getLoc()->findInstanceOf<NameLoc>() ? op.getLoc()
+                                                         : groupLoc);
     if (isa<scf::ForOp, scf::IfOp, scf::WhileOp>(op))
       sawControl = true;
     if (isa<scf::ForOp>(op)) {

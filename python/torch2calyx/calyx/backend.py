@@ -20,6 +20,7 @@ Each component becomes one :class:`~torch2calyx.calyx.rtl.Module`:
 from __future__ import annotations
 
 from torch2calyx.calyx import ir, rtl, sync
+from torch2calyx.calyx.activity import LayerActivity
 from torch2calyx.calyx.control import DynamicControl
 from torch2calyx.calyx.rtl import ONE, ZERO, e_and, e_const, e_eq, e_not, e_or
 from torch2calyx.calyx.static import StaticControl, static_latency
@@ -49,7 +50,7 @@ def add_implicit_ports(comp: ir.Component) -> None:
                 comp.ports.append(ir.PortDef(name, 1, direction, {attr: 1}))
 
 
-class ComponentBackend(DynamicControl, StaticControl):
+class ComponentBackend(DynamicControl, StaticControl, LayerActivity):
     """Builds the module of one component (after the pass pipeline has run)."""
 
     def __init__(self, program: ir.Program, comp: ir.Component):
@@ -66,6 +67,7 @@ class ComponentBackend(DynamicControl, StaticControl):
         self.reset_driven: set[tuple[str, str]] = set()  # reset inputs the program assigns
         self.barriers: dict[int, sync.Barrier] = {}  # id(@sync statement) -> its barrier
         self.arrivals: dict[tuple[int, int], str] = {}  # (barrier key, arm) -> waiting net
+        self.init_activity()
 
     # naming -----------------------------------------------------------------------------
     def fresh(self, base: str) -> str:
@@ -304,6 +306,7 @@ class ComponentBackend(DynamicControl, StaticControl):
             )
 
     def finish(self) -> None:
+        self.finish_activity()
         for net in self.order:
             drivers = self.drivers[net]
             width = self.widths[net]

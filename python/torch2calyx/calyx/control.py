@@ -20,6 +20,13 @@ class DynamicControl:
 
     def control(self, c: ir.Control, go: str) -> str:
         """Compile ``c`` started by ``go``; returns its one-cycle done expression."""
+        saved = self.enter_layer(c, go)
+        try:
+            return self._control(c, go)
+        finally:
+            self.layer_owner = saved
+
+    def _control(self, c: ir.Control, go: str) -> str:
         if static_latency(self.comp, c) is not None:
             return self.static_root(c, go)
         if sync.is_barrier(c):

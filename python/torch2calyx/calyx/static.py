@@ -81,6 +81,19 @@ class StaticControl:
         if isinstance(c, ir.Empty):
             return
         latency = _req_latency(self.comp, c)
+        if self.layer_owner is None and latency > 0:
+            slot = e_and(active, self.in_range(counter, base, base + latency, states))
+            saved = self.enter_layer(c, slot)
+            try:
+                self._schedule(c, active, counter, base, states, latency)
+            finally:
+                self.layer_owner = saved
+            return
+        self._schedule(c, active, counter, base, states, latency)
+
+    def _schedule(
+        self, c: ir.Control, active: str, counter: str, base: int, states: int, latency: int
+    ) -> None:
         if isinstance(c, ir.Enable):
             g = self.comp.groups[c.group]
             slot = e_and(active, self.in_range(counter, base, base + latency, states))

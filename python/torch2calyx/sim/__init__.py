@@ -13,10 +13,13 @@ Stable interface (the end-to-end flow calls it)::
         build_dir=None,          # cache of compiled models (default ~/.cache/torch2calyx/sim)
         progress=None,           # progress on stderr; None = only when stderr is a TTY
         trace=(),                # nets of `top` to record every cycle (design_nets lists them)
+        profile=(),              # activity nets to count (paths below top: "core.net")
+        expected_cycles=None,    # the progress bar's ETA is computed against it
     )
     result.memories  # {"mem": [values...]} decoded per format, nested like the input data
     result.cycles    # cycles from go to done (inclusive)
     result.trace     # per cycle, the traced nets' values as hex strings ("x" digits under Icarus)
+    result.profile   # with profile: LayerCounts (active, alone per net; none; shared)
 
 With ``ports=`` (the memories of a ``memories``-interface top, see
 :mod:`torch2calyx.interfaces`) the testbench drives only the top's ports: it plays the external
@@ -61,6 +64,19 @@ class SimResult:
     simulator: str = ""
     model_dir: Path | None = None
     trace: list[list[str]] = field(default_factory=list)
+    profile: LayerCounts | None = None
+
+
+@dataclass(frozen=True)
+class LayerCounts:
+    """What the testbench counted for the ``profile`` nets: per net the cycles it was high
+    (``active``) and the cycles it was the only one high (``alone``); the cycles with none
+    high and with several high. ``none + shared + sum(alone)`` is the cycle count."""
+
+    active: list[int]
+    alone: list[int]
+    none: int
+    shared: int
 
 
 def default_cache_dir() -> Path:
@@ -166,6 +182,8 @@ def simulate(
     trace: Sequence[str] = (),
     ports: Sequence[Any] | None = None,
     files: Mapping[str, Path] | None = None,
+    profile: Sequence[str] = (),
+    expected_cycles: int | None = None,
 ) -> SimResult:
     """Run ``verilog`` on the memories in ``data``; see the module docstring."""
     if simulator not in SIMULATORS:
@@ -195,12 +213,13 @@ def simulate(
                 f"cannot trace {', '.join(unknown)}: not a net of '{top}' "
                 "(design_nets lists the nets that can be traced)"
             )
+    _check_profile_nets(design, profile)
     if ports is None:
-        bench = testbench(top, [m.name for m in mems], trace=trace)
+        bench = testbench(top, [m.name for m in mems], trace=trace, profile=profile)
     else:
         if trace:
             raise SimulationError("trace= is supported only for the testbench interface")
-        bench = port_testbench(top, ports, [m.name for m in mems])
+        bench = port_testbench(top, ports, [m.name for m in mems], profile=profile)
     model = runner.build(design, bench)
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache, prefix="run-") as tmp:
@@ -209,7 +228,11 @@ def simulate(
             (run_dir / f"{m.name}.in.hex").write_text(m.to_hex())
         for name, path in (files or {}).items():
             shutil.copyfile(path, run_dir / name)
-        output = runner.run(model, run_dir, cycle_limit=cycle_limit)
+        # the last run of this model is the best guess of the next one's length
+        last = _last_cycles(model)
+        output = runner.run(
+            model, run_dir, cycle_limit=cycle_limit, expected_cycles=last or expected_cycles
+        )
         if "T2C_CYCLE_LIMIT" in output:
             raise SimulationError(
                 f"the design did not raise done within {cycle_limit} cycles; raise cycle_limit "
@@ -231,12 +254,46 @@ def simulate(
         for line in output.splitlines()
         if line.startswith("T2C_TRACE ") and len(line.split()) == len(trace) + 2
     ]
-    return SimResult(memories, int(match.group(1)), simulator, model, rows)
+    counts = _layer_counts(output, len(profile)) if profile else None
+    try:
+        (model / "last_cycles").write_text(f"{int(match.group(1))}\n")
+    except OSError:
+        pass  # only the progress bar's ETA uses it
+    return SimResult(memories, int(match.group(1)), simulator, model, rows, counts)
+
+
+def _last_cycles(model: Path) -> int | None:
+    try:
+        return int((model / "last_cycles").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _check_profile_nets(design: str, profile: Sequence[str]) -> None:
+    declared = set(re.findall(r"^\s*logic\s+(?:\[[^\]]*\]\s*)?(\w+)\s*;", design, re.M))
+    missing = [p for p in profile if p.rsplit(".", 1)[-1] not in declared]
+    if missing:
+        raise SimulationError(
+            f"cannot profile {', '.join(missing)}: no such net in the design (the builtin "
+            "backend writes the per-layer activity nets; recompile the design)"
+        )
+
+
+def _layer_counts(output: str, n: int) -> LayerCounts:
+    active, alone = [0] * n, [0] * n
+    for k, a, b in re.findall(r"^T2C_LAYER (\d+) (\d+) (\d+)$", output, re.M):
+        active[int(k)], alone[int(k)] = int(a), int(b)
+    none = re.search(r"^T2C_LAYER_NONE (\d+)$", output, re.M)
+    shared = re.search(r"^T2C_LAYER_SHARED (\d+)$", output, re.M)
+    if none is None or shared is None:
+        raise SimulationError("the simulation printed no profile counters")
+    return LayerCounts(active, alone, int(none.group(1)), int(shared.group(1)))
 
 
 __all__ = [
     "DEFAULT_CYCLE_LIMIT",
     "IcarusSimulator",
+    "LayerCounts",
     "SimResult",
     "Simulator",
     "VerilatorSimulator",

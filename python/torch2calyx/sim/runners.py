@@ -121,8 +121,42 @@ class Simulator:
     def compile(self, folder: Path) -> None:
         raise NotImplementedError
 
-    def run(self, folder: Path, run_dir: Path, *, cycle_limit: int) -> str:
-        """Run the model; returns its output."""
+    def run(
+        self, folder: Path, run_dir: Path, *, cycle_limit: int, expected_cycles: int | None = None
+    ) -> str:
+        """Run the model; returns its output. With progress on, a bar follows the cycles
+        (its ETA against ``expected_cycles`` when given)."""
+        cmd = [*self.run_command(folder), f"+t2c_dir={run_dir}", f"+t2c_cycle_limit={cycle_limit}"]
+        what = f"{self.name} simulation"
+        # run in run_dir: a design's own $readmemh (on-chip weights) reads files from there
+        if not self.progress:
+            return self.execute(cmd, cwd=run_dir, what=what, timeout=run_timeout())
+        from torch2calyx.sim.progress import PROGRESS_EVERY, run_with_progress
+
+        cmd.append(f"+t2c_progress={PROGRESS_EVERY}")
+        log.info("%s: %s", what, shlex.join(cmd))
+        try:
+            code, output = run_with_progress(
+                cmd,
+                cwd=run_dir,
+                label=f"[{self.name}] simulating",
+                expected=expected_cycles,
+                timeout=run_timeout(),
+            )
+        except OSError as exc:
+            raise SimulationError(f"{what} could not start {cmd[0]}: {exc}") from exc
+        except subprocess.TimeoutExpired:
+            raise SimulationError(
+                f"{what} did not finish within {run_timeout():.0f} s ({shlex.join(cmd)}); set "
+                "T2C_SIM_TIMEOUT to allow longer runs"
+            ) from None
+        if code != 0:
+            tail = "\n".join(output.strip().splitlines()[-40:])
+            raise SimulationError(f"{what} failed ({shlex.join(cmd)}):\n{tail}")
+        return output
+
+    def run_command(self, folder: Path) -> list[str]:
+        """The command that runs the built model (without the plusargs)."""
         raise NotImplementedError
 
 
@@ -184,14 +218,8 @@ class VerilatorSimulator(Simulator):
         ]
         self.execute(cmd, cwd=folder, what="verilator build")
 
-    def run(self, folder: Path, run_dir: Path, *, cycle_limit: int) -> str:
-        cmd = [
-            str(folder / "obj" / "t2c_sim"),
-            f"+t2c_dir={run_dir}",
-            f"+t2c_cycle_limit={cycle_limit}",
-        ]
-        # run in run_dir: a design's own $readmemh (on-chip weights) reads files from there
-        return self.execute(cmd, cwd=run_dir, what="verilator simulation", timeout=run_timeout())
+    def run_command(self, folder: Path) -> list[str]:
+        return [str(folder / "obj" / "t2c_sim")]
 
 
 class IcarusSimulator(Simulator):
@@ -211,15 +239,8 @@ class IcarusSimulator(Simulator):
         cmd = [self.tool, "-g2012", "-s", ICARUS_TOP, "-o", "sim.vvp", "design.sv", "tb.sv"]
         self.execute(cmd, cwd=folder, what="iverilog compile")
 
-    def run(self, folder: Path, run_dir: Path, *, cycle_limit: int) -> str:
-        cmd = [
-            "vvp",
-            "-n",
-            str(folder / "sim.vvp"),
-            f"+t2c_dir={run_dir}",
-            f"+t2c_cycle_limit={cycle_limit}",
-        ]
-        return self.execute(cmd, cwd=run_dir, what="icarus simulation", timeout=run_timeout())
+    def run_command(self, folder: Path) -> list[str]:
+        return ["vvp", "-n", str(folder / "sim.vvp")]
 
 
 SIMULATORS: dict[str, type[Simulator]] = {

@@ -16,6 +16,14 @@ of each net of the top module is printed at every falling edge while ``go`` is h
 (``T2C_TRACE <cycle> <hex> ...``, the cycle counted from 0 like ``T2C_CYCLES``), when every
 register has its new value and combinational logic has settled: two simulators of a race-free
 design print the same lines.
+
+Profile (``profile`` nets, the per-layer activity wires of the design, paths below the
+``dut`` instance): at every rising edge while ``go`` is high, including the ``done`` cycle, the
+testbench samples the nets and counts per net the cycles it was high and the cycles it was the
+only one high, and the cycles with none or several high; at ``done`` it prints
+``T2C_LAYER <k> <active> <alone>`` per net and ``T2C_LAYER_NONE <n>``, ``T2C_LAYER_SHARED <n>``
+(so none + shared + the sum of alone = cycles). ``+t2c_progress=<n>`` prints
+``T2C_PROGRESS <cycles>`` every n cycles (flushed) for a progress bar.
 """
 
 from __future__ import annotations
@@ -32,9 +40,64 @@ TB_MODULE = "t2c_tb"
 ICARUS_TOP = "t2c_icarus_top"
 
 
-def testbench(top: str, memories: list[str], *, trace: Sequence[str] = ()) -> str:
+def _monitors(em: Emitter, profile: Sequence[str]) -> None:
+    """The progress messages and the profile counters (see the module docstring)."""
+    em.line("longint progress_every = 0;")
+    em.line(
+        "always @(posedge clk) if (phase == 4 && progress_every > 0 && count > 0 && "
+        "count % progress_every == 0) begin"
+    )
+    with em.indent():
+        em.line('$display("T2C_PROGRESS %0d", count);')
+        em.line("$fflush();")
+    em.line("end")
+    if not profile:
+        return
+    n = len(profile)
+    em.line(f"logic [{n - 1}:0] prof_now;")
+    em.line(f"longint prof_active [{n}];")
+    em.line(f"longint prof_alone [{n}];")
+    em.line("longint prof_none = 0;")
+    em.line("longint prof_shared = 0;")
+    # bit k is net k
+    em.line(f"assign prof_now = {{{', '.join(f'dut.{p}' for p in reversed(profile))}}};")
+    em.line(f"initial for (int k = 0; k < {n}; k++) begin")
+    em.line("  prof_active[k] = 0;")
+    em.line("  prof_alone[k] = 0;")
+    em.line("end")
+    em.line("always @(posedge clk) if (phase == 4) begin")
+    with em.indent():
+        em.line("if (prof_now == 0) prof_none <= prof_none + 1;")
+        em.line("else if ($countones(prof_now) > 1) prof_shared <= prof_shared + 1;")
+        em.line(f"for (int k = 0; k < {n}; k++) begin")
+        with em.indent():
+            em.line("if (prof_now[k]) prof_active[k] <= prof_active[k] + 1;")
+            em.line(f"if (prof_now == {n}'(1) << k) prof_alone[k] <= prof_alone[k] + 1;")
+        em.line("end")
+    em.line("end")
+
+
+def _profile_report(em: Emitter, profile: Sequence[str]) -> None:
+    """Print the counters at done; the done cycle's own sample is added here (the counters'
+    nonblocking updates of this edge are not visible yet)."""
+    if not profile:
+        return
+    n = len(profile)
+    em.line(f"for (int k = 0; k < {n}; k++)")
+    em.line(
+        '  $display("T2C_LAYER %0d %0d %0d", k, prof_active[k] + longint\'(prof_now[k]), '
+        f"prof_alone[k] + longint'(prof_now == {n}'(1) << k));"
+    )
+    em.line('$display("T2C_LAYER_NONE %0d", prof_none + longint\'(prof_now == 0));')
+    em.line('$display("T2C_LAYER_SHARED %0d", prof_shared + longint\'($countones(prof_now) > 1));')
+
+
+def testbench(
+    top: str, memories: list[str], *, trace: Sequence[str] = (), profile: Sequence[str] = ()
+) -> str:
     """SystemVerilog testbench for ``top`` with the given external memories; ``trace`` names
-    nets of ``top`` to print every cycle (see the module docstring)."""
+    nets of ``top`` to print every cycle, ``profile`` the activity nets to count (see the
+    module docstring)."""
     em = Emitter()
     em.line("// torch2calyx testbench: load memories, reset, hold go until done, dump memories.")
     em.line(f"module {TB_MODULE} (input logic clk);")
@@ -47,10 +110,12 @@ def testbench(top: str, memories: list[str], *, trace: Sequence[str] = ()) -> st
         em.line("integer phase = 0;")
         em.line("string dir;")
         em.line(f"{top} dut (.clk(clk), .reset(reset), .go(go), .done(done));")
+        _monitors(em, profile)
         em.line("initial begin")
         with em.indent():
             em.line('if (!$value$plusargs("t2c_dir=%s", dir)) dir = ".";')
             em.line('if (!$value$plusargs("t2c_cycle_limit=%d", limit)) limit = 1000000;')
+            em.line('if (!$value$plusargs("t2c_progress=%d", progress_every)) progress_every = 0;')
             for m in memories:
                 em.line(f'$readmemh({{dir, "/{m}.in.hex"}}, dut.{m}.mem);')
         em.line("end")
@@ -76,6 +141,7 @@ def testbench(top: str, memories: list[str], *, trace: Sequence[str] = ()) -> st
                     em.line("phase <= 5;")
                     for m in memories:
                         em.line(f'$writememh({{dir, "/{m}.out.hex"}}, dut.{m}.mem);')
+                    _profile_report(em, profile)
                     em.line('$display("T2C_CYCLES %0d", count + 1);')
                     em.line("$finish;")
                 em.line("end else if (count + 1 >= limit) begin")
@@ -96,11 +162,18 @@ def testbench(top: str, memories: list[str], *, trace: Sequence[str] = ()) -> st
     return em.text()
 
 
-def port_testbench(top: str, memories: Sequence[MemoryPorts], loaded: Sequence[str]) -> str:
+def port_testbench(
+    top: str,
+    memories: Sequence[MemoryPorts],
+    loaded: Sequence[str],
+    *,
+    profile: Sequence[str] = (),
+) -> str:
     """Testbench for a top whose memories are ports (the ``memories`` interface): it plays
     the external memories ``memories`` (each a testbench array behind the ports, with the
     protocol of its primitive), loads the arrays of ``loaded`` from ``<mem>.in.hex`` and dumps
-    them to ``<mem>.out.hex`` after ``done``. No hierarchical reference into the design."""
+    them to ``<mem>.out.hex`` after ``done``. No hierarchical reference into the design, except
+    to the ``profile`` nets when asked for."""
     em = Emitter()
     em.line("// torch2calyx testbench of the 'memories' interface: the external memories are")
     em.line("// arrays of the testbench served over the top's ports.")
@@ -166,10 +239,12 @@ def port_testbench(top: str, memories: Sequence[MemoryPorts], loaded: Sequence[s
             for k, c in enumerate(conns):
                 em.line(c + ("," if k + 1 < len(conns) else ""))
         em.line(");")
+        _monitors(em, profile)
         em.line("initial begin")
         with em.indent():
             em.line('if (!$value$plusargs("t2c_dir=%s", dir)) dir = ".";')
             em.line('if (!$value$plusargs("t2c_cycle_limit=%d", limit)) limit = 1000000;')
+            em.line('if (!$value$plusargs("t2c_progress=%d", progress_every)) progress_every = 0;')
             for m in loaded:
                 em.line(f'$readmemh({{dir, "/{m}.in.hex"}}, {m}_mem);')
         em.line("end")
@@ -188,6 +263,7 @@ def port_testbench(top: str, memories: Sequence[MemoryPorts], loaded: Sequence[s
                     em.line("phase <= 5;")
                     for m in loaded:
                         em.line(f'$writememh({{dir, "/{m}.out.hex"}}, {m}_mem);')
+                    _profile_report(em, profile)
                     em.line('$display("T2C_CYCLES %0d", count + 1);')
                     em.line("$finish;")
                 em.line("end else if (count + 1 >= limit) begin")
