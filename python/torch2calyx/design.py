@@ -151,6 +151,9 @@ class DesignMetadata:
     #: nest (``{"nest": k, "ii": ..., "iterations": ..., "lanes": ...}``, in program order).
     lanes: int = 1
     nests: list[dict] = field(default_factory=list)
+    #: the PyTorch layers (``{"id": k, "name": ..., "macs": ...}``; ``id`` None for a layer
+    #: with MACs but no hardware of its own), see :mod:`torch2calyx.profile`
+    layers: list[dict] = field(default_factory=list)
 
     @property
     def inputs(self) -> list[MemoryInfo]:
@@ -171,6 +174,7 @@ class DesignMetadata:
             "stage_seconds": self.stage_seconds,
             "lanes": self.lanes,
             "nests": self.nests,
+            "layers": self.layers,
         }
         return json.dumps(record, indent=2) + "\n"
 
@@ -191,6 +195,7 @@ class DesignMetadata:
             interface=record.get("interface", "testbench"),
             lanes=record.get("lanes", 1),
             nests=record.get("nests", []),
+            layers=record.get("layers", []),
         )
 
 
@@ -205,6 +210,8 @@ class SimulationResult:
     outputs: tuple[Any, ...]
     cycles: int
     memories: dict[str, list] = field(default_factory=dict, repr=False)
+    #: with ``simulate(profile=True)``: the measured :class:`~torch2calyx.profile.Profile`
+    profile: Any = None
 
 
 class Design:
@@ -267,13 +274,17 @@ class Design:
         simulator: str | None = None,
         cycle_limit: int = DEFAULT_CYCLE_LIMIT,
         progress: bool | None = None,
+        profile: bool = False,
     ) -> SimulationResult:
         """Run the hardware on ``inputs`` (tensors or arrays, in the model's input order).
 
         ``simulator`` overrides the design's default (``"verilator"`` or ``"icarus"``);
         ``cycle_limit`` bounds the run (a :class:`SimulationError` says when it is hit);
-        ``progress`` shows the simulator build on stderr (default: only in a terminal).
+        ``progress`` shows the simulator build and a progress bar of long runs on stderr
+        (default: only in a terminal); ``profile`` measures the cycles of every PyTorch layer
+        (``result.profile``, a :class:`~torch2calyx.profile.Profile`).
         """
+        from torch2calyx import profile as prof
         from torch2calyx import sim
 
         data = self.fill_inputs(inputs)
@@ -287,6 +298,9 @@ class Design:
             "progress": progress,
         }
         kwargs["cycle_limit"] = cycle_limit
+        kwargs["expected_cycles"] = prof.expected_cycles(self.metadata.nests)
+        if profile:
+            kwargs["profile"] = prof.activity_nets(self.metadata.layers, self.metadata.interface)
         if self.metadata.interface != "testbench":
             # the testbench plays the input and output memories over the top's ports; the
             # weights are on chip, loaded by the design from its .hex files
@@ -314,7 +328,14 @@ class Design:
             return SimulationResult(outputs=outputs, cycles=cycles, memories=mems)
         raw = sim.simulate(self.verilog, **kwargs)
         outputs = tuple(_to_tensor(raw.memories[m.name], m) for m in self.metadata.outputs)
-        return SimulationResult(outputs=outputs, cycles=int(raw.cycles), memories=raw.memories)
+        measured = None
+        if profile:
+            measured = prof.build_profile(
+                self.metadata.layers, raw.profile, int(raw.cycles), kwargs["simulator"]
+            )
+        return SimulationResult(
+            outputs=outputs, cycles=int(raw.cycles), memories=raw.memories, profile=measured
+        )
 
     def weights(self) -> dict[str, Any]:
         """The weights, read from ``data.json``: ``{PyTorch name: torch.Tensor}``.

@@ -31,6 +31,7 @@ from typing import Any
 
 from torch2calyx.design import Design, DesignMetadata, MemoryInfo, calyx_format
 from torch2calyx.errors import Torch2CalyxError
+from torch2calyx.profile import layer_records
 
 #: The native pass pipeline from loop-level MLIR to Calyx, in order. flatten-memrefs first:
 #: externalize-globals and lower-to-calyx only handle 1-D memories; legalize-float-ops before
@@ -241,6 +242,7 @@ def _build(
         interface=options.interface,
         lanes=options.lanes,
         nests=pipelined_nests(futil),
+        layers=layer_records(futil, getattr(lowered, "layers", {})),
     )
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata

@@ -26,8 +26,8 @@ from torch_mlir.extras.fx_decomp_util import get_decomposition_table
 from torch_mlir.extras.fx_importer import FxImporter, FxImporterHooks
 
 from torch2calyx.errors import FrontendError
+from torch2calyx.frontend import layers, resources
 from torch2calyx.frontend import mlir_passes as mp
-from torch2calyx.frontend import resources
 from torch2calyx.frontend.names import memory_name
 from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule, WeightInfo
 
@@ -500,6 +500,7 @@ def lower_model(
         warnings.simplefilter("ignore", FutureWarning)
         program = _export(model, inputs)
     _check_graph_dtypes(program)
+    macs = layers.layer_macs(program, inputs)  # before the importer freezes the program
     in_infos = [
         ArgInfo(f"in{i}", "input", i, tuple(x.shape), _SUPPORTED_DTYPES[x.dtype])
         for i, x in enumerate(inputs)
@@ -511,6 +512,7 @@ def lower_model(
     # weights inline as dense<> (torch-mlir's default dense_resource blobs block the constant
     # folding of weight transposes, and the later passes read the data from the text)
     importer = FxImporter(context=context, hooks=_InlineWeights())
+    layers.name_layers(importer)
     try:
         importer.import_frozen_program(program, func_name=config.func_name)
     except Exception as exc:
@@ -546,7 +548,14 @@ def lower_model(
         module, mp.find_func(module, config.func_name), lambda loc: _layer_of(loc, program)
     )
     _check_arg_types(func, args)
-    return LoweredModule(mlir=str(module), func_name=config.func_name, args=args, weights=weights)
+    return LoweredModule(
+        # with locations: each op's location names its PyTorch layer (frontend/layers.py)
+        mlir=module.operation.get_asm(enable_debug_info=True),
+        func_name=config.func_name,
+        args=args,
+        weights=weights,
+        layers=macs,
+    )
 
 
 def _weights_of_globals(

@@ -77,6 +77,9 @@ class LoweredModule:
     func_name: str
     args: list[ArgInfo] = field(default_factory=list)
     weights: list[WeightInfo] = field(default_factory=list)
+    #: multiply-accumulates per PyTorch layer, named as the op locations name them (a
+    #: model's layers; empty for an .mlir input)
+    layers: dict[str, int] = field(default_factory=dict)
 
     @property
     def inputs(self) -> list[ArgInfo]:
@@ -94,6 +97,7 @@ class LoweredModule:
             "func_name": self.func_name,
             "args": [asdict(a) for a in self.args],
             "weights": [asdict(w) for w in self.weights],
+            "layers": self.layers,
             "mlir": self.mlir,
         }
         return json.dumps(data, indent=1)
@@ -125,7 +129,14 @@ class LoweredModule:
                 )
                 for w in data.get("weights", [])
             ]
-            return cls(mlir=data["mlir"], func_name=data["func_name"], args=args, weights=weights)
+            layers = {str(k): int(v) for k, v in data.get("layers", {}).items()}
+            return cls(
+                mlir=data["mlir"],
+                func_name=data["func_name"],
+                args=args,
+                weights=weights,
+                layers=layers,
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise FrontendError(
                 f"not a torch2calyx lowered-module JSON ({exc!r}); write it with "
