@@ -12,9 +12,15 @@ from typing import Any
 
 from torch2calyx.design import DEFAULT_CYCLE_LIMIT
 from torch2calyx.errors import Torch2CalyxError
+from torch2calyx.lanes import parse_cli_lanes
 
 DEFAULT_RTOL = 1e-3
 DEFAULT_ATOL = 1e-4
+#: verify's default (rtol, atol) when the hardware computes in a half-precision type (an
+#: f16/bf16 model, or --precision f16/bf16 against the float32 model): a few units in the last
+#: place of the format on outputs of order 1 (binary16 has 11 significant bits, bfloat16 8);
+#: measured on the benchmark models in README "Precision"
+HALF_TOLERANCES = {"float16": (1e-2, 1e-2), "bfloat16": (5e-2, 5e-2)}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,6 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
     p.add_argument("--cycle-limit", type=int, default=DEFAULT_CYCLE_LIMIT)
     p.add_argument("--save", type=Path, help="write the outputs to this .npz file")
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="measure the cycles of every PyTorch layer; prints the table and writes "
+        "DIR/profile.json",
+    )
     p.set_defaults(func=_cmd_simulate)
 
     p = sub.add_parser(
@@ -52,10 +64,40 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("source", type=Path, help="MODEL.py")
     p.add_argument("-o", "--out", type=Path, default=None, help="keep the design here")
     _add_compile_options(p)
-    p.add_argument("--rtol", type=float, default=DEFAULT_RTOL, help="float relative tolerance")
-    p.add_argument("--atol", type=float, default=DEFAULT_ATOL, help="float absolute tolerance")
+    p.add_argument(
+        "--rtol",
+        type=float,
+        default=None,
+        help=f"float relative tolerance (default {DEFAULT_RTOL:g}; with half-precision "
+        "arithmetic, an f16/bf16 model or --precision f16/bf16, the defaults of "
+        "torch2calyx.flow_cli.HALF_TOLERANCES)",
+    )
+    p.add_argument(
+        "--atol",
+        type=float,
+        default=None,
+        help=f"float absolute tolerance (default {DEFAULT_ATOL:g}; see --rtol)",
+    )
     p.add_argument("--cycle-limit", type=int, default=DEFAULT_CYCLE_LIMIT)
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="measure the cycles of every PyTorch layer (with -o, also writes DIR/profile.json)",
+    )
     p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser(
+        "report",
+        help="write DIR/report.html: model summary, per-layer profile, resources, options",
+        description="Write a self-contained report.html into a design directory. Without a "
+        "DIR/profile.json it first runs the profiling simulation on the example inputs "
+        "recorded at compile time (or --inputs).",
+    )
+    p.add_argument("design", type=Path, help="design directory")
+    p.add_argument("--inputs", type=Path, help=".npz file with the input arrays")
+    p.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    p.add_argument("--cycle-limit", type=int, default=DEFAULT_CYCLE_LIMIT)
+    p.set_defaults(func=_cmd_report)
 
 
 def _add_compile_options(p: argparse.ArgumentParser) -> None:
@@ -72,10 +114,10 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--lanes",
-        type=int,
-        default=1,
-        metavar="N",
-        help="parallel lanes per pipelined loop nest, a power of 2 (default 1)",
+        default="1",
+        metavar="N|LAYER=N,...",
+        help="parallel lanes per pipelined loop nest, a power of 2 (default 1); or counts per "
+        "layer by module name, '*' for the others: --lanes 'fc1=8,*=2'",
     )
     p.add_argument(
         "--interface",
@@ -84,6 +126,13 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
         help="the top's interface: testbench (memories inside, default) or memories (input "
         "and output memories as ports, weights in on-chip memories from .hex files) or axi "
         "(AXI4-Lite control, AXI4-Stream data)",
+    )
+    p.add_argument(
+        "--precision",
+        choices=("f32", "f16", "bf16"),
+        default="f32",
+        help="float type a float32 model computes in: f32 (default, the model's own types), "
+        "f16 or bf16 (weights stored narrowed, inputs/outputs stay float32)",
     )
 
 
@@ -105,8 +154,9 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
             simulator=args.sim,
             keep_intermediates=args.keep_intermediates,
             pipeline=args.pipeline,
-            lanes=args.lanes,
+            lanes=parse_cli_lanes(args.lanes),
             interface=args.interface,
+            precision=args.precision,
         )
     if inputs is not None:
         _save_inputs(design.out_dir / "example_inputs.npz", inputs)
@@ -117,7 +167,9 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
 def _resource_settings(args: argparse.Namespace) -> Iterator[None]:
     """The front end's resource guards (torch2calyx.frontend.resources) check the design
     against the command's --lanes and, for verify, --cycle-limit."""
-    settings = {"T2C_LANES": str(args.lanes)}
+    lanes = parse_cli_lanes(args.lanes)
+    most = max(lanes.values(), default=1) if isinstance(lanes, dict) else lanes
+    settings = {"T2C_LANES": str(most)}
     if getattr(args, "cycle_limit", None) is not None:
         settings["T2C_CYCLE_LIMIT"] = str(args.cycle_limit)
     saved = {k: os.environ.get(k) for k in settings}
@@ -151,11 +203,14 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             "MLIR and has no example inputs)"
         )
     inputs = _load_inputs(npz, design)
-    result = design.simulate(*inputs, cycle_limit=args.cycle_limit)
+    result = design.simulate(*inputs, cycle_limit=args.cycle_limit, profile=args.profile)
     for mem, tensor in zip(design.metadata.outputs, result.outputs, strict=True):
         print(f"{mem.name} {list(tensor.shape)} {mem.dtype}:")
         print(np.array2string(tensor.numpy(), threshold=64, precision=6))
     print(f"cycles: {result.cycles}")
+    if result.profile is not None:
+        print(result.profile.table())
+        print(f"profile: {result.profile.save(design.out_dir)}")
     if args.save:
         np.savez(
             args.save,
@@ -176,13 +231,54 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     with torch.no_grad():
         expected = model(*inputs)
     expected = expected if isinstance(expected, tuple | list) else (expected,)
-    result = design.simulate(*inputs, cycle_limit=args.cycle_limit)
-    report = compare_outputs(expected, result.outputs, rtol=args.rtol, atol=args.atol)
+    result = design.simulate(*inputs, cycle_limit=args.cycle_limit, profile=args.profile)
+    rtol, atol = _tolerances(args, design, inputs)
+    report = compare_outputs(expected, result.outputs, rtol=rtol, atol=atol)
     for line in report.lines:
         print(line)
     print(f"cycles: {result.cycles}")
+    if result.profile is not None:
+        print(result.profile.table())
+        if args.out is not None:
+            print(f"profile: {result.profile.save(design.out_dir)}")
     print("verification " + ("PASSED" if report.ok else "FAILED") + f": {args.source}")
     return 0 if report.ok else 1
+
+
+def _tolerances(args: argparse.Namespace, design: Any, inputs: Any) -> tuple[float, float]:
+    """verify's (rtol, atol): the command's, else the defaults for the arithmetic's type."""
+    from torch2calyx.design import PRECISIONS
+
+    arithmetic = PRECISIONS[design.metadata.precision]
+    dtypes = {str(t.dtype).removeprefix("torch.") for t in inputs}
+    for dtype in ("bfloat16", "float16"):  # the coarser type decides
+        if arithmetic == dtype or dtype in dtypes:
+            rtol, atol = HALF_TOLERANCES[dtype]
+            break
+    else:
+        rtol, atol = DEFAULT_RTOL, DEFAULT_ATOL
+    return (
+        rtol if args.rtol is None else args.rtol,
+        atol if args.atol is None else args.atol,
+    )
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from torch2calyx import report
+    from torch2calyx.design import Design
+    from torch2calyx.profile import PROFILE_FILE
+
+    design = Design.load(args.design, simulator=args.sim)
+    profile = None
+    if args.inputs is not None or not (design.out_dir / PROFILE_FILE).is_file():
+        npz = args.inputs or design.out_dir / "example_inputs.npz"
+        if npz.is_file() and design.metadata.layers:
+            inputs = _load_inputs(npz, design)
+            profile = design.simulate(*inputs, cycle_limit=args.cycle_limit, profile=True).profile
+            profile.save(design.out_dir)
+    path = report.write_report(design.out_dir, profile=profile)
+    print(f"wrote {path}")
+    return 0
 
 
 class CompareReport:
@@ -240,7 +336,14 @@ def compare_outputs(
 def _save_inputs(path: Path, inputs: Any) -> None:
     import numpy as np
 
-    np.savez(path, *[t.detach().cpu().numpy() for t in inputs])
+    # numpy has no bfloat16: such inputs are saved as float32 (exact) and converted back
+    np.savez(path, *[_numpy_of(t.detach().cpu()) for t in inputs])
+
+
+def _numpy_of(tensor: Any) -> Any:
+    import torch
+
+    return tensor.float().numpy() if tensor.dtype == torch.bfloat16 else tensor.numpy()
 
 
 def _load_inputs(path: Path, design: Any) -> list:
@@ -252,7 +355,10 @@ def _load_inputs(path: Path, design: Any) -> list:
         for k, mem in enumerate(design.metadata.inputs):
             for key in (mem.name, f"arr_{k}"):
                 if key in npz:
-                    arrays.append(torch.from_numpy(npz[key]))
+                    array = torch.from_numpy(npz[key])
+                    if mem.dtype == "bfloat16" and array.dtype == torch.float32:
+                        array = array.to(torch.bfloat16)  # saved as float32, see _save_inputs
+                    arrays.append(array)
                     break
             else:
                 raise Torch2CalyxError(

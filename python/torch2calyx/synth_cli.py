@@ -75,6 +75,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         est = synth.estimate(
             verilog, top=top, timeout=args.timeout, keep_memories=interface in (None, "testbench")
         )
+        _save_result(path, "xc7", est.as_dict())
         if args.json:
             print(json.dumps(est.as_dict(), indent=2))
         else:
@@ -103,6 +104,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         progress=say,
         abc9=args.abc9,
     )
+    _save_result(path, args.fpga, result.as_dict())
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     else:
@@ -110,3 +112,10 @@ def _cmd_synth(args: argparse.Namespace) -> int:
             print(line)
         print(f"files: {work}")
     return 0
+
+
+def _save_result(path: Path, fpga: str, record: dict) -> None:
+    """Keep the result in a design directory as ``synth-<fpga>.json`` (``torch2calyx
+    report`` shows it)."""
+    if path.is_dir():
+        (path / f"synth-{fpga}.json").write_text(json.dumps(record, indent=2) + "\n")
