@@ -49,6 +49,7 @@ struct Weight {
   std::string numericType;         // "ieee754_float" or "bitnum"
   bool isSigned = true;
   unsigned width = 0;
+  bool bfloat16 = false; // written with exp_width 8 and sig_width 8
 };
 
 /// The shortest decimal that reads back as `value`, with ".0" added to
@@ -225,6 +226,7 @@ struct ExternalizeGlobalsPass
       weight.numericType = "ieee754_float";
       weight.isSigned = true;
       weight.width = floatType.getWidth();
+      weight.bfloat16 = floatType.isBF16();
     } else if (auto intType = dyn_cast<IntegerType>(element)) {
       weight.numericType = "bitnum";
       weight.isSigned = !intType.isUnsigned() && intType.getWidth() != 1;
@@ -331,6 +333,12 @@ struct ExternalizeGlobalsPass
               json.attribute("numeric_type", weight.numericType);
               json.attribute("is_signed", weight.isSigned);
               json.attribute("width", static_cast<int64_t>(weight.width));
+              // bfloat16 is no IEEE interchange format: name its fields
+              // (the float units' expWidth and sigWidth parameters)
+              if (weight.bfloat16) {
+                json.attribute("exp_width", static_cast<int64_t>(8));
+                json.attribute("sig_width", static_cast<int64_t>(8));
+              }
             });
           });
         }

@@ -570,10 +570,14 @@ struct LegalizeFloatOpsPass
     static const llvm::StringSet<> approximated = {
         "exp", "expm1", "tanh", "erf",   "erfc", "log",  "log1p", "log2",
         "sin", "cos",   "atan", "atan2", "asin", "acos", "cbrt"};
-    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+    auto isApproximated = [](StringRef name) {
       name.consume_front("math.");
       return approximated.contains(name);
-    });
+    };
+    // f16/bf16 math functions are computed in f32 between an extf and a
+    // truncf (expand-float-conversions lowers those), like PyTorch's kernels
+    populateMathF32ExpansionPatterns(patterns, isApproximated);
+    populateMathPolynomialApproximationPatterns(patterns, isApproximated);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
     /// 5. Comparisons as integer logic, after ReLU has claimed its cmpf.

@@ -59,8 +59,9 @@ func.func @main() {
 // -----
 
 // dense_resource blobs (as torch-mlir emits weights), f16/bf16/f64, a float splat.
-// f16 and bf16 are written as the shortest decimal of the same value in f32.
-// CHECK:       t2c.data = "{\22r\22:{\22data\22:[1.0,2.0,-0.5,0.1],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:32}},\22h\22:{\22data\22:[0.099975586,65504.0],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:16}},\22bf\22:{\22data\22:[0.100097656],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:16}},\22d\22:{\22data\22:[0.1,5e-324],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:64}},\22z\22:{\22data\22:[0.25,0.25],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:32}}}\0A"
+// f16 and bf16 are written as the shortest decimal of the same value in f32; bf16's
+// format names its field widths (exp_width 8, sig_width 8), binary16 is the IEEE default.
+// CHECK:       t2c.data = "{\22r\22:{\22data\22:[1.0,2.0,-0.5,0.1],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:32}},\22h\22:{\22data\22:[0.099975586,65504.0],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:16}},\22bf\22:{\22data\22:[0.100097656],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:16,\22exp_width\22:8,\22sig_width\22:8}},\22d\22:{\22data\22:[0.1,5e-324],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:64}},\22z\22:{\22data\22:[0.25,0.25],\22format\22:{\22numeric_type\22:\22ieee754_float\22,\22is_signed\22:true,\22width\22:32}}}\0A"
 // CHECK-LABEL: func.func @only(
 // CHECK-SAME:      %{{.*}}: memref<4xf32> {t2c.name = "r"}
 memref.global "private" constant @r : memref<4xf32> = dense_resource<weights>

@@ -234,9 +234,9 @@ class _Branch(nn.Module):
         return -x
 
 
-class _ToHalf(nn.Module):
+class _ToComplex(nn.Module):
     def forward(self, x):
-        return x.half() * 2
+        return torch.view_as_real(torch.complex(x, x) * 2)
 
 
 def _line_of(cls: type, text: str) -> str:
@@ -288,7 +288,10 @@ def test_error_data_dependent_control_flow():
 @pytest.mark.parametrize(
     ("inputs", "pattern"),
     [
-        ((torch.randn(4).half(),), "example input 0 has dtype float16.*supported: float32"),
+        (
+            (torch.randn(4, dtype=torch.complex64),),
+            "example input 0 has dtype complex64.*supported: float16, bfloat16, float32",
+        ),
         ((torch.ones(4, dtype=torch.bool),), "example input 0 has dtype bool"),
         ((3,), "example input 0 is a int"),
         ((), "non-empty tuple of tensors"),
@@ -301,8 +304,9 @@ def test_error_bad_inputs(inputs, pattern):
 
 def test_error_unsupported_intermediate_dtype():
     with pytest.raises(FrontendError) as info:
-        lower(_ToHalf().eval(), (torch.randn(4),))
-    assert "float16" in str(info.value) and _line_of(_ToHalf, "x.half()") in str(info.value)
+        lower(_ToComplex().eval(), (torch.randn(4),))
+    msg = str(info.value)
+    assert "complex64" in msg and _line_of(_ToComplex, "torch.complex(x, x)") in msg
 
 
 class _NumpyInside(nn.Module):

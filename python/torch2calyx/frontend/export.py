@@ -29,10 +29,18 @@ from torch2calyx.errors import FrontendError
 from torch2calyx.frontend import layers, resources
 from torch2calyx.frontend import mlir_passes as mp
 from torch2calyx.frontend.names import memory_name
-from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule, WeightInfo
+from torch2calyx.frontend.types import (
+    DTYPE_TO_MLIR,
+    MLIR_TO_DTYPE,
+    ArgInfo,
+    LoweredModule,
+    WeightInfo,
+)
 
 _TORCH_DIR = os.path.dirname(torch.__file__)
 _SUPPORTED_DTYPES = {
+    torch.float16: "float16",
+    torch.bfloat16: "bfloat16",
     torch.float32: "float32",
     torch.float64: "float64",
     torch.int8: "int8",
@@ -67,9 +75,19 @@ class _InlineWeights(FxImporterHooks):
         # booleans arrive here as uint8 (the importer converts them back afterwards)
         if tensor.dtype not in _SUPPORTED_DTYPES and tensor.dtype != torch.uint8:
             return None
-        array = tensor.numpy()
         vtensor_type = gni._cc.tensor_to_vtensor_type(tensor)
-        attr = ir.DenseElementsAttr.get(array, signless=tensor.dtype != torch.uint8, context=gni._c)
+        if tensor.dtype == torch.bfloat16:
+            # numpy has no bfloat16: hand MLIR the raw 16-bit patterns with the element type
+            attr = ir.DenseElementsAttr.get(
+                tensor.view(torch.int16).numpy(),
+                type=ir.BF16Type.get(context=gni._c),
+                signless=True,
+                context=gni._c,
+            )
+        else:
+            attr = ir.DenseElementsAttr.get(
+                tensor.numpy(), signless=tensor.dtype != torch.uint8, context=gni._c
+            )
         return ir.Operation.create(
             name="torch.vtensor.literal", results=[vtensor_type], attributes={"value": attr}
         ).result
@@ -479,12 +497,10 @@ def _check_graph_dtypes(program) -> None:
         if node.op != "call_function":
             continue
         val = node.meta.get("val")
-        if isinstance(val, torch.Tensor) and (
-            val.is_complex() or val.dtype in (torch.float16, torch.bfloat16)
-        ):
+        if isinstance(val, torch.Tensor) and val.is_complex():
             raise FrontendError(
                 f"{describe_node(node)} produces dtype {str(val.dtype).removeprefix('torch.')}, "
-                "which torch2calyx does not support; compute in float32 or an integer type"
+                "which torch2calyx does not support; compute in a real float or integer type"
             )
 
 
@@ -570,16 +586,17 @@ def _weights_of_globals(
     their name and are described by their own shape.
     """
     tensors = [
-        (name, t.detach().cpu().numpy(), _SUPPORTED_DTYPES[t.dtype], tuple(t.shape))
+        (name, _numpy_of(t.detach().cpu()), _SUPPORTED_DTYPES[t.dtype], tuple(t.shape))
         for name, t in [*model.named_parameters(), *model.named_buffers()]
         if t.dtype in _SUPPORTED_DTYPES and t.numel() > 1
     ]
     renames: dict[str, str] = {}
     found: dict[str, WeightInfo] = {}
     used = set(taken)
+    elements = {name: elem for name, (_, elem) in mp.global_types(module).items()}
     for gname, array in mp.global_arrays(module).items():
         for pname, p, dtype, shape in tensors:
-            if p.dtype != array.dtype or p.size != array.size:
+            if DTYPE_TO_MLIR[dtype] != elements.get(gname) or p.size != array.size:
                 continue
             flat = array.ravel()
             # as is, or transposed (Linear), possibly reshaped (a Linear after Flatten)
@@ -601,6 +618,11 @@ def _weights_of_globals(
         elif elem in MLIR_TO_DTYPE:
             weights.append(WeightInfo(name, shape, MLIR_TO_DTYPE[elem]))
     return renames, weights
+
+
+def _numpy_of(tensor: torch.Tensor) -> np.ndarray:
+    """A parameter's values as numpy (bfloat16, which numpy lacks, as its exact float32)."""
+    return tensor.float().numpy() if tensor.dtype == torch.bfloat16 else tensor.numpy()
 
 
 def _check_linalg(module: ir.Module) -> None:

@@ -270,8 +270,26 @@ def global_arrays(module: ir.Module) -> dict[str, np.ndarray]:
         value = op.attributes["initial_value"]
         if not isinstance(value, ir.DenseElementsAttr) or value.is_splat:
             continue
-        arrays[ir.StringAttr(op.attributes["sym_name"]).value] = np.array(value)
+        name = ir.StringAttr(op.attributes["sym_name"]).value
+        if str(ir.ShapedType(value.type).element_type) == "bf16":
+            arrays[name] = _bf16_values(value)
+        else:
+            arrays[name] = np.array(value)
     return arrays
+
+
+def _bf16_values(value: ir.DenseElementsAttr) -> np.ndarray:
+    """The values of a bf16 dense attribute as exact float32 (numpy has no bfloat16 and the
+    bindings give no buffer of one): read from the printed attribute, whose 7 significant
+    digits round back to the bf16 value, and rounded to bf16 again."""
+    import torch
+
+    text = str(value)
+    body = text[text.index("<") + 1 : text.index(">")]
+    numbers = [float(x) for x in re.findall(r"[-+]?(?:inf|nan|[0-9.]+(?:e[-+]?[0-9]+)?)", body)]
+    shape = tuple(ir.ShapedType(value.type).shape)
+    rounded = torch.tensor(numbers, dtype=torch.float32).to(torch.bfloat16).float()
+    return rounded.numpy().reshape(shape)
 
 
 def global_types(module: ir.Module) -> dict[str, tuple[tuple[int, ...], str]]:

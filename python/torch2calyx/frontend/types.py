@@ -12,6 +12,8 @@ from torch2calyx.errors import FrontendError
 # Element types the front end accepts, by their PyTorch name, with the MLIR element type
 # they become. Integer types are signless in MLIR and signed in PyTorch.
 DTYPE_TO_MLIR: dict[str, str] = {
+    "float16": "f16",
+    "bfloat16": "bf16",
     "float32": "f32",
     "float64": "f64",
     "int8": "i8",

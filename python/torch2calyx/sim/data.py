@@ -5,6 +5,14 @@ format has ``numeric_type`` (``bitnum``, ``ieee754_float`` or ``fixed_point``), 
 ``width`` and, for fixed point, ``frac_width`` (or ``int_width``; a value must be a multiple of
 2**-frac_width: an error, never silently rounded). Values may be nested lists
 for multi-dimensional memories; words are stored row-major.
+
+``ieee754_float`` words are the IEEE interchange format of their width (binary16, binary32,
+binary64), unless the format names other field widths with ``exp_width`` and ``sig_width``
+(the Calyx float units' parameters, significand with its hidden bit): ``"width": 16,
+"exp_width": 8, "sig_width": 8`` is bfloat16, an extension of the Calyx data format that
+torch2calyx writes for bf16 memories. Float values are rounded to nearest-even into the word
+(bfloat16 through binary32: a value that is no binary32 is rounded twice); values beyond the
+largest finite number become infinities, as the IEEE rounding gives.
 """
 
 from __future__ import annotations
@@ -21,6 +29,32 @@ _FLOAT_FMT = {16: "e", 32: "f", 64: "d"}
 _INT_FMT = {16: "H", 32: "I", 64: "Q"}
 
 
+#: (exp_width, sig_width) of the IEEE interchange formats by width, and of bfloat16
+_IEEE_FIELDS = {16: (5, 11), 32: (8, 24), 64: (11, 53)}
+_BF16_FIELDS = (8, 8)
+
+
+def _float_bits(value: float, width: int) -> int:
+    """``value`` rounded to nearest-even into the IEEE format of ``width`` bits."""
+    try:
+        packed = struct.pack("<" + _FLOAT_FMT[width], value)
+    except OverflowError:  # beyond the largest finite value after rounding: an infinity
+        packed = struct.pack("<" + _FLOAT_FMT[width], math.copysign(math.inf, value))
+    return struct.unpack("<" + _INT_FMT[width], packed)[0]
+
+
+def _bfloat16_bits(value: float) -> int:
+    """``value`` rounded to nearest-even into bfloat16 (through binary32); NaN is the
+    canonical quiet NaN 0x7FC0."""
+    if math.isnan(value):
+        return 0x7FC0
+    bits = _float_bits(value, 32)
+    # round the low 16 bits away, ties to even; a carry into the exponent is right (it
+    # reaches infinity from the largest finite value)
+    bits += 0x7FFF + ((bits >> 16) & 1)
+    return (bits >> 16) & 0xFFFF
+
+
 @dataclass(frozen=True)
 class MemoryFormat:
     """How the words of one memory encode numbers."""
@@ -29,6 +63,8 @@ class MemoryFormat:
     width: int
     is_signed: bool = False
     frac_width: int = 0
+    #: 8 for bfloat16 (``exp_width`` 8, ``sig_width`` 8); 0 for the IEEE format of ``width``
+    exp_width: int = 0
 
     @classmethod
     def from_json(cls, name: str, fmt: Any) -> MemoryFormat:
@@ -42,26 +78,62 @@ class MemoryFormat:
                 f"got {kind!r}"
             )
         width = fmt.get("width")
-        if not isinstance(width, int) or width <= 0:
+        if isinstance(width, bool) or not isinstance(width, int) or width <= 0:
             raise SimulationError(f"memory '{name}': format needs a positive integer 'width'")
+        if width > MAX_WIDTH:  # the encoder's bounds are 2**width: 2**40 exhausted memory
+            raise SimulationError(
+                f"memory '{name}': width {width} is too large; words of at most {MAX_WIDTH} "
+                "bits are supported"
+            )
+        signed = fmt.get("is_signed", False)
+        if not isinstance(signed, bool):
+            raise SimulationError(
+                f"memory '{name}': 'is_signed' must be true or false, got {signed!r}"
+            )
         if kind == "ieee754_float" and width not in _FLOAT_FMT:
             raise SimulationError(f"memory '{name}': ieee754_float width must be 16, 32 or 64")
+        exp_width = 0
+        if kind == "ieee754_float" and ("exp_width" in fmt or "sig_width" in fmt):
+            fields = (fmt.get("exp_width"), fmt.get("sig_width"))
+            if fields == _BF16_FIELDS and width == 16:
+                exp_width = 8
+            elif fields != _IEEE_FIELDS.get(width):
+                raise SimulationError(
+                    f"memory '{name}': ieee754_float with width {width}, exp_width "
+                    f"{fields[0]!r} and sig_width {fields[1]!r} is no format torch2calyx "
+                    "knows; use binary16 (5, 11), bfloat16 (8, 8), binary32 (8, 24) or "
+                    "binary64 (11, 53)"
+                )
         frac = 0
         if kind == "fixed_point":
-            if "frac_width" in fmt:
-                frac = int(fmt["frac_width"])
-            elif "int_width" in fmt:
-                frac = width - int(fmt["int_width"])
-            else:
+            key = next((k for k in ("frac_width", "int_width") if k in fmt), None)
+            if key is None:
                 raise SimulationError(f"memory '{name}': fixed_point needs 'frac_width'")
-        return cls(kind, width, bool(fmt.get("is_signed", False)), frac)
+            field_width = fmt[key]
+            if isinstance(field_width, bool) or not isinstance(field_width, int):
+                raise SimulationError(
+                    f"memory '{name}': '{key}' must be a whole number, got {field_width!r}"
+                )
+            frac = field_width if key == "frac_width" else width - field_width
+            if not 0 <= frac <= width:
+                raise SimulationError(
+                    f"memory '{name}': '{key}' {field_width} does not fit a {width}-bit word"
+                )
+        return cls(kind, width, signed, frac, exp_width)
+
+    @property
+    def is_bfloat16(self) -> bool:
+        return self.numeric_type == "ieee754_float" and self.exp_width == 8 and self.width == 16
 
     def encode(self, name: str, value: Any) -> int:
         """One number -> an unsigned ``width``-bit word."""
         w = self.width
         if self.numeric_type == "ieee754_float":
-            f = _FLOAT_FMT[w]
-            return struct.unpack("<" + _INT_FMT[w], struct.pack("<" + f, float(value)))[0]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SimulationError(f"memory '{name}': {value!r} is not a number")
+            if self.is_bfloat16:
+                return _bfloat16_bits(float(value))
+            return _float_bits(float(value), w)
         if self.numeric_type == "fixed_point":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise SimulationError(f"memory '{name}': {value!r} is not a number")
@@ -96,6 +168,9 @@ class MemoryFormat:
         """An unsigned word -> the number it encodes."""
         w = self.width
         if self.numeric_type == "ieee754_float":
+            if self.is_bfloat16:
+                word <<= 16
+                w = 32
             return struct.unpack("<" + _FLOAT_FMT[w], struct.pack("<" + _INT_FMT[w], word))[0]
         iv = word
         if self.is_signed and word >> (w - 1):
@@ -105,13 +180,16 @@ class MemoryFormat:
         return iv
 
 
-def shape_of(values: Any) -> list[int]:
-    """Dimensions of a (nested) list; raises on ragged lists."""
+def shape_of(values: Any, depth: int = 0) -> list[int]:
+    """Dimensions of a (nested) list; raises on ragged lists and on more than
+    :data:`MAX_DIMS` levels."""
     if not isinstance(values, list):
         return []
+    if depth >= MAX_DIMS:
+        raise SimulationError(f"memory data is nested more than {MAX_DIMS} levels deep")
     if not values:
         return [0]
-    inner = [shape_of(v) for v in values]
+    inner = [shape_of(v, depth + 1) for v in values]
     if any(s != inner[0] for s in inner):
         raise SimulationError("memory data is a ragged nested list; every row needs one length")
     return [len(values), *inner[0]]
@@ -170,12 +248,46 @@ class MemoryData:
         return reshape([self.fmt.decode(w) for w in words], self.shape)
 
 
+def load_data_file(path: Path) -> dict:
+    """Read and validate a data JSON file; every problem is a SimulationError that names the
+    file (and the line and column of a JSON syntax error, or the memory)."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise SimulationError(f"cannot read the data file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise SimulationError(f"{path}: the data file is not UTF-8 text ({exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise SimulationError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise SimulationError(f"{path}: invalid JSON: nested too deeply") from None
+    try:
+        parse_data(data)
+    except SimulationError as exc:
+        raise SimulationError(f"{path}: {exc.args[0]}") from None
+    return data
+
+
 def parse_data(data: dict) -> list[MemoryData]:
-    """Validate a Calyx data JSON dict and encode every memory."""
+    """Validate a Calyx data JSON dict and encode every memory; every problem is a
+    SimulationError naming the memory."""
     if not isinstance(data, dict) or not data:
         raise SimulationError("the data JSON must be a non-empty object mapping memory names")
     mems = []
     for name, entry in data.items():
+        try:
+            mems.append(_parse_memory(name, entry))
+        except (TypeError, ValueError, OverflowError, MemoryError, struct.error) as exc:
+            # a value the checks above do not foresee: still the user's data, not a bug here
+            raise SimulationError(
+                f"memory '{name}': a value or format field cannot be used "
+                f"({type(exc).__name__}: {exc}); values must be numbers that fit the format"
+            ) from None
+    return mems
+
+
+def _parse_memory(name: str, entry: Any) -> MemoryData:
+    if True:
         if not isinstance(entry, dict) or "data" not in entry or "format" not in entry:
             raise SimulationError(
                 f'memory \'{name}\': expected {{"data": [...], "format": {{...}}}}'
@@ -187,5 +299,4 @@ def parse_data(data: dict) -> list[MemoryData]:
         if not shape or 0 in shape:
             raise SimulationError(f"memory '{name}': 'data' must be a non-empty list")
         words = [fmt.encode(name, v) for v in flatten(entry["data"])]
-        mems.append(MemoryData(name, fmt, shape, words))
-    return mems
+        return MemoryData(name, fmt, shape, words)
