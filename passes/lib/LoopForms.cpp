@@ -211,4 +211,73 @@ std::optional<DynamicBank> dynamicBank(const LinearForm &form, Banking bk,
   return DynamicBank{lane, offset};
 }
 
+
+std::string layerOf(Operation *op) {
+  std::string name;
+  op->walk<WalkOrder::PreOrder>([&](Operation *inner) {
+    if (auto loc = inner->getLoc()->findInstanceOf<NameLoc>()) {
+      name = loc.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return name;
+}
+
+int64_t LaneRequests::lanesFor(Operation *outer) const {
+  std::string layer = layerOf(outer);
+  int64_t lanes = dflt;
+  size_t best = 0;
+  for (auto &[name, n] : byLayer) {
+    bool matches = layer == name || (StringRef(layer).starts_with(name) &&
+                                     layer.size() > name.size() &&
+                                     layer[name.size()] == '.');
+    if (matches && name.size() > best) {
+      best = name.size();
+      lanes = n;
+    }
+  }
+  return lanes;
+}
+
+int64_t LaneRequests::most() const {
+  int64_t m = dflt;
+  for (auto &entry : byLayer)
+    m = std::max(m, entry.second);
+  return m;
+}
+
+FailureOr<LaneRequests> parseLaneRequests(int64_t dflt,
+                                          ArrayRef<std::string> entries,
+                                          Operation *at, StringRef pass) {
+  LaneRequests req;
+  req.dflt = dflt;
+  auto valid = [&](int64_t n, StringRef what) -> bool {
+    if (n >= 1 && llvm::isPowerOf2_64(uint64_t(n)))
+      return true;
+    at->emitError() << pass << ": lanes must be a power of 2, got " << n
+                    << what;
+    return false;
+  };
+  if (!valid(dflt, ""))
+    return failure();
+  for (const std::string &entry : entries) {
+    StringRef name, count;
+    std::tie(name, count) = StringRef(entry).rsplit(':');
+    int64_t n = 0;
+    if (name.empty() || count.empty() || count.getAsInteger(10, n)) {
+      at->emitError() << pass << ": layer-lanes entry '" << entry
+                      << "' is not NAME:N (a module path and a lane count)";
+      return failure();
+    }
+    if (!valid(n, (" for layer '" + name + "'").str()))
+      return failure();
+    if (name == "*")
+      req.dflt = n;
+    else
+      req.byLayer.push_back({name.str(), n});
+  }
+  return req;
+}
+
 } // namespace torch2calyx::lowering

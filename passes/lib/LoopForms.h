@@ -13,6 +13,8 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <map>
+#include <string>
+#include <vector>
 #include <optional>
 
 namespace torch2calyx::lowering {
@@ -68,6 +70,29 @@ mlir::StringAttr memoryName(mlir::Value memref);
 /// Whether `memref` is a weight: its name has an entry in the module's data
 /// JSON (`t2c.data`, written by externalize-globals).
 bool isWeight(mlir::Value memref);
+
+/// Lanes requested per PyTorch layer: entries `NAME:N`. A nest of layer L
+/// (the first NameLoc of its location, or of an op inside it) takes N of
+/// the longest NAME that is L or a prefix of L at a '.'; `*:N`, or `dflt`,
+/// for nests of no named layer.
+struct LaneRequests {
+  int64_t dflt = 1;
+  std::vector<std::pair<std::string, int64_t>> byLayer;
+  /// The lanes for the nest at `outer`.
+  int64_t lanesFor(mlir::Operation *outer) const;
+  /// The largest count requested anywhere.
+  int64_t most() const;
+};
+
+/// Parses `entries` (errors, naming the bad entry, are reported on `at`).
+mlir::FailureOr<LaneRequests> parseLaneRequests(int64_t dflt,
+                                                llvm::ArrayRef<std::string> entries,
+                                                mlir::Operation *at,
+                                                llvm::StringRef pass);
+
+/// The layer name carried by the location of `op` or of the first op
+/// inside it that has one ("" if none).
+std::string layerOf(mlir::Operation *op);
 
 /// An access whose bank is the same in every iteration: the bank and the
 /// offset in it as a linear form.

@@ -321,6 +321,10 @@ struct PipelineLoopsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    FailureOr<LaneRequests> req =
+        parseLaneRequests(lanes, layerLanes, module, "pipeline-loops");
+    if (failed(req))
+      return signalPassFailure();
     /// 1. affine -> scf, accumulators in registers (as lower-to-calyx).
     if (failed(lowerAffine(module)))
       return signalPassFailure();
@@ -336,7 +340,7 @@ struct PipelineLoopsPass
           work.push_back(f);
       while (!work.empty()) {
         scf::ForOp loop = work.pop_back_val();
-        if (reshapeReduction(loop, interleave, lanes) || markMap(loop))
+        if (reshapeReduction(loop, interleave, req->lanesFor(loop)) || markMap(loop))
           continue;
         loop.getBody()->walk<WalkOrder::PreOrder>([&](scf::ForOp inner) {
           work.push_back(inner);

@@ -510,12 +510,11 @@ struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
   using UnrollLanesBase::UnrollLanesBase;
 
   void runOnOperation() override {
-    if (lanes < 1 || !llvm::isPowerOf2_64(lanes)) {
-      getOperation().emitError("unroll-lanes: lanes must be a power of 2, got ")
-          << lanes;
+    FailureOr<LaneRequests> req =
+        parseLaneRequests(lanes, layerLanes, getOperation(), "unroll-lanes");
+    if (failed(req))
       return signalPassFailure();
-    }
-    if (lanes == 1)
+    if (req->most() == 1)
       return;
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
       if (fn.isExternal())
@@ -534,7 +533,7 @@ struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
         Choice best;
         // Output lanes first; partial sums of a reduction only when they
         // give more lanes.
-        for (int64_t n = lanes; n >= 2 && !best.loop; n /= 2)
+        for (int64_t n = req->lanesFor(outer); n >= 2 && !best.loop; n /= 2)
           for (bool reduction : {false, true})
             for (scf::ForOp x : loops) {
               if ((reduction && best.loop) ||

@@ -518,6 +518,8 @@ def PipelineLoops : Pass<"pipeline-loops", "mlir::ModuleOp"> {
            "lanes unroll-lanes will split the nests into: the interleave "
            "factor is raised (up to 8) when that leaves a number of output "
            "blocks the lanes divide">,
+    ListOption<"layerLanes", "layer-lanes", "std::string",
+               "per-layer lanes as unroll-lanes takes them (NAME:N)">,
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];
@@ -643,6 +645,11 @@ def UnrollLanes : Pass<"unroll-lanes", "mlir::ModuleOp"> {
   let options = [
     Option<"lanes", "lanes", "int64_t", /*default=*/"1",
            "parallel lanes per pipelined nest (a power of 2; 1: none)">,
+    ListOption<"layerLanes", "layer-lanes", "std::string",
+               "per-layer lanes, entries NAME:N: a nest whose location names "
+               "layer L (a NameLoc, as the front end writes) takes N of the "
+               "longest NAME equal to L or a prefix of L at a '.'; '*:N' "
+               "overrides `lanes` for the other nests">,
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];
