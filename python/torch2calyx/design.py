@@ -48,6 +48,7 @@ DEFAULT_CYCLE_LIMIT = 200_000_000
 #: PyTorch dtype name -> (Calyx numeric_type, is_signed, width)
 DTYPE_FORMATS: dict[str, tuple[str, bool, int]] = {
     "float16": ("ieee754_float", True, 16),
+    "bfloat16": ("ieee754_float", True, 16),
     "float32": ("ieee754_float", True, 32),
     "float64": ("ieee754_float", True, 64),
     "bool": ("bitnum", False, 1),
@@ -68,7 +69,14 @@ def calyx_format(dtype: str) -> dict[str, Any]:
         raise Torch2CalyxError(
             f"dtype {dtype!r} has no hardware representation; supported: {supported}"
         ) from None
-    return {"numeric_type": numeric_type, "is_signed": is_signed, "width": width}
+    fmt: dict[str, Any] = {"numeric_type": numeric_type, "is_signed": is_signed, "width": width}
+    if dtype == "bfloat16":  # no IEEE interchange format: its fields are named
+        fmt.update(exp_width=8, sig_width=8)
+    return fmt
+
+
+#: ``compile(precision=...)``: the float type a float32 model computes in
+PRECISIONS = {"f32": "float32", "f16": "float16", "bf16": "bfloat16"}
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,10 @@ class DesignMetadata:
     #: nest (``{"nest": k, "ii": ..., "iterations": ..., "lanes": ...}``, in program order).
     lanes: int = 1
     nests: list[dict] = field(default_factory=list)
+    #: ``compile(precision=...)``: ``"f32"`` (the model's own types) or the narrower float
+    #: type a float32 model was compiled onto (``"f16"``, ``"bf16"``; its inputs and outputs
+    #: stay float32 memories, its weights are stored narrowed)
+    precision: str = "f32"
     #: the PyTorch layers (``{"id": k, "name": ..., "macs": ...}``; ``id`` None for a layer
     #: with MACs but no hardware of its own), see :mod:`torch2calyx.profile`
     layers: list[dict] = field(default_factory=list)
@@ -174,6 +186,7 @@ class DesignMetadata:
             "stage_seconds": self.stage_seconds,
             "lanes": self.lanes,
             "nests": self.nests,
+            "precision": self.precision,
             "layers": self.layers,
         }
         return json.dumps(record, indent=2) + "\n"
@@ -195,6 +208,7 @@ class DesignMetadata:
             interface=record.get("interface", "testbench"),
             lanes=record.get("lanes", 1),
             nests=record.get("nests", []),
+            precision=record.get("precision", "f32"),
             layers=record.get("layers", []),
         )
 
@@ -377,7 +391,18 @@ class Design:
 def _flatten(value: Any, mem: MemoryInfo) -> list:
     import numpy as np
 
-    array = value.detach().cpu().numpy() if hasattr(value, "detach") else np.asarray(value)
+    if hasattr(value, "detach"):
+        tensor = value.detach().cpu()
+        if str(tensor.dtype) == "torch.bfloat16":  # numpy has no bfloat16; float32 holds it
+            if mem.dtype != "bfloat16":
+                raise SimulationError(
+                    f"input {mem.index} ({mem.name}) has dtype bfloat16, the design was "
+                    f"compiled for {mem.dtype}; convert the input (tensor.to(torch.{mem.dtype}))"
+                )
+            return tensor.float().numpy().transpose(mem.order).reshape(-1).tolist()
+        array = tensor.numpy()
+    else:
+        array = np.asarray(value)
     if tuple(array.shape) != tuple(mem.shape):
         raise SimulationError(
             f"input {mem.index} ({mem.name}) has shape {list(array.shape)}, the design was "
@@ -403,7 +428,9 @@ def _to_tensor(values: list, mem: MemoryInfo) -> Any:
             f"memory {mem.name} came back with {flat.size} values, expected {mem.size}"
         )
     order = mem.order
-    stored = flat.astype(mem.dtype).reshape([mem.shape[d] for d in order])
+    numpy_dtype = "float32" if mem.dtype == "bfloat16" else mem.dtype  # exact for bfloat16
+    stored = flat.astype(numpy_dtype).reshape([mem.shape[d] for d in order])
     inverse = tuple(int(d) for d in np.argsort(order))
     # copy(): C-contiguous and, unlike np.ascontiguousarray, keeps 0-d arrays 0-d
-    return torch.from_numpy(stored.transpose(inverse).copy())
+    tensor = torch.from_numpy(stored.transpose(inverse).copy())
+    return tensor.to(torch.bfloat16) if mem.dtype == "bfloat16" else tensor

@@ -40,6 +40,10 @@ PASS_PIPELINE = (
     "flatten-memrefs",
     "externalize-globals",
     "legalize-float-ops",
+    # f16/bf16 <-> f32 conversions (half-precision models accumulate in f32, as PyTorch's
+    # kernels do) as integer logic: after legalize-float-ops, which narrows f64 to f32,
+    # and before pipeline-loops, which pipelines only nests of ops with a Calyx lowering
+    "expand-float-conversions",
     "lower-to-calyx",
 )
 
@@ -57,12 +61,21 @@ PIPELINING_PASSES = (
 )
 
 
-def pass_pipeline(*, pipeline: bool = True, lanes: int = 1) -> tuple[str, ...]:
+def pass_pipeline(
+    *, pipeline: bool = True, lanes: int = 1, precision: str = "f32"
+) -> tuple[str, ...]:
     """The native pass pipeline for the given options. ``lanes`` > 1 adds unroll-lanes
     (each pipelined nest split into that many parallel lanes) and bank-memories (the
-    memories the lanes index split into banks) after pipeline-loops."""
+    memories the lanes index split into banks) after pipeline-loops. ``precision``
+    ``"f16"``/``"bf16"`` adds narrow-float-precision before externalize-globals (so that
+    the weights are written narrowed)."""
+    front = PASS_PIPELINE[:1]
+    if precision != "f32":
+        front += (f"narrow-float-precision{{precision={precision}}}",)
+    front += PASS_PIPELINE[1:4]
+    back = PASS_PIPELINE[4:]
     if not pipeline:
-        return PASS_PIPELINE
+        return front + back
     passes = PIPELINING_PASSES
     if lanes > 1:
         at = passes.index("pipeline-loops") + 1
@@ -72,7 +85,7 @@ def pass_pipeline(*, pipeline: bool = True, lanes: int = 1) -> tuple[str, ...]:
             "bank-memories",
         )
         passes = passes[: at - 1] + lane_passes + passes[at:]
-    return PASS_PIPELINE[:3] + passes + PASS_PIPELINE[3:]
+    return front + passes + back
 
 
 def check_lanes(lanes: Any) -> int:
@@ -83,6 +96,18 @@ def check_lanes(lanes: Any) -> int:
             "(1, 2, 4, 8, 16, ...)"
         )
     return lanes
+
+
+def check_precision(precision: Any) -> str:
+    """``precision`` as one of ``"f32"``, ``"f16"``, ``"bf16"``, or a clear error."""
+    from torch2calyx.design import PRECISIONS
+
+    if not isinstance(precision, str) or precision not in PRECISIONS:
+        raise Torch2CalyxError(
+            f"precision={precision!r}: choose one of {', '.join(map(repr, PRECISIONS))} (the "
+            "float type a float32 model computes in; f16/bf16 models need no option)"
+        )
+    return precision
 
 
 @dataclass(frozen=True)
@@ -96,6 +121,7 @@ class CompileOptions:
     pipeline: bool = True
     lanes: int = 1
     interface: str = "testbench"
+    precision: str = "f32"
 
 
 class _Progress:
@@ -121,6 +147,7 @@ def compile(  # noqa: A001 - the public name the API promises
     pipeline: bool = True,
     lanes: int = 1,
     interface: str = "testbench",
+    precision: str = "f32",
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` file, to a hardware design.
 
@@ -138,6 +165,10 @@ def compile(  # noqa: A001 - the public name the API promises
     the simulation testbench) or ``"memories"`` (input and output memories as ports of
     ``main``, weights in on-chip memories loaded from ``.hex`` files; see
     :mod:`torch2calyx.interfaces`).
+    ``precision`` (``"f32"``, default: the model's own types; ``"f16"`` or ``"bf16"``)
+    compiles a float32 model onto binary16 or bfloat16 units: weights and every internal
+    value are narrowed (rounded to nearest-even), inputs and outputs stay float32 memories,
+    converted as they are read and written.
     """
     from torch2calyx.interfaces import check_interface
 
@@ -145,6 +176,7 @@ def compile(  # noqa: A001 - the public name the API promises
         pipeline=pipeline,
         lanes=check_lanes(lanes),
         interface=check_interface(interface),
+        precision=check_precision(precision),
         backend=backend,
         simulator=simulator,
         keep_intermediates=keep_intermediates,
@@ -219,7 +251,7 @@ def _build(
     ]
     sources = {w.name: w for w in lowered.weights}
     memories += [
-        _weight_memory(name, k, entry, sources.get(name))
+        _weight_memory(name, k, entry, sources.get(name), options.precision)
         for k, (name, entry) in enumerate(weights.items())
     ]
     data = dict(weights)
@@ -242,6 +274,7 @@ def _build(
         interface=options.interface,
         lanes=options.lanes,
         nests=pipelined_nests(futil),
+        precision=options.precision,
         layers=layer_records(futil, getattr(lowered, "layers", {})),
     )
     (work / "metadata.json").write_text(metadata.to_json())
@@ -261,12 +294,22 @@ def pipelined_nests(futil: str) -> list[dict]:
     ]
 
 
-def _weight_memory(name: str, index: int, entry: dict, source: Any) -> MemoryInfo:
+def _weight_memory(
+    name: str, index: int, entry: dict, source: Any, precision: str = "f32"
+) -> MemoryInfo:
     """The metadata of a weight memory: the PyTorch tensor it holds, as the front end saw it
-    (``source``, a :class:`~torch2calyx.frontend.WeightInfo`), else its flat words."""
+    (``source``, a :class:`~torch2calyx.frontend.WeightInfo`; under a narrower ``precision``
+    a float32 parameter stored narrowed), else its flat words."""
+    from torch2calyx.design import PRECISIONS
+
     dtype = _dtype_of_format(entry["format"])
     words = len(entry["data"])
-    if source is None or source.dtype != dtype or math.prod(source.shape) != words:
+    narrowed = source is not None and source.dtype == "float32" and dtype == PRECISIONS[precision]
+    if (
+        source is None
+        or (source.dtype != dtype and not narrowed)
+        or math.prod(source.shape) != words
+    ):
         return MemoryInfo(name=name, role="weight", index=index, shape=(words,), dtype=dtype)
     return MemoryInfo(
         name=name,
@@ -285,7 +328,9 @@ def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, di
 
     return passes.lower_to_calyx(
         mlir,
-        pipeline=pass_pipeline(pipeline=options.pipeline, lanes=options.lanes),
+        pipeline=pass_pipeline(
+            pipeline=options.pipeline, lanes=options.lanes, precision=options.precision
+        ),
         keep_dir=work if options.keep_intermediates else None,
     )
 
@@ -299,7 +344,7 @@ def _compile_calyx(futil: Path, out: Path, options: CompileOptions) -> None:
 def _dtype_of_format(fmt: dict) -> str:
     width = int(fmt["width"])
     if fmt["numeric_type"] == "ieee754_float":
-        return f"float{width}"
+        return "bfloat16" if fmt.get("exp_width") == 8 and width == 16 else f"float{width}"
     if width == 1:
         return "bool"
     return f"int{width}" if fmt.get("is_signed", True) else f"uint{width}"
