@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import struct
 import sys
 import tempfile
 from pathlib import Path
 
-from torch2calyx.errors import CalyxError, SimulationError
+from torch2calyx.errors import CalyxError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -93,16 +92,9 @@ def _cmd_calyx2sv(args: argparse.Namespace) -> int:
 def _cmd_run_calyx(args: argparse.Namespace) -> int:
     from torch2calyx.calyx.compiler import compile_file
     from torch2calyx.sim import simulate
+    from torch2calyx.sim.data import load_data_file
 
-    try:
-        data = json.loads(args.data.read_text())
-    except OSError as exc:
-        raise SimulationError(f"cannot read the data file {args.data}: {exc.strerror}") from exc
-    except json.JSONDecodeError as exc:
-        raise SimulationError(
-            f"{args.data}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
-        ) from None
-    _check_data(data, args.data)
+    data = load_data_file(args.data)
     with tempfile.TemporaryDirectory(prefix="t2c-run-calyx-") as tmp:
         sv = Path(tmp) / "design.sv"
         result = compile_file(
@@ -123,50 +115,3 @@ def _cmd_run_calyx(args: argparse.Namespace) -> int:
     print(json.dumps(sim.memories, indent=2, sort_keys=True))
     print(f"cycles: {sim.cycles}", file=sys.stderr)
     return 0
-
-
-#: The widest memory word the data JSON may give (Calyx programs use at most 64-bit data; the
-#: encoder builds 2**width-sized bounds, so a width of 2**40 exhausted the memory).
-MAX_DATA_WIDTH = 4096
-
-
-def _check_data(data: object, path: Path) -> None:
-    """Validate the data JSON before compiling; a value or format field of the wrong type or
-    range (a float too large for its width, a string, ``"frac_width": "x"``) is a
-    SimulationError naming the memory.
-
-    ``torch2calyx.sim.data.parse_data`` reports most problems itself; the Python errors it
-    lets through (TypeError, ValueError, OverflowError from ``float()``, ``int()`` and
-    ``struct.pack``) are turned into messages here.
-    """
-    from torch2calyx.sim.data import parse_data
-
-    entries = list(data.items()) if isinstance(data, dict) else []
-    for name, entry in entries:
-        fmt = entry.get("format") if isinstance(entry, dict) else None
-        width = fmt.get("width") if isinstance(fmt, dict) else None
-        if isinstance(width, int) and width > MAX_DATA_WIDTH:
-            raise SimulationError(
-                f"{path}: memory '{name}': width {width} is too large; words of at most "
-                f"{MAX_DATA_WIDTH} bits are supported"
-            )
-    errors = (TypeError, ValueError, OverflowError, MemoryError, struct.error)
-    try:
-        parse_data(data)  # type: ignore[arg-type]
-        return
-    except SimulationError:
-        raise
-    except errors as exc:
-        first = exc
-    for name, entry in entries:
-        try:
-            parse_data({name: entry})
-        except errors as exc:
-            raise SimulationError(
-                f"{path}: memory '{name}': a value or format field cannot be used "
-                f"({type(exc).__name__}: {exc}); values must be numbers that fit the format's "
-                "width, and width/frac_width whole numbers"
-            ) from None
-        except SimulationError:
-            continue
-    raise SimulationError(f"{path}: invalid data JSON ({type(first).__name__}: {first})")

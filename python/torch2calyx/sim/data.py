@@ -17,13 +17,20 @@ largest finite number become infinities, as the IEEE rounding gives.
 
 from __future__ import annotations
 
+import json
 import math
 import struct
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from torch2calyx.errors import SimulationError
+
+#: The widest memory word a data file may give (Calyx programs use at most 64-bit data).
+MAX_WIDTH = 4096
+#: The most nesting levels of a memory's ``data`` (Calyx memories have at most 4 dimensions).
+MAX_DIMS = 16
 
 _FLOAT_FMT = {16: "e", 32: "f", 64: "d"}
 _INT_FMT = {16: "H", 32: "I", 64: "Q"}
@@ -278,7 +285,7 @@ def parse_data(data: dict) -> list[MemoryData]:
         try:
             mems.append(_parse_memory(name, entry))
         except (TypeError, ValueError, OverflowError, MemoryError, struct.error) as exc:
-            # a value the checks above do not foresee: still the user's data, not a bug here
+            # a value _parse_memory's checks did not foresee: the user's data, not a bug here
             raise SimulationError(
                 f"memory '{name}': a value or format field cannot be used "
                 f"({type(exc).__name__}: {exc}); values must be numbers that fit the format"
@@ -287,16 +294,14 @@ def parse_data(data: dict) -> list[MemoryData]:
 
 
 def _parse_memory(name: str, entry: Any) -> MemoryData:
-    if True:
-        if not isinstance(entry, dict) or "data" not in entry or "format" not in entry:
-            raise SimulationError(
-                f'memory \'{name}\': expected {{"data": [...], "format": {{...}}}}'
-            )
-        if not name.isidentifier():
-            raise SimulationError(f"memory name '{name}' is not a valid identifier")
-        fmt = MemoryFormat.from_json(name, entry["format"])
-        shape = shape_of(entry["data"])
-        if not shape or 0 in shape:
-            raise SimulationError(f"memory '{name}': 'data' must be a non-empty list")
-        words = [fmt.encode(name, v) for v in flatten(entry["data"])]
-        return MemoryData(name, fmt, shape, words)
+    """One ``{"data": ..., "format": ...}`` entry, validated and encoded."""
+    if not isinstance(entry, dict) or "data" not in entry or "format" not in entry:
+        raise SimulationError(f'memory \'{name}\': expected {{"data": [...], "format": {{...}}}}')
+    if not name.isidentifier():
+        raise SimulationError(f"memory name '{name}' is not a valid identifier")
+    fmt = MemoryFormat.from_json(name, entry["format"])
+    shape = shape_of(entry["data"])
+    if not shape or 0 in shape:
+        raise SimulationError(f"memory '{name}': 'data' must be a non-empty list")
+    words = [fmt.encode(name, v) for v in flatten(entry["data"])]
+    return MemoryData(name, fmt, shape, words)
