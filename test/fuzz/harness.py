@@ -47,8 +47,15 @@ _TRACEBACK = re.compile(
 )
 
 
-# the installed `torch2calyx` script does just this (the package has no __main__ module)
-_CLI = "import sys; from torch2calyx.cli import main; sys.exit(main())"
+#: what a case's simulator step may take: a simulator that never finishes is stopped by
+#: torch2calyx itself (a clear error) well before the case's own timeout
+SIM_TIMEOUT = "20"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ, T2C_SIM_TIMEOUT=SIM_TIMEOUT)
+    env.pop("T2C_DEBUG", None)
+    return env
 
 
 def _python() -> str:
@@ -79,8 +86,7 @@ class Worker:
     def start(self) -> None:
         self.stamp = native_stamp()
         read, write = os.pipe()
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        env.pop("T2C_DEBUG", None)
+        env = dict(_env(), PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
             [_python(), str(HERE / "worker.py"), str(write)],
             stdin=subprocess.PIPE,
@@ -133,15 +139,13 @@ class Worker:
 
 
 def _run_subprocess(case: dict, folder: Path, timeout: float) -> dict:
-    env = dict(os.environ)
-    env.pop("T2C_DEBUG", None)
     with open(folder / "stdout.txt", "w") as out, open(folder / "stderr.txt", "w") as err:
         proc = subprocess.Popen(
-            [_python(), "-c", _CLI, *case["argv"]],
+            [_python(), "-m", "torch2calyx", *case["argv"]],
             cwd=folder,
             stdout=out,
             stderr=err,
-            env=env,
+            env=_env(),
             start_new_session=True,
         )
         try:

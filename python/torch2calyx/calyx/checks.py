@@ -5,25 +5,53 @@ ports, groups, components, primitives), port directions (writing an output, read
 input), width mismatches, guards that are not one bit, groups that never assign their
 ``done``, comb/static groups that do, conflicting unconditional drivers, misuse of groups
 in control (enabling a comb group, a ``with`` group that is not comb, dynamic statements
-inside static control). Unused groups and cells are warnings.
+inside static control), interface ports (``@go``/``@done``/``@clk``/``@reset``) that are not
+one bit, ports wider than :data:`MAX_WIDTH` bits, memories larger than
+``T2C_MAX_MEMORY_WORDS`` words, and combinational cycles (:mod:`combcycles`). Unused groups
+and cells are warnings.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import os
+import re
 
 from torch2calyx.calyx import floatconst, ir, sync
+from torch2calyx.calyx.combcycles import CycleFinder
 from torch2calyx.calyx.diagnostics import CalyxCheckError, Diagnostic
 from torch2calyx.calyx.passes import interface_of, invoke_problem
+from torch2calyx.errors import CalyxError
 
 log = logging.getLogger(__name__)
 
+#: The widest port a program may have. Calyx programs use at most a few hundred bits; a port
+#: of 2**31 - 1 bits (a mutated width) kept Icarus elaborating until it was killed.
+MAX_WIDTH = 1 << 16
+_INTERFACE = ("go", "done", "clk", "reset")
+_SIZE_PARAM = re.compile(r"^(D\d+_)?SIZE$")
+
+
+def max_memory_words() -> int:
+    """Words one memory may hold: ``T2C_MAX_MEMORY_WORDS`` (default 2**20), the limit the
+    front end applies to the memories of a model."""
+    raw = os.environ.get("T2C_MAX_MEMORY_WORDS", "").strip().replace("_", "")
+    if not raw:
+        return 1 << 20
+    if not raw.isdigit() or int(raw) <= 0:
+        raise CalyxError(f"T2C_MAX_MEMORY_WORDS={raw!r} must be a positive whole number")
+    return int(raw)
+
 
 class _ComponentChecker:
-    def __init__(self, program: ir.Program, comp: ir.Component, out: list[Diagnostic]):
+    def __init__(
+        self, program: ir.Program, comp: ir.Component, out: list[Diagnostic], cycles: CycleFinder
+    ):
         self.program = program
         self.comp = comp
         self.out = out
+        self.cycles = cycles
         self.cell_ports: dict[str, dict[str, ir.PortDef]] = {}
 
     def error(self, msg: str, loc: ir.Loc) -> None:
@@ -33,6 +61,8 @@ class _ComponentChecker:
         self.out.append(Diagnostic("warning", msg, loc))
 
     def run(self) -> None:
+        errors_before = sum(d.severity == "error" for d in self.out)
+        self.check_signature()
         self.check_cells()
         self.check_static_interface()
         self.out.extend(sync.find_barriers(self.comp.control).errors)
@@ -54,6 +84,10 @@ class _ComponentChecker:
         for cell in self.comp.cells.values():
             if cell.name not in used_cells and not cell.attrs.get("external"):
                 self.warn(f"cell '{cell.name}' is never used", cell.loc)
+        # cycles only in a component whose names and widths are right (else the errors above
+        # say what is wrong, and a cycle through an undefined port means little)
+        if sum(d.severity == "error" for d in self.out) == errors_before:
+            self.out.extend(self.cycles.check(self.comp, self.cell_ports))
 
     def all_assigns(self) -> list[ir.Assign]:
         return self.comp.continuous + [a for g in self.comp.groups.values() for a in g.assigns]
@@ -72,6 +106,29 @@ class _ComponentChecker:
                 done.loc,
             )
 
+    def check_width(self, width: int | str, what: str, loc: ir.Loc) -> None:
+        if not isinstance(width, int):
+            return
+        if width < 1:
+            self.error(f"{what} has width {width}; a port is at least 1 bit wide", loc)
+        elif width > MAX_WIDTH:
+            self.error(
+                f"{what} is {width:,} bits wide, more than the {MAX_WIDTH:,} bits torch2calyx "
+                "supports (simulators take far too long to elaborate such a port)",
+                loc,
+            )
+
+    def check_signature(self) -> None:
+        for p in self.comp.ports:
+            self.check_width(p.width, f"port '{p.name}' of '{self.comp.name}'", p.loc)
+            for attr in _INTERFACE:
+                if attr in p.attrs and p.width != 1:
+                    self.error(
+                        f"port '{p.name}' of '{self.comp.name}' is the @{attr} port and must be "
+                        f"1 bit wide, not {p.width}",
+                        p.loc,
+                    )
+
     # cells --------------------------------------------------------------------------------
     def check_cells(self) -> None:
         for cell in self.comp.cells.values():
@@ -86,6 +143,9 @@ class _ComponentChecker:
                     )
                     continue
                 self.cell_ports[cell.name] = prim.resolve(cell.args)
+                for p in self.cell_ports[cell.name].values():
+                    self.check_width(p.width, f"port '{p.name}' of cell '{cell.name}'", cell.loc)
+                self.check_memory_size(cell, prim)
                 self.check_primitive_args(cell)
             elif cell.proto in self.program.components:
                 sub = self.program.components[cell.proto]
@@ -106,6 +166,19 @@ class _ComponentChecker:
                     f'import "primitives/core.futil";)',
                     cell.loc,
                 )
+
+    def check_memory_size(self, cell: ir.Cell, prim: ir.Primitive) -> None:
+        sizes = [a for n, a in zip(prim.params, cell.args, strict=True) if _SIZE_PARAM.match(n)]
+        if not sizes:
+            return
+        words, limit = math.prod(sizes), max_memory_words()
+        if words > limit:
+            self.error(
+                f"cell '{cell.name}': {_sig(cell)} holds {words:,} words, more than the limit "
+                f"of {limit:,} words per memory (T2C_MAX_MEMORY_WORDS); shrink it, or raise "
+                "the limit with T2C_MAX_MEMORY_WORDS=N",
+                cell.loc,
+            )
 
     def check_primitive_args(self, cell: ir.Cell) -> None:
         if cell.proto.startswith("std_fp_") or cell.proto == "fp_sqrt":
@@ -412,8 +485,9 @@ def check_program(program: ir.Program) -> list[Diagnostic]:
                 ir.Loc(next(iter(program.sources), "<program>"), 1, 1),
             )
         )
+    cycles = CycleFinder(program)
     for comp in program.components.values():
-        _ComponentChecker(program, comp, found).run()
+        _ComponentChecker(program, comp, found, cycles).run()
     errors = [d for d in found if d.severity == "error"]
     if errors:
         raise CalyxCheckError(found, program.sources)

@@ -13,6 +13,7 @@ from torch_mlir import ir
 from torch2calyx.errors import FrontendError
 from torch2calyx.frontend import mlir_passes as mp
 from torch2calyx.frontend import resources
+from torch2calyx.frontend.access_checks import check_accesses
 from torch2calyx.frontend.names import memory_name
 from torch2calyx.frontend.types import MLIR_TO_DTYPE, ArgInfo, LoweredModule, WeightInfo
 from torch2calyx.frontend.verify import parse_module
@@ -106,6 +107,8 @@ def lower_mlir_text(
     with ir.Context():
         module = parse_module(text, source=source)
         name = _pick_func(module, func_name, source)
+        # before any pass: torch-mlir's folders read out-of-bounds constant indices blindly
+        check_accesses(module, lambda loc: _where(str(loc), source))
         func = mp.find_func(module, name)
         ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
         kinds = {str(t).split("<", 1)[0] for t in list(ftype.inputs) + list(ftype.results)}

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -26,8 +28,45 @@ log = logging.getLogger(__name__)
 
 
 def run_timeout() -> float:
-    """Seconds a simulation may run: ``$T2C_SIM_TIMEOUT`` or 1800."""
-    return float(os.environ.get("T2C_SIM_TIMEOUT", "1800"))
+    """Seconds one simulator step (building the model, or running it) may take:
+    ``$T2C_SIM_TIMEOUT`` or 1800."""
+    raw = os.environ.get("T2C_SIM_TIMEOUT", "").strip()
+    if not raw:
+        return 1800.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise SimulationError(f"T2C_SIM_TIMEOUT={raw!r} must be a positive number of seconds")
+    return value
+
+
+def _timed_out(what: str, cmd: list[str], timeout: float) -> SimulationError:
+    if "build" in what or "compile" in what:
+        cause = (
+            "ports, registers or memories far wider or larger than the design needs keep a "
+            "simulator's compiler busy for a very long time"
+        )
+    else:
+        cause = (
+            "a design whose combinational logic never settles (a loop through continuous "
+            "or group assignments, or through a group's go and done) makes a simulator spin "
+            "without advancing time"
+        )
+    return SimulationError(
+        f"{what} did not finish within {timeout:g} s and was stopped ({shlex.join(cmd)}); "
+        f"{cause}; set T2C_SIM_TIMEOUT=SECONDS to allow longer runs"
+    )
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and everything it started, and reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.communicate()
 
 
 class Simulator:
@@ -60,22 +99,31 @@ class Simulator:
     ) -> str:
         """Run ``cmd``; raise :class:`SimulationError` with its output when it fails."""
         log.info("%s: %s", what, shlex.join(cmd))
-        try:
-            proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+        try:  # a session of its own, so that a timeout stops its children too (make, cc)
+            proc = subprocess.Popen(
+                cmd,
+                cwd=cwd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                start_new_session=True,
+            )
         except OSError as exc:
             raise SimulationError(f"{what} could not start {cmd[0]}: {exc}") from exc
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise SimulationError(
-                f"{what} did not finish within {timeout:.0f} s ({shlex.join(cmd)}); a design "
-                "whose combinational logic never settles (a loop through a group's go and "
-                "done) makes a simulator spin without advancing time; set T2C_SIM_TIMEOUT "
-                "to allow longer runs"
-            ) from None
+            _stop(proc)
+            raise _timed_out(what, cmd, timeout or 0) from None
+        except BaseException:  # KeyboardInterrupt: leave no simulator behind
+            _stop(proc)
+            raise
         if proc.returncode != 0:
-            output = (proc.stdout + proc.stderr).strip()
+            output = (stdout + stderr).strip()
             tail = "\n".join(output.splitlines()[-40:])
             raise SimulationError(f"{what} failed ({shlex.join(cmd)}):\n{tail}")
-        return proc.stdout + proc.stderr
+        return stdout + stderr
 
     def key(self, design: str, bench: str) -> str:
         h = hashlib.sha256()
@@ -109,7 +157,11 @@ class Simulator:
         (tmp / "tb.sv").write_text(bench)
         start = time.monotonic()
         self.say("building the simulation model")
-        self.compile(tmp)
+        try:
+            self.compile(tmp)
+        except BaseException:  # a failed or stopped build leaves no half-built model behind
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         (tmp / "ok").write_text(f"{time.monotonic() - start:.1f}\n")
         try:
             os.replace(tmp, final)
@@ -146,10 +198,7 @@ class Simulator:
         except OSError as exc:
             raise SimulationError(f"{what} could not start {cmd[0]}: {exc}") from exc
         except subprocess.TimeoutExpired:
-            raise SimulationError(
-                f"{what} did not finish within {run_timeout():.0f} s ({shlex.join(cmd)}); set "
-                "T2C_SIM_TIMEOUT to allow longer runs"
-            ) from None
+            raise _timed_out(what, cmd, run_timeout()) from None
         if code != 0:
             tail = "\n".join(output.strip().splitlines()[-40:])
             raise SimulationError(f"{what} failed ({shlex.join(cmd)}):\n{tail}")
@@ -216,7 +265,7 @@ class VerilatorSimulator(Simulator):
             "tb.sv",
             "main.cpp",
         ]
-        self.execute(cmd, cwd=folder, what="verilator build")
+        self.execute(cmd, cwd=folder, what="verilator build", timeout=run_timeout())
 
     def run_command(self, folder: Path) -> list[str]:
         return [str(folder / "obj" / "t2c_sim")]
@@ -237,7 +286,7 @@ class IcarusSimulator(Simulator):
 
     def compile(self, folder: Path) -> None:
         cmd = [self.tool, "-g2012", "-s", ICARUS_TOP, "-o", "sim.vvp", "design.sv", "tb.sv"]
-        self.execute(cmd, cwd=folder, what="iverilog compile")
+        self.execute(cmd, cwd=folder, what="iverilog compile", timeout=run_timeout())
 
     def run_command(self, folder: Path) -> list[str]:
         return ["vvp", "-n", str(folder / "sim.vvp")]
