@@ -374,6 +374,15 @@ def ExportCalyx : Pass<"export-calyx", "mlir::ModuleOp"> {
       control {}
     }
     ```
+    A group whose location holds a NameLoc (`lower-to-calyx` gives each group
+    the location of the op it lowers; the front end names every op after its
+    PyTorch layer) gets the attribute `"t2c_layer"=k`, and the layers are
+    listed after the imports, numbered in program order:
+    ```
+    // layer 1: fc1
+    ...
+        group init_pipe0<"t2c_layer"=1> { ... }
+    ```
     Where the text goes: `output-file=PATH` writes PATH, `output-file=-`
     writes stdout, and without `output-file` the text is stored in the
     module attribute `t2c.futil` (how the Python side receives it from
