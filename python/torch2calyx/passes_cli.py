@@ -53,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
         if not args.source.is_file():
             raise PassError(f"{args.source}: no such file")
         text, name = args.source.read_text(), str(args.source)
+    # parsed in a child process first: MLIR's parser segfaults on some malformed input
+    checked = passes.check_parses(text, source_name=name)
+    if not checked.ok:
+        raise PassError(f"{name} is not valid MLIR: " + checked.diagnostics.replace("\n", "\n  "))
 
     if args.data is None:
         out = passes.run_pipeline(text, args.pipeline, source_name=name)

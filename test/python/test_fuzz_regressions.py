@@ -405,3 +405,53 @@ def test_python_dash_m_runs_the_cli(tmp_path):
         [sys.executable, "-m", "torch2calyx", "--help"], capture_output=True, text=True
     )
     assert proc.returncode == 0 and proc.stdout.startswith("usage: torch2calyx"), proc.stderr
+
+
+# --- second long run (seed 11 after the fixes above) ------------------------------------------
+
+BAD_ARRAY = """func.func @output(%y: memref<4xf32> {t2c.banks = array<index: 2, 1>}) {
+  return
+}
+"""
+
+
+@pytest.mark.parametrize("command", ["lower", "passes"])
+def test_dense_array_of_index_is_an_error(tmp_path, command):
+    """array<index: 2, 1> (a mutated array<i64: 2, 1>) segfaulted MLIR's parser, both the
+    project's MLIR 22 and torch-mlir's."""
+    (tmp_path / "k.mlir").write_text(BAD_ARRAY)
+    extra = ["-p", "flatten-memrefs"] if command == "passes" else []
+    proc = run_cli(command, "k.mlir", *extra, "-o", "out.mlir", cwd=tmp_path)
+    stage = "frontend" if command == "lower" else "passes"
+    assert_clear(proc, stage, "k.mlir is not valid MLIR", "k.mlir:1:", "element type 'index'")
+    assert not (tmp_path / "out.mlir").exists()
+
+
+def test_parser_crash_in_the_child_process_is_reported(monkeypatch):
+    """Without the pattern check, the crash happens in the child process and is reported."""
+    from torch2calyx import passes
+
+    monkeypatch.setattr(passes, "_DENSE_ARRAY", __import__("re").compile("(?!)"))
+    checked = passes.check_parses(BAD_ARRAY, source_name="k.mlir")
+    assert (checked.ok, checked.crashed) == (False, True)
+    assert "MLIR's parser crashed on it (SIGSEGV)" in checked.diagnostics
+    assert passes.check_parses("module {}\n").ok
+
+
+def test_in_place_op_on_an_expanded_input():
+    """x.add_(1) on an expanded input: counting the layers' MACs ran the graph on the
+    caller's tensor (RuntimeError: more than one element ... refers to a single memory
+    location, out of the API); it now runs on copies, as the eager check does."""
+    import torch
+    from torch2calyx.frontend import lower
+
+    class M(torch.nn.Module):
+        def forward(self, x):
+            x = x.add_(1)
+            return x * 2
+
+    x = torch.randn(1, 4).expand(2, 4)
+    before = x.clone()
+    lowered = lower(M().eval(), (x,))
+    assert lowered.args[0].role == "input" and lowered.args[0].shape == (2, 4)
+    assert torch.equal(x, before)

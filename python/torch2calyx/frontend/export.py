@@ -516,7 +516,9 @@ def lower_model(
         warnings.simplefilter("ignore", FutureWarning)
         program = _export(model, inputs)
     _check_graph_dtypes(program)
-    macs = layers.layer_macs(program, inputs)  # before the importer freezes the program
+    # before the importer freezes the program; on copies, as _run_eagerly does: in-place ops
+    # must not write the caller's tensors, nor fail on an expanded (overlapping) input
+    macs = layers.layer_macs(program, tuple(x.detach().clone() for x in inputs))
     in_infos = [
         ArgInfo(f"in{i}", "input", i, tuple(x.shape), _SUPPORTED_DTYPES[x.dtype])
         for i, x in enumerate(inputs)

@@ -30,19 +30,18 @@ _UNKNOWN_DIALECT = re.compile(r"Dialect `[^']*' not found|unregistered operation
 
 
 def _project_parser_diagnostics(text: str, source: str) -> str | None:
-    """None when the project's own MLIR parser (``torch2calyx._passes``) accepts ``text``,
-    else its diagnostics."""
-    try:
-        from torch2calyx import _passes
-    except ImportError:
-        return "the native library torch2calyx._passes is not built"
-    try:
-        _passes.run_pipeline(text, "", source_name=source)
-    except _passes.PipelineError as exc:
-        text = str(exc).removeprefix("failed to parse MLIR input:").strip()
-        # torch-mlir's style, which the rest of the front end's messages use: file:line:col: msg
-        return re.sub(r"(:\d+:\d+): error: ", r"\1: ", text)
-    return None
+    """None when the project's own MLIR parser (``torch2calyx._passes``, run in a child
+    process: MLIR's parser segfaults on some malformed input) accepts ``text``, else its
+    diagnostics. Raises FrontendError when the parser crashed."""
+    from torch2calyx.passes import check_parses
+
+    checked = check_parses(text, source_name=source)
+    if checked.ok:
+        return None
+    if checked.crashed:
+        raise _invalid(source, checked.diagnostics)
+    # torch-mlir's style, which the rest of the front end's messages use: file:line:col: msg
+    return re.sub(r"(:\d+:\d+): error: ", r"\1: ", checked.diagnostics)
 
 
 def _invalid(source: str, detail: str) -> FrontendError:
@@ -54,7 +53,8 @@ def check_parsable(text: str, *, source: str = "<string>") -> None:
 
     torch-mlir's MLIR parser segfaults on some malformed files (a ``dense_resource`` blob cut
     off inside its string, issue 19), so untrusted text is first parsed by the project's own
-    MLIR 22 parser (``torch2calyx._passes``, which reports those cleanly):
+    MLIR 22 parser (``torch2calyx._passes``, which reports those cleanly) in a child process
+    (it has crashes of its own: ``array<index: ...>``):
 
     - accepted: the text is well-formed, parse it here;
     - rejected with a syntax or type error: that error (torch-mlir's parser never sees it);
