@@ -155,17 +155,18 @@ class DesignMetadata:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     version: int = METADATA_VERSION
     interface: str = "testbench"
-    #: ``compile(lanes=...)``, and what the compiler made of it: one record per pipelined loop
+    #: ``compile(lanes=...)`` (a count, or counts per layer with ``"*"`` for the others),
+    #: and what the compiler made of it: one record per pipelined loop
     #: nest (``{"nest": k, "ii": ..., "iterations": ..., "lanes": ...}``, in program order).
-    lanes: int = 1
+    lanes: int | dict[str, int] = 1
     nests: list[dict] = field(default_factory=list)
+    #: the PyTorch layers (``{"id": k, "name": ..., "macs": ...}``; ``id`` None for a layer
+    #: with MACs but no hardware of its own), see :mod:`torch2calyx.profile`
+    layers: list[dict] = field(default_factory=list)
     #: ``compile(precision=...)``: ``"f32"`` (the model's own types) or the narrower float
     #: type a float32 model was compiled onto (``"f16"``, ``"bf16"``; its inputs and outputs
     #: stay float32 memories, its weights are stored narrowed)
     precision: str = "f32"
-    #: the PyTorch layers (``{"id": k, "name": ..., "macs": ...}``; ``id`` None for a layer
-    #: with MACs but no hardware of its own), see :mod:`torch2calyx.profile`
-    layers: list[dict] = field(default_factory=list)
 
     @property
     def inputs(self) -> list[MemoryInfo]:
@@ -186,8 +187,8 @@ class DesignMetadata:
             "stage_seconds": self.stage_seconds,
             "lanes": self.lanes,
             "nests": self.nests,
-            "precision": self.precision,
             "layers": self.layers,
+            "precision": self.precision,
         }
         return json.dumps(record, indent=2) + "\n"
 
@@ -208,8 +209,8 @@ class DesignMetadata:
             interface=record.get("interface", "testbench"),
             lanes=record.get("lanes", 1),
             nests=record.get("nests", []),
-            precision=record.get("precision", "f32"),
             layers=record.get("layers", []),
+            precision=record.get("precision", "f32"),
         )
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from torch2calyx.design import Design, DesignMetadata, MemoryInfo, calyx_format
 from torch2calyx.errors import Torch2CalyxError
+from torch2calyx.lanes import Lanes, check_lanes
 from torch2calyx.profile import layer_records
 
 #: The native pass pipeline from loop-level MLIR to Calyx, in order. flatten-memrefs first:
@@ -62,7 +63,7 @@ PIPELINING_PASSES = (
 
 
 def pass_pipeline(
-    *, pipeline: bool = True, lanes: int = 1, precision: str = "f32"
+    *, pipeline: bool = True, lanes: int | Lanes = 1, precision: str = "f32"
 ) -> tuple[str, ...]:
     """The native pass pipeline for the given options. ``lanes`` > 1 adds unroll-lanes
     (each pipelined nest split into that many parallel lanes) and bank-memories (the
@@ -77,25 +78,16 @@ def pass_pipeline(
     if not pipeline:
         return front + back
     passes = PIPELINING_PASSES
-    if lanes > 1:
+    lanes = lanes if isinstance(lanes, Lanes) else Lanes(default=lanes)
+    if lanes.most > 1:
         at = passes.index("pipeline-loops") + 1
         lane_passes = (
-            f"pipeline-loops{{lanes={lanes}}}",
-            f"unroll-lanes{{lanes={lanes}}}",
+            f"pipeline-loops{{{lanes.pass_options()}}}",
+            f"unroll-lanes{{{lanes.pass_options()}}}",
             "bank-memories",
         )
         passes = passes[: at - 1] + lane_passes + passes[at:]
     return front + passes + back
-
-
-def check_lanes(lanes: Any) -> int:
-    """``lanes`` as a valid lane count, or a clear error."""
-    if isinstance(lanes, bool) or not isinstance(lanes, int) or lanes < 1 or lanes & (lanes - 1):
-        raise Torch2CalyxError(
-            f"lanes={lanes!r}: the number of parallel lanes must be a power of 2 "
-            "(1, 2, 4, 8, 16, ...)"
-        )
-    return lanes
 
 
 def check_precision(precision: Any) -> str:
@@ -110,6 +102,12 @@ def check_precision(precision: Any) -> str:
     return precision
 
 
+def _module_names(model: Any) -> list[str] | None:
+    """The names per-layer lanes may use: ``model.named_modules()``'s (None for a file)."""
+    named = getattr(model, "named_modules", None)
+    return [name for name, _ in named()] if callable(named) else None
+
+
 @dataclass(frozen=True)
 class CompileOptions:
     """Keyword options of :func:`compile`."""
@@ -119,7 +117,7 @@ class CompileOptions:
     keep_intermediates: bool = False
     progress: bool | None = None
     pipeline: bool = True
-    lanes: int = 1
+    lanes: Lanes = Lanes()
     interface: str = "testbench"
     precision: str = "f32"
 
@@ -145,7 +143,7 @@ def compile(  # noqa: A001 - the public name the API promises
     keep_intermediates: bool = False,
     progress: bool | None = None,
     pipeline: bool = True,
-    lanes: int = 1,
+    lanes: int | dict[str, int] = 1,
     interface: str = "testbench",
     precision: str = "f32",
 ) -> Design:
@@ -160,7 +158,9 @@ def compile(  # noqa: A001 - the public name the API promises
     ``pipeline`` (default True) pipelines loop nests to one iteration per cycle on fully
     pipelined float units; ``False`` gives the sequential hardware (one shared unit each).
     ``lanes`` (a power of 2, default 1) runs each pipelined loop nest on that many parallel
-    lanes, each with its own units, with the memories they index split into banks.
+    lanes, each with its own units, with the memories they index split into banks; a dict
+    gives counts per layer by module name, ``{"fc1": 8, "*": 2}`` (see
+    :mod:`torch2calyx.lanes`).
     ``interface`` is the top's: ``"testbench"`` (default; memories inside ``main``, loaded by
     the simulation testbench) or ``"memories"`` (input and output memories as ports of
     ``main``, weights in on-chip memories loaded from ``.hex`` files; see
@@ -174,7 +174,7 @@ def compile(  # noqa: A001 - the public name the API promises
 
     options = CompileOptions(
         pipeline=pipeline,
-        lanes=check_lanes(lanes),
+        lanes=check_lanes(lanes, _module_names(model)),
         interface=check_interface(interface),
         precision=check_precision(precision),
         backend=backend,
@@ -272,10 +272,10 @@ def _build(
         source=source,
         stage_seconds=seconds,
         interface=options.interface,
-        lanes=options.lanes,
+        lanes=options.lanes.record(),
         nests=pipelined_nests(futil),
-        precision=options.precision,
         layers=layer_records(futil, getattr(lowered, "layers", {})),
+        precision=options.precision,
     )
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata

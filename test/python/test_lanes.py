@@ -94,3 +94,64 @@ def test_lanes_must_be_a_power_of_two(bad, tmp_path):
     with pytest.raises(Torch2CalyxError, match="power of 2"):
         torch2calyx.compile(model, inputs, out_dir=tmp_path / "d", lanes=bad)
     assert not (tmp_path / "d").exists()
+
+
+class TwoLayers(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1 = nn.Linear(16, 32)
+        self.fc2 = nn.Linear(32, 8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
+def _nest_lanes(design) -> list[tuple[int, int]]:
+    metadata = json.loads((design.out_dir / "metadata.json").read_text())
+    return [(n["iterations"], n["lanes"]) for n in metadata["nests"]]
+
+
+@pytest.mark.verilator
+def test_lanes_per_layer(tmp_path):
+    """{"fc1": 4}: fc1's matmul (16 x 32 = 512 MACs) runs on 4 lanes, 128 iterations each;
+    fc2 (32 x 8) and the ReLU stay on one lane. '*' sets the others' count."""
+    torch.manual_seed(0)
+    model, inputs = TwoLayers().eval(), (torch.randn(1, 16),)
+    one = torch2calyx.compile(model, inputs, out_dir=tmp_path / "one")
+    fc1 = torch2calyx.compile(model, inputs, out_dir=tmp_path / "fc1", lanes={"fc1": 4})
+    assert (128, 4) in _nest_lanes(fc1)
+    assert (256, 1) in _nest_lanes(fc1)  # fc2: 32 x 8 MACs on one lane
+    assert json.loads((fc1.out_dir / "metadata.json").read_text())["lanes"] == {
+        "fc1": 4,
+        "*": 1,
+    }
+    rest = torch2calyx.compile(model, inputs, out_dir=tmp_path / "rest", lanes={"fc2": 4, "*": 2})
+    assert (256, 2) in _nest_lanes(rest)  # fc1 on 2 lanes
+    assert (64, 4) in _nest_lanes(rest)  # fc2 on 4
+    cycles = [_check(d, model, inputs) for d in (one, fc1, rest)]
+    assert cycles[1] < cycles[0] and cycles[2] < cycles[1], cycles
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"fc3": 2}, "no module named 'fc3'; its modules are: fc1, fc2"),
+        ({"fc1": 3}, r"lanes\['fc1'\]=3: the number of parallel lanes must be a power of 2"),
+        ({"fc1:x": 2}, "a key must be a module name"),
+        ({"*": 0}, "power of 2"),
+    ],
+)
+def test_lanes_per_layer_errors(bad, message, tmp_path):
+    model, inputs = TwoLayers().eval(), (torch.randn(1, 16),)
+    with pytest.raises(Torch2CalyxError, match=message):
+        torch2calyx.compile(model, inputs, out_dir=tmp_path / "d", lanes=bad)
+    assert not (tmp_path / "d").exists()
+
+
+def test_cli_lanes_per_layer(tmp_path):
+    from torch2calyx.lanes import parse_cli_lanes
+
+    assert parse_cli_lanes("4") == 4
+    assert parse_cli_lanes("fc1=8, *=2") == {"fc1": 8, "*": 2}
+    with pytest.raises(Torch2CalyxError, match="counts per layer"):
+        parse_cli_lanes("fc1:8")
