@@ -280,15 +280,24 @@ def global_arrays(module: ir.Module) -> dict[str, np.ndarray]:
 
 def _bf16_values(value: ir.DenseElementsAttr) -> np.ndarray:
     """The values of a bf16 dense attribute as exact float32 (numpy has no bfloat16 and the
-    bindings give no buffer of one): read from the printed attribute, whose 7 significant
-    digits round back to the bf16 value, and rounded to bf16 again."""
+    bindings give no buffer of one), read from the printed attribute: a hex string of the
+    little-endian 16-bit patterns (large attributes), or decimals with 7 significant digits,
+    which round back to the bf16 value, and non-finite values as their bit patterns."""
     import torch
 
     text = str(value)
     body = text[text.index("<") + 1 : text.index(">")]
-    numbers = [float(x) for x in re.findall(r"[-+]?(?:inf|nan|[0-9.]+(?:e[-+]?[0-9]+)?)", body)]
     shape = tuple(ir.ShapedType(value.type).shape)
-    rounded = torch.tensor(numbers, dtype=torch.float32).to(torch.bfloat16).float()
+    if body.startswith('"0x'):
+        raw = np.frombuffer(bytes.fromhex(body[3:-1]), dtype="<u2").astype(np.uint32)
+        return (raw << 16).view(np.float32).reshape(shape)
+    values = []
+    for token in re.split(r"[\[\],\s]+", body):
+        if token.startswith("0x"):  # a non-finite value, printed as its bit pattern
+            values.append(np.array([int(token, 16) << 16], dtype=np.uint32).view(np.float32)[0])
+        elif token:
+            values.append(float(token))
+    rounded = torch.tensor(values, dtype=torch.float32).to(torch.bfloat16).float()
     return rounded.numpy().reshape(shape)
 
 

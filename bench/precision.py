@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Precision benchmark: FFNN, CNN and MHA on binary32, binary16 and bfloat16 units.
+
+Each float32 benchmark model (bench/models/) is compiled with ``precision="f32"``, ``"f16"``
+and ``"bf16"`` (weights and arithmetic narrowed, float32 inputs and outputs converted in
+hardware), simulated on its example input, and compared with the float32 PyTorch model; with
+``--half-models`` also ``model.half()`` / ``model.bfloat16()`` on inputs of that dtype (their
+error is against the same float32 model). Prints one table: cycles, maximum absolute error
+against the float32 model, the largest |output| (the scale the error is relative to) and the
+yosys ``synth_xilinx`` estimate (LUT, FF, DSP, BRAM; torch2calyx.synth, as bench/run.py),
+and writes bench/results/precision.json.
+
+The CNN runs on a cropped image (default 12x16, ``--cnn-crop HxW``; 60x80 is the published
+size) to keep simulation and synthesis short.
+
+Usage: python bench/precision.py [--models ffnn,cnn,mha] [--precisions f32,f16,bf16]
+       [--half-models] [--no-synth] [--cnn-crop HxW] [--synth-timeout S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MODELS = ("ffnn", "cnn", "mha")
+PRECISIONS = ("f32", "f16", "bf16")
+
+
+def run_one(name: str, variant: str, out_root: Path, *, synth: bool, timeout: float) -> dict:
+    """Compile and simulate one model in one precision; ``variant`` is a precision= value,
+    or ``"f16 model"`` / ``"bf16 model"`` for the model converted with .half()/.bfloat16()."""
+    import torch
+    import torch2calyx
+    from torch2calyx.modelfile import load_model_file
+
+    model, inputs = load_model_file(HERE / "models" / f"{name}.py")
+    with torch.no_grad():
+        reference = model(*inputs)
+    kwargs = {}
+    if variant.endswith("model"):
+        dtype = torch.float16 if variant.startswith("f16") else torch.bfloat16
+        model = model.to(dtype)
+        inputs = tuple(x.to(dtype) for x in inputs)
+    else:
+        kwargs["precision"] = variant
+    out_dir = out_root / f"{name}_{variant.replace(' ', '_')}"
+    start = time.perf_counter()
+    design = torch2calyx.compile(model, inputs, out_dir=out_dir, **kwargs)
+    compile_s = time.perf_counter() - start
+    result = design.simulate(*inputs)
+    got = result.outputs[0].double()
+    record = {
+        "model": name,
+        "variant": variant,
+        "cycles": result.cycles,
+        "max_abs_error": float((got - reference.double()).abs().max()),
+        "max_abs_output": float(reference.abs().max()),
+        "compile_s": round(compile_s, 1),
+        "design_dir": str(out_dir),
+    }
+    if synth:
+        from torch2calyx.synth import SynthesisError, estimate
+
+        try:
+            est = estimate(design.verilog, top=design.metadata.top, timeout=timeout)
+            record["synth"] = {
+                "LUT": est.lut,
+                "FF": est.ff,
+                "DSP": est.dsp,
+                "BRAM": est.bram,
+                "seconds": round(est.seconds, 1),
+            }
+        except SynthesisError as exc:
+            record["synth"] = {"error": str(exc)}
+    return record
+
+
+def print_table(records: list[dict]) -> None:
+    head = ["model", "precision", "cycles", "max |err| vs f32", "max |out|", "LUT", "FF"]
+    head += ["DSP", "BRAM"]
+    rows = []
+    for r in records:
+        if "error" in r:
+            rows.append([r["model"], r["variant"], "failed: " + r["error"][:60]])
+            continue
+        s = r.get("synth", {})
+        rows.append(
+            [
+                r["model"],
+                r["variant"],
+                f"{r['cycles']:,}",
+                f"{r['max_abs_error']:.3g}",
+                f"{r['max_abs_output']:.3g}",
+                *(f"{s[k]:,}" if isinstance(s.get(k), int) else "-" for k in head[5:]),
+            ]
+        )
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--precisions", default=",".join(PRECISIONS))
+    parser.add_argument(
+        "--half-models", action="store_true", help="also model.half() and model.bfloat16()"
+    )
+    parser.add_argument("--no-synth", action="store_true", help="skip the yosys estimate")
+    parser.add_argument("--synth-timeout", type=float, default=1200.0)
+    parser.add_argument("--cnn-crop", default="12x16", help="HxW image of the CNN")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "precision")
+    args = parser.parse_args()
+
+    os.environ["T2C_CNN_CROP"] = args.cnn_crop
+    sys.path.insert(0, str(HERE.parent / "python"))
+    from torch2calyx.errors import Torch2CalyxError
+
+    models = [m for m in args.models.split(",") if m]
+    variants = [p for p in args.precisions.split(",") if p]
+    unknown = [m for m in models if m not in MODELS] + [p for p in variants if p not in PRECISIONS]
+    if unknown:
+        parser.error(f"unknown model/precision {unknown}; models {MODELS}, precisions {PRECISIONS}")
+    if args.half_models:
+        variants += ["f16 model", "bf16 model"]
+    print(f"cnn: {args.cnn_crop} image (--cnn-crop)", flush=True)
+    records = []
+    for name in models:
+        for variant in variants:
+            print(f"[precision] {name} {variant} ...", file=sys.stderr, flush=True)
+            try:
+                record = run_one(
+                    name, variant, args.out, synth=not args.no_synth, timeout=args.synth_timeout
+                )
+            except Torch2CalyxError as exc:
+                record = {"model": name, "variant": variant, "error": str(exc)}
+            records.append(record)
+    print_table(records)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out.parent / "precision.json"
+    path.write_text(json.dumps({"cnn_crop": args.cnn_crop, "records": records}, indent=1) + "\n")
+    print(f"wrote {path}")
+    return 0 if all("error" not in r for r in records) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
