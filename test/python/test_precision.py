@@ -196,3 +196,25 @@ def test_bfloat16_data_format():
     assert half.encode("m", 1e6) == 0x7C00 and half.encode("m", -65520.0) == 0xFC00
     with pytest.raises(Torch2CalyxError, match="exp_width 5 and sig_width 8"):
         MemoryFormat.from_json("m", {**BF16_FORMAT, "exp_width": 5})
+
+
+def test_bf16_weights_read_back():
+    """The front end reads bf16 weights from the printed MLIR attribute in each of its
+    forms (decimals, non-finite bit patterns, the hex blob of large attributes)."""
+    from torch2calyx.frontend.mlir_passes import _bf16_values
+    from torch_mlir import ir
+
+    tensors = [
+        torch.triu(torch.full((8, 8), float("-inf")), diagonal=1),
+        torch.tensor([1.0, float("nan"), float("inf"), -2.5e-3, 1e-40]),
+        torch.randn(64, 48, generator=torch.Generator().manual_seed(6)),
+    ]
+    with ir.Context():
+        for t in tensors:
+            t = t.bfloat16()
+            attr = ir.DenseElementsAttr.get(
+                t.view(torch.int16).numpy(), type=ir.BF16Type.get(), signless=True
+            )
+            got = _bf16_values(attr)
+            assert got.shape == tuple(t.shape)
+            assert np.array_equal(got, t.float().numpy(), equal_nan=True)
