@@ -218,3 +218,19 @@ def test_bf16_weights_read_back():
             got = _bf16_values(attr)
             assert got.shape == tuple(t.shape)
             assert np.array_equal(got, t.float().numpy(), equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16], ids=["half", "bfloat16"])
+def test_reference_run_half_models(dtype):
+    """run_reference (the loop-level MLIR on the CPU) takes and gives f16/bf16 tensors and
+    matches PyTorch within 1 ulp (f32 accumulation in both)."""
+    from torch2calyx.frontend import lower, run_reference
+
+    model = _mlp().to(dtype)
+    x = torch.randn(2, 8, generator=torch.Generator().manual_seed(8)).to(dtype)
+    got = run_reference(lower(model, (x,)), (x,))[0]
+    with torch.no_grad():
+        want = model(x)
+    assert got.dtype == dtype
+    rtol = 2**-8 if dtype == torch.bfloat16 else 2**-10
+    torch.testing.assert_close(got, want, rtol=rtol, atol=1e-3)

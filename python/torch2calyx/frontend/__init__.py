@@ -45,7 +45,7 @@ Accepted ``.mlir`` input (:func:`lower_mlir_file`):
    inputs. The file's argument order is kept, so inputs and outputs may interleave; ``args``
    lists them in function argument order.
 
-Dtypes: float32, float64, int8, int16, int32, int64 (integers are signed).
+Dtypes: float16, bfloat16, float32, float64, int8, int16, int32, int64 (integers are signed).
 
 Errors are :class:`torch2calyx.errors.FrontendError` and name the op, the model's source
 line and what to change.

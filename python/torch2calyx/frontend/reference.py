@@ -35,6 +35,8 @@ TO_LLVM = (
 )
 
 _NP_DTYPES = {
+    "float16": np.float16,
+    "bfloat16": np.uint16,  # numpy has no bfloat16: the memrefs hold the 16-bit patterns
     "float32": np.float32,
     "float64": np.float64,
     "int8": np.int8,
@@ -46,7 +48,12 @@ _NP_DTYPES = {
 
 def _to_numpy(value: torch.Tensor | np.ndarray, arg) -> np.ndarray:
     if isinstance(value, torch.Tensor):
-        value = value.detach().cpu().numpy()
+        value = value.detach().cpu()
+        if value.dtype == torch.bfloat16:
+            value = value.view(torch.int16)
+            if arg.dtype == "bfloat16":
+                return np.ascontiguousarray(value.numpy().view(np.uint16))
+        value = value.numpy()
     array = np.ascontiguousarray(value)
     if tuple(array.shape) != arg.shape:
         raise FrontendError(
@@ -107,4 +114,9 @@ def run_reference(
                 f"the reference run could not call @{lowered.func_name}: {exc} (a math "
                 "function missing from libm, or a function that was not compiled)"
             ) from exc
-    return tuple(torch.from_numpy(o) for o in outputs)
+    return tuple(_to_tensor(o, a) for o, a in zip(outputs, lowered.outputs, strict=True))
+
+
+def _to_tensor(array: np.ndarray, arg) -> torch.Tensor:
+    tensor = torch.from_numpy(array)
+    return tensor.view(torch.bfloat16) if arg.dtype == "bfloat16" else tensor
