@@ -206,7 +206,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     result = design.simulate(*inputs, cycle_limit=args.cycle_limit, profile=args.profile)
     for mem, tensor in zip(design.metadata.outputs, result.outputs, strict=True):
         print(f"{mem.name} {list(tensor.shape)} {mem.dtype}:")
-        print(np.array2string(tensor.numpy(), threshold=64, precision=6))
+        print(np.array2string(_numpy_of(tensor), threshold=64, precision=6))
     print(f"cycles: {result.cycles}")
     if result.profile is not None:
         print(result.profile.table())
@@ -215,7 +215,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         np.savez(
             args.save,
             **{
-                m.name: t.numpy()
+                m.name: _numpy_of(t)
                 for m, t in zip(design.metadata.outputs, result.outputs, strict=True)
             },
         )
