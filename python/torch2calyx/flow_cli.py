@@ -26,11 +26,13 @@ HALF_TOLERANCES = {"float16": (1e-2, 1e-2), "bfloat16": (5e-2, 5e-2)}
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "compile",
-        help="compile MODEL.py (or kernel.mlir) to Calyx and one SystemVerilog file",
-        description="Compile a model file (defining `model` and `example_inputs`) or an .mlir "
-        "file into DIR: program.futil, design.sv, data.json, metadata.json.",
+        help="compile MODEL.py (or kernel.mlir, model.onnx) to Calyx and one SystemVerilog file",
+        description="Compile a model file (defining `model` and `example_inputs`), an .mlir "
+        "file or an .onnx model into DIR: program.futil, design.sv, data.json, metadata.json "
+        "(and example_inputs.npz for a model file, or an .onnx model: inputs generated from "
+        "its input shapes with a fixed seed).",
     )
-    p.add_argument("source", type=Path, help="MODEL.py or kernel.mlir")
+    p.add_argument("source", type=Path, help="MODEL.py, kernel.mlir or model.onnx")
     p.add_argument("-o", "--out", type=Path, required=True, help="output directory")
     _add_compile_options(p)
     p.set_defaults(func=_cmd_compile)
@@ -57,11 +59,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "verify",
-        help="compile MODEL.py, simulate example_inputs, compare with PyTorch",
+        help="compile MODEL.py (or model.onnx), simulate example inputs, compare with PyTorch "
+        "(or onnxruntime)",
         description="Compile, simulate the model's example_inputs, compare every output with "
-        "PyTorch and print the maximum error and the cycle count. Exits 1 on a mismatch.",
+        "PyTorch and print the maximum error and the cycle count. Exits 1 on a mismatch. An "
+        ".onnx model is compared with onnxruntime, on the arrays of --inputs or on inputs "
+        "generated from its input shapes with a fixed seed.",
     )
-    p.add_argument("source", type=Path, help="MODEL.py")
+    p.add_argument("source", type=Path, help="MODEL.py or model.onnx")
+    p.add_argument(
+        "--inputs",
+        type=Path,
+        help="for an .onnx model: .npz with the input arrays, named after the ONNX inputs or "
+        "in0, arr_0, ... (default: generated, seed 0)",
+    )
     p.add_argument("-o", "--out", type=Path, default=None, help="keep the design here")
     _add_compile_options(p)
     p.add_argument(
@@ -144,7 +155,19 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
     import torch2calyx
     from torch2calyx.modelfile import load_model_file
 
-    model, inputs = (None, None) if source.suffix == ".mlir" else load_model_file(source)
+    npz = getattr(args, "inputs", None)
+    if npz is not None and source.suffix != ".onnx":
+        raise Torch2CalyxError(
+            f"--inputs applies to .onnx models; {source} brings its own example_inputs"
+        )
+    if source.suffix == ".onnx":
+        from torch2calyx.frontend.onnx_input import example_inputs
+
+        model, inputs = None, example_inputs(source, npz)
+    elif source.suffix == ".mlir":
+        model, inputs = None, None
+    else:
+        model, inputs = load_model_file(source)
     with _resource_settings(args):
         design = torch2calyx.compile(
             source if model is None else model,
@@ -225,11 +248,18 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     import torch
 
+    if args.source.suffix == ".mlir":
+        raise Torch2CalyxError(
+            "verify needs a MODEL.py (PyTorch is the reference) or a model.onnx (onnxruntime)"
+        )
     design, model, inputs = _compile_source(args, args.out)
     if model is None:
-        raise Torch2CalyxError("verify needs a MODEL.py (PyTorch is the reference)")
-    with torch.no_grad():
-        expected = model(*inputs)
+        from torch2calyx.frontend.onnx_input import run_onnxruntime
+
+        expected = run_onnxruntime(args.source, inputs)
+    else:
+        with torch.no_grad():
+            expected = model(*inputs)
     expected = expected if isinstance(expected, tuple | list) else (expected,)
     result = design.simulate(*inputs, cycle_limit=args.cycle_limit, profile=args.profile)
     rtol, atol = _tolerances(args, design, inputs)
@@ -272,7 +302,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     profile = None
     if args.inputs is not None or not (design.out_dir / PROFILE_FILE).is_file():
         npz = args.inputs or design.out_dir / "example_inputs.npz"
-        if npz.is_file() and design.metadata.layers:
+        # the axi testbench (cocotb) has no profile counters
+        if npz.is_file() and design.metadata.layers and design.metadata.interface != "axi":
             inputs = _load_inputs(npz, design)
             profile = design.simulate(*inputs, cycle_limit=args.cycle_limit, profile=True).profile
             profile.save(design.out_dir)

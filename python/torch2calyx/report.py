@@ -145,9 +145,20 @@ def _load_profile(directory: Path) -> Profile | None:
         return None
 
 
-def sweep_points(directory: Path, source: str) -> list[tuple[str, float, float]]:
-    """(label, LUTs, cycles) of every design next to ``directory`` (itself included) compiled
-    from ``source`` that has a profile and a synthesis result."""
+def _model_key(meta: dict) -> tuple:
+    """What identifies the model of a design across lanes and precision: its source name and
+    its layers with their MACs."""
+    layers = tuple((r.get("name"), r.get("macs")) for r in meta.get("layers", []))
+    return meta.get("source"), layers
+
+
+def sweep_points(directory: Path) -> list[tuple[str, float, float]]:
+    """(label, LUTs, cycles) of every design next to ``directory`` (itself included) of the
+    same model (:func:`_model_key`) that has a profile and a synthesis result."""
+    try:
+        key = _model_key(json.loads((directory / "metadata.json").read_text()))
+    except (OSError, ValueError):
+        return []
     points = []
     for meta_path in sorted(directory.parent.glob("*/metadata.json")):
         other = meta_path.parent
@@ -155,7 +166,7 @@ def sweep_points(directory: Path, source: str) -> list[tuple[str, float, float]]
             meta = json.loads(meta_path.read_text())
         except (OSError, ValueError):
             continue
-        if meta.get("source") != source:
+        if _model_key(meta) != key:
             continue
         prof, luts = _load_profile(other), _luts(_synth_results(other))
         if prof is None or luts is None:
@@ -267,7 +278,7 @@ def render(directory: Path, metadata: Any, profile: Profile | None) -> str:
         nests = [[n["nest"], n["ii"], n["iterations"], n.get("lanes", 1)] for n in metadata.nests]
         out.append(_table(["nest", "II", "iterations", "lanes"], nests))
 
-    points = sweep_points(directory, metadata.source)
+    points = sweep_points(directory)
     if len(points) >= 2:
         out.append("<h2>Designs of this model: cycles against LUTs</h2>")
         out.append(_scatter(points))

@@ -149,3 +149,12 @@ def test_progress_bar_run_gives_the_same_result(design, capfd):
     assert shown.cycles == quiet.cycles
     assert torch.equal(shown.outputs[0], quiet.outputs[0])
     assert "[verilator]" in capfd.readouterr().err
+
+
+def test_profile_of_the_axi_interface_is_a_clear_error():
+    from torch2calyx.profile import activity_nets
+
+    layers = [{"id": 1, "name": "fc1", "macs": 8}]
+    assert activity_nets(layers, "memories") == ["core.t2c_layer1_active"]
+    with pytest.raises(SimulationError, match="not supported with the axi interface"):
+        activity_nets(layers, "axi")
