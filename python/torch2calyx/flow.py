@@ -147,13 +147,15 @@ def compile(  # noqa: A001 - the public name the API promises
     interface: str = "testbench",
     precision: str = "f32",
 ) -> Design:
-    """Compile a PyTorch model, or a ``.mlir`` file, to a hardware design.
+    """Compile a PyTorch model, or a ``.mlir`` or ``.onnx`` file, to a hardware design.
 
-    ``model`` is an ``nn.Module`` (with ``example_inputs``, a tuple of tensors) or the path of
-    an ``.mlir`` file holding linalg-on-tensors or loop-level MLIR. ``out_dir=None`` writes to
-    a temporary directory that lives as long as the returned :class:`Design`. ``backend``
-    selects the Calyx compiler (``"builtin"`` or ``"calyx"``, the real compiler when on PATH);
-    ``simulator`` is the default of :meth:`Design.simulate` (``"verilator"`` or ``"icarus"``).
+    ``model`` is an ``nn.Module`` (with ``example_inputs``, a tuple of tensors), the path of
+    an ``.mlir`` file holding linalg-on-tensors or loop-level MLIR, or the path of an ``.onnx``
+    model (through torch-mlir's ONNX importer, see :mod:`torch2calyx.frontend.onnx_input`).
+    ``out_dir=None`` writes to a temporary directory that lives as long as the returned
+    :class:`Design`. ``backend`` selects the Calyx compiler (``"builtin"`` or ``"calyx"``, the
+    real compiler when on PATH); ``simulator`` is the default of :meth:`Design.simulate`
+    (``"verilator"`` or ``"icarus"``).
     ``keep_intermediates`` keeps every stage's file (``lowered.mlir``, ``flat.mlir``, ...).
     ``pipeline`` (default True) pipelines loop nests to one iteration per cycle on fully
     pipelined float units; ``False`` gives the sequential hardware (one shared unit each).
@@ -231,7 +233,12 @@ def _build(
     if isinstance(model, str | os.PathLike):
         # the file's name, not its path: nothing in a design directory points outside it
         source = Path(model).name
-        lowered = timed("frontend", lambda: frontend.lower_mlir_file(Path(model)))
+        if Path(model).suffix == ".onnx":
+            from torch2calyx.frontend.onnx_input import lower_onnx_file
+
+            lowered = timed("frontend", lambda: lower_onnx_file(Path(model)))
+        else:
+            lowered = timed("frontend", lambda: frontend.lower_mlir_file(Path(model)))
     else:
         if example_inputs is None:
             raise Torch2CalyxError(
