@@ -18,6 +18,7 @@ counter on each node of the exported graph).
 from __future__ import annotations
 
 import os
+import re
 
 import torch
 from torch_mlir import ir
@@ -37,8 +38,6 @@ def layer_name(node: torch.fx.Node) -> str:
 
 
 def _user_location(node: torch.fx.Node, context: ir.Context) -> ir.Location | None:
-    import re
-
     frames = re.findall(r'File "([^"]+)", line (\d+)', node.meta.get("stack_trace") or "")
     for file, line in reversed(frames):
         if not file.startswith(_TORCH_DIR):
