@@ -103,7 +103,12 @@ def check_precision(precision: Any) -> str:
 
 
 def _module_names(model: Any) -> list[str] | None:
-    """The names per-layer lanes may use: ``model.named_modules()``'s (None for a file)."""
+    """The names per-layer lanes may use: ``model.named_modules()``'s, an ``.onnx`` model's
+    layers (and their parents), None for an ``.mlir`` file."""
+    if isinstance(model, str | os.PathLike) and Path(model).suffix == ".onnx":
+        from torch2calyx.frontend.onnx_input import layer_names
+
+        return layer_names(model)
     named = getattr(model, "named_modules", None)
     return [name for name, _ in named()] if callable(named) else None
 

@@ -15,8 +15,8 @@ import torch2calyx
 from onnx import TensorProto, helper
 from torch import nn
 from torch2calyx.cli import main
-from torch2calyx.errors import FrontendError
-from torch2calyx.frontend.onnx_input import example_inputs, run_onnxruntime
+from torch2calyx.errors import FrontendError, Torch2CalyxError
+from torch2calyx.frontend.onnx_input import example_inputs, layer_of_node, run_onnxruntime
 
 # float32 hardware against float32 references that sum in another order
 RTOL, ATOL = 1e-4, 1e-5
@@ -71,14 +71,33 @@ def test_mlp_matches_onnxruntime_and_pytorch(mlp, tmp_path):
     assert weights["fc1.weight"].shape == (8, 4)
 
     x = torch.tensor([[0.5, -1.0, 2.0, 0.25], [-0.75, 1.5, 0.0, -2.0]])
-    result = design.simulate(x)
+    result = design.simulate(x, profile=True)
     (got,) = result.outputs
     (ort,) = run_onnxruntime(path, (x,))
     with torch.no_grad():
         want = model(x)
     _close(got, ort)
     _close(got, want)
-    assert result.cycles > 0
+    # layers named after the modules the ONNX node names carry, MACs from the ONNX shapes
+    layers = {layer.name: layer for layer in result.profile.layers}
+    assert {"fc1", "fc2"} <= set(layers)
+    assert (layers["fc1"].macs, layers["fc2"].macs) == (2 * 4 * 8, 2 * 8 * 3)
+    assert layers["fc1"].cycles > 0 and layers["fc2"].cycles > 0
+    assert result.profile.total == result.cycles
+
+
+def test_layer_names_and_per_layer_lanes(mlp, tmp_path):
+    assert layer_of_node("/fc1/Gemm") == "fc1"
+    assert layer_of_node("/enc/enc.0/Gemm") == "enc.0"
+    assert layer_of_node("/model/layers.0/q_proj/MatMul") == "model.layers.0.q_proj"
+    assert layer_of_node("/Relu_1") == "Relu_1"
+    assert layer_of_node("fancy") == "fancy"
+    _, path = mlp
+    design = torch2calyx.compile(path, out_dir=tmp_path / "d", lanes={"fc1": 4})
+    assert [n["lanes"] for n in design.metadata.nests if n["lanes"] > 1]
+    assert design.metadata.lanes == {"fc1": 4, "*": 1}
+    with pytest.raises(Torch2CalyxError, match="no module named 'fc9'; its modules are: .*fc1"):
+        torch2calyx.compile(path, out_dir=tmp_path / "e", lanes={"fc9": 2})
 
 
 @pytest.mark.icarus

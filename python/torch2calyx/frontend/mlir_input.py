@@ -101,9 +101,16 @@ def _stored_args(func: ir.Operation) -> set[int]:
 
 
 def lower_mlir_text(
-    text: str, *, func_name: str | None = None, source: str = "<string>"
+    text: str,
+    *,
+    func_name: str | None = None,
+    source: str = "<string>",
+    keep_locations: bool = False,
 ) -> LoweredModule:
-    """Like :func:`lower_mlir_file` for MLIR held in a string (``source`` names it in errors)."""
+    """Like :func:`lower_mlir_file` for MLIR held in a string (``source`` names it in errors).
+
+    ``keep_locations`` prints the result with its op locations (the ONNX front end names
+    them after layers, which the passes and the profile read)."""
     with ir.Context():
         module = parse_module(text, source=source)
         name = _pick_func(module, func_name, source)
@@ -150,7 +157,8 @@ def lower_mlir_text(
             for gname, (shape, elem) in types.items()
             if elem in MLIR_TO_DTYPE
         ]
-        return LoweredModule(mlir=str(module), func_name=name, args=args, weights=weights)
+        printed = module.operation.get_asm(enable_debug_info=keep_locations)
+        return LoweredModule(mlir=printed, func_name=name, args=args, weights=weights)
 
 
 def _tensor_signature(ftype: ir.FunctionType, name: str, source: str) -> list[ArgInfo]:

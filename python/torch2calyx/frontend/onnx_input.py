@@ -18,6 +18,11 @@ The stages:
    globals get the names of the ONNX initializers they hold (``fc1.weight`` ->
    ``@fc1_weight``, as the PyTorch front end names parameters).
 
+Each op's location is named after its layer, the module path the ONNX node name carries
+(:func:`layer_of_node`: ``/fc1/Gemm`` is in ``fc1``), so per-layer lanes
+(``lanes={"fc1": 4}``) and the per-layer profile work as for a PyTorch model; the MACs of
+each layer come from the Gemm, MatMul and Conv nodes' inferred shapes (:func:`layer_macs`).
+
 Errors are one-line :class:`~torch2calyx.errors.FrontendError` messages.
 
 :func:`example_inputs` makes inputs from the model's input shapes (a fixed seed) or reads
@@ -170,10 +175,66 @@ def lower_onnx_file(path: str | Path) -> Any:
     from torch2calyx.frontend.mlir_input import lower_mlir_text
 
     try:
-        lowered = lower_mlir_text(linalg, func_name=func_name, source=source)
+        lowered = lower_mlir_text(linalg, func_name=func_name, source=source, keep_locations=True)
     except mp.PipelineError as err:
         raise _explain(err, source) from None
+    lowered.layers = layer_macs(model)
     return _name_weights(lowered, model)
+
+
+def layer_of_node(node_name: str) -> str:
+    """The layer an ONNX node belongs to, by the module path its name carries.
+
+    torch.onnx.export names a node after its module scope and op: ``/fc1/Gemm`` is in
+    ``fc1``, ``/enc/enc.0/Gemm`` in ``enc.0``, ``/model/layers.0/q_proj/MatMul`` in
+    ``model.layers.0.q_proj`` (the names ``model.named_modules()`` shows); an op of the
+    top-level ``forward`` (``/Relu_1``) and a node named otherwise keep their own name.
+    """
+    parts = [p for p in node_name.split("/") if p]
+    if len(parts) < 2 or not node_name.startswith("/"):
+        return "/".join(parts) or node_name
+    path = ""
+    for part in parts[:-1]:
+        path = part if not path or part.startswith(path + ".") else f"{path}.{part}"
+    return path
+
+
+def layer_names(path: str | Path) -> list[str]:
+    """The layers of an ``.onnx`` model and the modules holding them (``enc`` for
+    ``enc.0``): the names ``compile(lanes={...})`` may use."""
+    names: set[str] = set()
+    for layer in layer_macs(load_model(path)):
+        parts = layer.split(".")
+        names.update(".".join(parts[: k + 1]) for k in range(len(parts)))
+    return sorted(names)
+
+
+def layer_macs(model: Any) -> dict[str, int]:
+    """Multiply-accumulates per layer (:func:`layer_of_node`) of the Gemm, MatMul and Conv
+    nodes, from the inferred shapes; the other layers with a node are listed with 0."""
+    shapes: dict[str, list[int]] = {}
+    for v in [*model.graph.input, *model.graph.output, *model.graph.value_info]:
+        if v.type.HasField("tensor_type"):
+            shapes[v.name] = [d.dim_value for d in v.type.tensor_type.shape.dim]
+    for tp in model.graph.initializer:
+        shapes[tp.name] = list(tp.dims)
+    macs: dict[str, int] = {}
+    for node in model.graph.node:
+        if node.op_type == "Constant":
+            continue
+        layer = layer_of_node(node.name) if node.name else node.op_type
+        out = shapes.get(node.output[0]) if node.output else None
+        a = shapes.get(node.input[0]) if node.input else None
+        count = 0
+        if out and a and node.op_type in ("Gemm", "MatMul"):
+            trans_a = any(x.name == "transA" and x.i for x in node.attribute)
+            k = a[0] if node.op_type == "Gemm" and trans_a else a[-1]
+            count = int(np.prod(out)) * k
+        elif out and node.op_type == "Conv" and len(node.input) > 1:
+            w = shapes.get(node.input[1])
+            count = int(np.prod(out)) * int(np.prod(w[1:])) if w else 0
+        macs[layer] = macs.get(layer, 0) + count
+    return macs
 
 
 def _to_linalg(model: Any, source: str) -> tuple[str, str]:
@@ -213,6 +274,7 @@ def _to_linalg(model: Any, source: str) -> tuple[str, str]:
             f"{type(exc).__name__}: {_one_line(exc)}"
         ) from None
     func_name = info.main_graph.graph_proto.name
+    module = _name_layers(module, model)
     try:
         mp.run_pipeline(module, ONNX_TO_TORCH, stage="torch-mlir: ONNX ops -> torch ops")
     except mp.PipelineError as err:
@@ -234,10 +296,31 @@ def _to_linalg(model: Any, source: str) -> tuple[str, str]:
     return module.operation.get_asm(enable_debug_info=True), func_name
 
 
+_NAME_LOC = re.compile(r'loc\("((?:[^"\\]|\\.)*)"\)')
+
+
+def _name_layers(module: Any, model: Any) -> Any:
+    """The module with each node's location ``loc("/fc1/Gemm")`` (what the importer gives)
+    wrapped in its layer's: ``loc("fc1"("/fc1/Gemm"))``. The passes read the outer name as
+    the layer (per-layer lanes, the profile); error messages name the inner, the node."""
+    from torch_mlir import ir
+
+    layers = {n.name: layer_of_node(n.name) for n in model.graph.node if n.name}
+
+    def wrap(m: re.Match) -> str:
+        layer = layers.get(m.group(1))
+        if layer is None or layer == m.group(1):
+            return m.group(0)
+        return f'loc("{layer}"("{m.group(1)}"))'
+
+    text = _NAME_LOC.sub(wrap, module.operation.get_asm(enable_debug_info=True))
+    return ir.Module.parse(text, context=module.context)
+
+
 def _node_of(location: str) -> str:
-    """``'/fc1/Gemm'`` for the location the importer gives a node (``loc("/fc1/Gemm")``)."""
-    m = re.search(r'loc\("([^"]*)"', location) or re.search(r'"([^"]*)"', location)
-    return f"'{m.group(1)}'" if m and m.group(1) else "(unnamed)"
+    """``'/fc1/Gemm'`` for the location of a node's op (``loc("fc1"("/fc1/Gemm"))``)."""
+    names = re.findall(r'"((?:[^"\\]|\\.)*)"', location)
+    return f"'{names[-1]}'" if names and names[-1] else "(unnamed)"
 
 
 def _check_converted(module: Any, source: str, mp: Any) -> None:
