@@ -38,6 +38,9 @@ from torch2calyx.profile import layer_records
 #: externalize-globals and lower-to-calyx only handle 1-D memories; legalize-float-ops before
 #: lower-to-calyx, which has no lowering for ops without a Calyx primitive.
 PASS_PIPELINE = (
+    # half-precision Linear weights: torch-mlir's f32 copy of the weight, read at the source
+    # instead (on the N-d loops, before flatten-memrefs linearizes their indices)
+    "fold-conversion-copies",
     "flatten-memrefs",
     "externalize-globals",
     "legalize-float-ops",
@@ -70,11 +73,12 @@ def pass_pipeline(
     memories the lanes index split into banks) after pipeline-loops. ``precision``
     ``"f16"``/``"bf16"`` adds narrow-float-precision before externalize-globals (so that
     the weights are written narrowed)."""
-    front = PASS_PIPELINE[:1]
+    at, end = PASS_PIPELINE.index("externalize-globals"), PASS_PIPELINE.index("lower-to-calyx")
+    front = PASS_PIPELINE[:at]
     if precision != "f32":
         front += (f"narrow-float-precision{{precision={precision}}}",)
-    front += PASS_PIPELINE[1:4]
-    back = PASS_PIPELINE[4:]
+    front += PASS_PIPELINE[at:end]
+    back = PASS_PIPELINE[end:]
     if not pipeline:
         return front + back
     passes = PIPELINING_PASSES

@@ -712,6 +712,53 @@ def BankMemories : Pass<"bank-memories", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def FoldConversionCopies : Pass<"fold-conversion-copies", "mlir::ModuleOp"> {
+  let summary = "Read a converted copy of a memory at its source";
+  let description = [{
+    torch-mlir lowers a half-precision Linear to an f32 matmul and, for its
+    weight, writes an f32 copy of the f16/bf16 weight first: a loop nest that
+    runs once over every element (costing one cycle per weight and a second,
+    wider memory). When an `memref.alloc` buffer is written only by such a
+    nest (a perfect nest of unit-step `affine.for` loops over its whole
+    shape, storing `arith.extf` or `arith.truncf` of the same element of a
+    memory that nothing writes) and read only by `affine.load`s after it,
+    each read becomes a read of the source and the conversion, and the
+    buffer and the copy nest go.
+
+    Before:
+
+    ```mlir
+    %w32 = memref.alloc() : memref<6x3xf32>
+    affine.for %i = 0 to 6 {
+      affine.for %j = 0 to 3 {
+        %h = affine.load %w[%i, %j] : memref<6x3xbf16>
+        %e = arith.extf %h : bf16 to f32
+        affine.store %e, %w32[%i, %j] : memref<6x3xf32>
+      }
+    }
+    affine.for %k = 0 to 6 {
+      %v = affine.load %w32[%k, 0] : memref<6x3xf32>
+      ...
+    }
+    ```
+
+    After:
+
+    ```mlir
+    affine.for %k = 0 to 6 {
+      %h = affine.load %w[%k, 0] : memref<6x3xbf16>
+      %v = arith.extf %h : bf16 to f32
+      ...
+    }
+    ```
+
+    Buffers written elsewhere too, read before the copy, or passed to other
+    ops are left alone.
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def NarrowFloatPrecision : Pass<"narrow-float-precision", "mlir::ModuleOp"> {
   let summary = "Compute a float32 program in f16 or bf16, converting at the "
                 "interface memories";
