@@ -230,3 +230,13 @@ def test_dynamic_shapes_and_misused_options(mlp, tmp_path, capsys):
     np.savez(npz, np.ones((1, 2), np.float32))
     assert main(["verify", str(model_file), "--inputs", str(npz)]) == 1
     assert "--inputs applies to .onnx models" in capsys.readouterr().err
+
+
+def test_cli_lower_check_against_onnxruntime(mlp, tmp_path, capsys):
+    _, path = mlp
+    out = tmp_path / "mlp.mlir"
+    assert main(["lower", str(path), "-o", str(out), "--check"]) == 0
+    err = capsys.readouterr().err
+    assert "out0: max |onnxruntime - loops|" in err and "MISMATCH" not in err
+    text = out.read_text()
+    assert "memref.global" in text and "@fc1_weight" in text and "affine.for" in text

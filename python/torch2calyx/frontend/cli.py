@@ -1,4 +1,4 @@
-"""``torch2calyx lower``: a model file or an .mlir file -> loop-level MLIR."""
+"""``torch2calyx lower``: a model file, an .mlir file or an .onnx model -> loop-level MLIR."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``lower`` subcommand to the torch2calyx command line."""
     p = subparsers.add_parser(
         "lower",
-        help="lower a model file (or .mlir) to loop-level MLIR",
-        description="Lower MODEL.py (defining `model` and `example_inputs`) or an .mlir file "
-        "(linalg on tensors, or loop-level MLIR such as Allo emits) to loop-level MLIR: "
+        help="lower a model file (or .mlir, .onnx) to loop-level MLIR",
+        description="Lower MODEL.py (defining `model` and `example_inputs`), an .mlir file "
+        "(linalg on tensors, or loop-level MLIR such as Allo emits) or an .onnx model to "
+        "loop-level MLIR: "
         "func/arith/math/memref/affine ops, weights as inline memref.global constants, "
         "inputs then outputs as memref arguments named by `t2c.name`.",
     )
-    p.add_argument("source", type=Path, metavar="MODEL", help="MODEL.py or FILE.mlir")
+    p.add_argument("source", type=Path, metavar="MODEL", help="MODEL.py, FILE.mlir or MODEL.onnx")
     p.add_argument(
         "-o", "--output", type=Path, default=None, help="write the MLIR here (default: stdout)"
     )
@@ -40,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--check",
         action="store_true",
-        help="run the loop-level MLIR on the CPU and compare with PyTorch (model files only)",
+        help="run the loop-level MLIR on the CPU and compare with PyTorch (model files) or "
+        "onnxruntime (.onnx models, on inputs generated from the input shapes, seed 0)",
     )
     p.set_defaults(func=run)
 
@@ -52,11 +54,20 @@ def run(args: argparse.Namespace) -> int:
     source: Path = args.source
     if not source.exists():
         raise FrontendError(f"{source}: no such file")
-    model = inputs = None
+    model = inputs = expected = None
+    reference = "PyTorch"
     if source.suffix == ".mlir":
         if args.check:
             raise FrontendError("--check needs a model file (MODEL.py) to compare with PyTorch")
         lowered = frontend.lower_mlir_file(source, func_name=args.func_name)
+    elif source.suffix == ".onnx":
+        from torch2calyx.frontend import onnx_input
+
+        lowered = onnx_input.lower_onnx_file(source)
+        if args.check:
+            inputs = onnx_input.example_inputs(source)
+            expected = onnx_input.run_onnxruntime(source, inputs)
+            reference = "onnxruntime"
     else:
         from torch2calyx.modelfile import load_model_file
 
@@ -72,15 +83,16 @@ def run(args: argparse.Namespace) -> int:
     for a in lowered.args:
         print(f"  {a.name:6s} {a.role:6s} {a.dtype}{list(a.shape)}", file=sys.stderr)
     if args.check:
-        return _check(frontend, lowered, model, inputs)
+        if expected is None:
+            import torch
+
+            with torch.no_grad():
+                expected = model(*inputs)
+        return _check(frontend, lowered, expected, inputs, reference)
     return 0
 
 
-def _check(frontend, lowered, model, inputs) -> int:
-    import torch
-
-    with torch.no_grad():
-        expected = model(*inputs)
+def _check(frontend, lowered, expected, inputs, reference: str) -> int:
     if not isinstance(expected, tuple | list):
         expected = (expected,)
     got = frontend.run_reference(lowered, inputs)
@@ -94,7 +106,7 @@ def _check(frontend, lowered, model, inputs) -> int:
             good = err == 0
         ok &= good
         print(
-            f"  {arg.name}: max |PyTorch - loops| = {err:.3g} {'ok' if good else 'MISMATCH'}",
+            f"  {arg.name}: max |{reference} - loops| = {err:.3g} {'ok' if good else 'MISMATCH'}",
             file=sys.stderr,
         )
     return 0 if ok else 1
