@@ -222,6 +222,20 @@ def test_dynamic_shapes_and_misused_options(mlp, tmp_path, capsys):
     _export(model, torch.randn(2, 4), dyn, dynamic_axes={"x": {0: "batch"}})
     with pytest.raises(FrontendError, match=r"input 'x' has a dynamic dimension 0 \('batch'\)"):
         torch2calyx.compile(dyn, out_dir=tmp_path / "d")
+    # a data-dependent size (torch-mlir's passes crash on this graph; the check stops first)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Unique", ["x"], ["u"], name="uniq"),
+            helper.make_node("Relu", ["u"], ["y"], name="relu"),
+        ],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])],
+    )
+    unique = tmp_path / "unique.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), unique)
+    with pytest.raises(FrontendError, match=r"node 'uniq' \(Unique\) 'u' has a dynamic dim"):
+        torch2calyx.compile(unique, out_dir=tmp_path / "d")
     model_file = tmp_path / "m.py"
     model_file.write_text(
         "import torch\nmodel = torch.nn.Linear(2, 2).eval()\nexample_inputs = (torch.ones(1, 2),)\n"

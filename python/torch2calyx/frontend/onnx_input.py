@@ -127,9 +127,15 @@ def _value_spec(value: Any, what: str, source: str) -> tuple[tuple[int, ...], st
     for k, d in enumerate(t.tensor_type.shape.dim):
         if d.WhichOneof("value") != "dim_value" or d.dim_value <= 0:
             label = d.dim_param or "?"
+            hint = (
+                "export without dynamic_axes / dynamic_shapes"
+                if what in ("input", "output")
+                else "its size depends on the data or on a dynamic input; fixed hardware "
+                "needs every size known when compiling"
+            )
             raise FrontendError(
                 f"{source}: {what} '{value.name}' has a dynamic dimension {k} ('{label}'); "
-                "torch2calyx needs static shapes: export without dynamic_axes / dynamic_shapes"
+                f"torch2calyx needs static shapes: {hint}"
             )
         dims.append(int(d.dim_value))
     return tuple(dims), _ONNX_DTYPES[elem]
