@@ -128,10 +128,16 @@ struct NarrowFloatPrecisionPass
       MemRefType type = global.getType();
       if (!type.getElementType().isF32())
         continue;
+      std::optional<Attribute> init = global.getInitialValue();
+      if (init && !isa<DenseElementsAttr>(*init)) {
+        global.emitOpError("has initializer ")
+            << *init << ", which narrow-float-precision cannot round; give "
+            << "the data inline as dense<...>";
+        return signalPassFailure();
+      }
       global.setType(cast<MemRefType>(narrow(type)));
-      if (std::optional<Attribute> init = global.getInitialValue())
-        if (auto dense = dyn_cast<DenseElementsAttr>(*init))
-          global.setInitialValueAttr(narrowDense(dense));
+      if (init)
+        global.setInitialValueAttr(narrowDense(cast<DenseElementsAttr>(*init)));
     }
 
     /// 4. Constants, results and block arguments (not the interface).

@@ -92,3 +92,24 @@ func.func @escape(%x: memref<2xf32>) {
   func.call @use(%x) : (memref<2xf32>) -> ()
   return
 }
+
+// -----
+
+// Weights given as a dense_resource blob cannot be rounded here.
+// expected-error @+1 {{which narrow-float-precision cannot round; give the data inline}}
+memref.global "private" constant @blob : memref<2xf32> = dense_resource<w>
+func.func @reads_blob(%y: memref<2xf32>) {
+  %c0 = arith.constant 0 : index
+  %w = memref.get_global @blob : memref<2xf32>
+  %a = memref.load %w[%c0] : memref<2xf32>
+  memref.store %a, %y[%c0] : memref<2xf32>
+  return
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x040000000000803F00000040"
+    }
+  }
+#-}
