@@ -189,6 +189,10 @@ bool splittableReduction(Block *body, scf::ForOp x, const Bounds &b) {
   return true;
 }
 
+/// How many times more lanes a split reduction must give than the output
+/// loops do to be worth its adder tree.
+constexpr int64_t kTreeGain = 4;
+
 struct Choice {
   scf::ForOp loop;
   int64_t n = 1;
@@ -530,14 +534,12 @@ struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
       });
       for (scf::ForOp outer : nests) {
         SmallVector<scf::ForOp> loops = nestLoops(outer);
-        Choice best;
-        // Output lanes first; partial sums of a reduction only when they
-        // give more lanes.
-        for (int64_t n = req->lanesFor(outer); n >= 2 && !best.loop; n /= 2)
-          for (bool reduction : {false, true})
+        // The most lanes over output loops, and over reduction loops.
+        auto search = [&](bool reduction) {
+          Choice best;
+          for (int64_t n = req->lanesFor(outer); n >= 2 && !best.loop; n /= 2)
             for (scf::ForOp x : loops) {
-              if ((reduction && best.loop) ||
-                  x->hasAttr("t2c.reduction") != reduction)
+              if (x->hasAttr("t2c.reduction") != reduction)
                 continue;
               for (int64_t gs = 1; gs <= 64; gs *= 2) {
                 Choice c;
@@ -546,6 +548,18 @@ struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
                   best = c;
               }
             }
+          return best;
+        };
+        // Output lanes first. Partial sums of a reduction cost an adder
+        // tree (n - 1 more adders per sum, used once per output): only
+        // when the output loops give no lanes, or the split at least
+        // kTreeGain times theirs.
+        Choice best = search(false);
+        if (!best.loop || best.n * kTreeGain <= req->lanesFor(outer)) {
+          Choice split = search(true);
+          if (split.loop && (!best.loop || split.n >= kTreeGain * best.n))
+            best = split;
+        }
         if (!best.loop)
           continue;
         for (auto &[mem, bk] : best.banks) {

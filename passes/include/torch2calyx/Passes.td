@@ -620,6 +620,14 @@ def UnrollLanes : Pass<"unroll-lanes", "mlir::ModuleOp"> {
     the outermost. Nests where no loop allows it are left as they are. The
     nest gets `t2c.lanes = n`.
 
+    A reduction loop may be split instead: lane `l` sums the iterations
+    `x * n + l` into a partial sum of its own (lanes after the first start
+    from -0.0) and an adder tree joins the partial sums before the last
+    step's store. The tree costs `n - 1` more adders per sum, busy only
+    once per output, so a split is taken only when the output loops give no
+    lanes or the split gives at least 4 times their lanes (a 4-output layer
+    at `lanes=4` gets 2 output lanes; at `lanes=16`, 16 partial sums).
+
     Before (`lanes=2`):
 
     ```mlir

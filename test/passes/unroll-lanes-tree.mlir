@@ -1,0 +1,28 @@
+// RUN: t2c-opt --pipeline-loops=lanes=4 --unroll-lanes=lanes=4 --canonicalize %s | FileCheck %s --check-prefix=FOUR
+// RUN: t2c-opt --pipeline-loops=lanes=16 --unroll-lanes=lanes=16 --canonicalize %s | FileCheck %s --check-prefix=SIXTEEN
+
+// Four outputs of a 48-long dot product. At 4 lanes the outputs give 2 lanes (2 interleaved
+// sums each); splitting the reduction would give 4 but costs an adder tree (3 more adders
+// used once per output), so it is not taken: a split must give at least 4 times the lanes
+// of the outputs. At 16 lanes it gives 16 (8 times 2): partial sums and a tree.
+// FOUR-LABEL:  func.func @matvec4
+// FOUR-COUNT-2:  arith.addf
+// FOUR-NOT:      arith.addf
+// FOUR:          t2c.lanes = 2 : i64
+// SIXTEEN-LABEL: func.func @matvec4
+// SIXTEEN-COUNT-31: arith.addf
+// SIXTEEN:       t2c.lanes = 16 : i64
+func.func @matvec4(%x: memref<48xf32>, %w: memref<192xf32>, %y: memref<4xf32>) {
+  %cst = arith.constant 0.0 : f32
+  affine.for %i = 0 to 4 {
+    %r = affine.for %k = 0 to 48 iter_args(%acc = %cst) -> (f32) {
+      %a = affine.load %x[%k] : memref<48xf32>
+      %b = affine.load %w[%k * 4 + %i] : memref<192xf32>
+      %p = arith.mulf %a, %b : f32
+      %s = arith.addf %acc, %p : f32
+      affine.yield %s : f32
+    }
+    affine.store %r, %y[%i] : memref<4xf32>
+  }
+  return
+}
