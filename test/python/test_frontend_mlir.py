@@ -111,8 +111,8 @@ def test_front_end_output_is_accepted_input(name):
             r"public functions: f, g\); pass func_name=",
         ),
         (
-            "func.func @f(%a: memref<4xf16>, %b: memref<4xf16>) {\n  return\n}",
-            "element type f16; supported: f32, f64, i8",
+            "func.func @f(%a: memref<4xf80>, %b: memref<4xf80>) {\n  return\n}",
+            "element type f80; supported: f16, bf16, f32, f64, i8",
         ),
         (
             "func.func @f(%a: memref<4xf32>) {\n  return\n}",
