@@ -130,6 +130,8 @@ def main() -> int:
     if args.half_models:
         variants += ["f16 model", "bf16 model"]
     print(f"cnn: {args.cnn_crop} image (--cnn-crop)", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out.parent / "precision.json"
     records = []
     for name in models:
         for variant in variants:
@@ -141,10 +143,11 @@ def main() -> int:
             except Torch2CalyxError as exc:
                 record = {"model": name, "variant": variant, "error": str(exc)}
             records.append(record)
+            print(json.dumps(record), file=sys.stderr, flush=True)
+            # after every design: a long run that is stopped keeps what it measured
+            data = {"cnn_crop": args.cnn_crop, "records": records}
+            path.write_text(json.dumps(data, indent=1) + "\n")
     print_table(records)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out.parent / "precision.json"
-    path.write_text(json.dumps({"cnn_crop": args.cnn_crop, "records": records}, indent=1) + "\n")
     print(f"wrote {path}")
     return 0 if all("error" not in r for r in records) else 1
 
