@@ -549,7 +549,7 @@ def MaterializeDivisions : Pass<"materialize-divisions", "mlir::ModuleOp"> {
     in front of the original nest, over the loops it does depend on, which
     stores the quotients into a new buffer; the original nest loads them.
     The same divisions are computed (IEEE division stays division), just not
-    repeatedly, and the original nest can then be pipelined.
+    repeatedly: the original nest needs no divider and a shorter pipeline.
 
     Before:
 
