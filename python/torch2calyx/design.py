@@ -157,7 +157,8 @@ class DesignMetadata:
     interface: str = "testbench"
     #: ``compile(lanes=...)`` (a count, or counts per layer with ``"*"`` for the others),
     #: and what the compiler made of it: one record per pipelined loop
-    #: nest (``{"nest": k, "ii": ..., "iterations": ..., "lanes": ...}``, in program order).
+    #: nest (``{"nest": k, "ii": ..., "iterations": ..., "lanes": ..., "layer": ...}``, in
+    #: program order; ``layer`` the PyTorch layer it computes, or None).
     lanes: int | dict[str, int] = 1
     nests: list[dict] = field(default_factory=list)
     #: the PyTorch layers (``{"id": k, "name": ..., "macs": ...}``; ``id`` None for a layer

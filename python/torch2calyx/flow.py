@@ -299,14 +299,24 @@ def _build(
 
 _NEST_NOTE = re.compile(
     r"// pipelined loop nest: initiation interval (\d+), (\d+) iterations(?:, (\d+) lanes)?"
+    r"\s*(?:static<\d+> )?group \w+(?:<\"t2c_layer\"=(\d+)>)?"
 )
+_LAYER_NOTE = re.compile(r"^// layer (\d+): (.*)$", re.M)
 
 
 def pipelined_nests(futil: str) -> list[dict]:
-    """The pipelined loop nests of a program, from the notes export-calyx writes."""
+    """The pipelined loop nests of a program, from the notes export-calyx writes, each with
+    the PyTorch layer it computes (None when its location names none)."""
+    layers = dict(_LAYER_NOTE.findall(futil))
     return [
-        {"nest": k, "ii": int(ii), "iterations": int(n), "lanes": int(lanes or 1)}
-        for k, (ii, n, lanes) in enumerate(_NEST_NOTE.findall(futil))
+        {
+            "nest": k,
+            "ii": int(ii),
+            "iterations": int(n),
+            "lanes": int(lanes or 1),
+            "layer": layers.get(layer),
+        }
+        for k, (ii, n, lanes, layer) in enumerate(_NEST_NOTE.findall(futil))
     ]
 
 

@@ -120,6 +120,8 @@ def test_lanes_per_layer(tmp_path):
     one = torch2calyx.compile(model, inputs, out_dir=tmp_path / "one")
     fc1 = torch2calyx.compile(model, inputs, out_dir=tmp_path / "fc1", lanes={"fc1": 4})
     assert (128, 4) in _nest_lanes(fc1)
+    nests = json.loads((fc1.out_dir / "metadata.json").read_text())["nests"]
+    assert {n["layer"] for n in nests if n["lanes"] == 4} == {"fc1"}
     assert (256, 1) in _nest_lanes(fc1)  # fc2: 32 x 8 MACs on one lane
     assert json.loads((fc1.out_dir / "metadata.json").read_text())["lanes"] == {
         "fc1": 4,
