@@ -1,34 +1,35 @@
 //===- OutlineRepeatedNests.cpp - one function per repeated loop nest -----===//
 //
-// Implements outline-repeated-nests: the top-level loop nests of a function
-// that compute the same thing on different memories (an LSTM's gates at
-// every time step, the heads of an attention layer, repeated blocks) become
-// calls of one private function each, which lower-to-calyx turns into one
-// component instance invoked once per use.
+// Implements outline-repeated-nests: runs of consecutive top-level loop nests
+// of a function that compute the same thing on different memories (an LSTM's
+// time steps, the heads of an attention layer, repeated blocks) become calls
+// of one private function each, which lower-to-calyx turns into one component
+// instance invoked once per use.
 //
-// Two nests are the same when a pre-order walk of both sees the same ops,
-// attributes, types and operand wiring. Values a nest uses but does not
-// define are its parameters, numbered by first use:
-//   * memrefs are function arguments (ref memories in Calyx), except a
-//     memref.alloc/alloca used by nothing else, which moves into the function;
-//   * an index constant used only by arith.addi (an address offset) becomes
-//     an argument (an input port) when the nests disagree on its value;
-//   * every other constant (loop bounds, float coefficients, comparisons
-//     against a bound) must have the same value in all nests and is cloned;
-//   * any other value is an argument.
+// The stages, in order:
+//   1. normalize: every memory index gets an offset slot (`addi %x, %c`, with
+//      a zero offset added where there was none) and every index constant a
+//      nest adds or indexes with gets a copy of its own, so that address
+//      offsets can become ports;
+//   2. describe each run of adjacent nests by a signature (ops, attributes,
+//      types and operand wiring in a pre-order walk) and its parameters (the
+//      values it uses but does not define);
+//   3. repeatedly outline the family of equal runs that saves the most ops;
+//   4. undo stage 1 in the nests that stay.
 //
 //===----------------------------------------------------------------------===//
 
 #include "torch2calyx/Passes.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -45,57 +46,141 @@ namespace {
 
 enum class ParamKind { Argument, Local, Constant, Offset };
 
-/// A top-level nest, its signature and the outside values it uses.
-struct Nest {
-  Operation *op;
+/// A run of adjacent top-level nests, its signature and the outside values it
+/// uses, numbered by first use.
+struct Run {
+  SmallVector<Operation *> ops;
   std::string signature;
   SmallVector<Value> params;
   SmallVector<ParamKind> kinds;
+  unsigned size = 0; // ops in the run
 };
 
-bool isNestOp(Operation *op) {
-  return isa<scf::ForOp, affine::AffineForOp>(op);
+bool isNestOp(Operation *op) { return isa<scf::ForOp>(op); }
+
+bool inRun(Operation *op, ArrayRef<Operation *> run) {
+  return llvm::any_of(run, [&](Operation *n) { return n->isAncestor(op); });
 }
 
-/// A memref.alloc/alloca whose every use is inside `nest`.
-bool isLocalBuffer(Value v, Operation *nest) {
+/// A memref.alloc/alloca whose every use is inside `run`.
+bool isLocalBuffer(Value v, ArrayRef<Operation *> run) {
   Operation *def = v.getDefiningOp();
   if (!def || !isa<memref::AllocOp, memref::AllocaOp>(def))
     return false;
-  return llvm::all_of(v.getUses(), [&](OpOperand &use) {
-    return nest->isAncestor(use.getOwner());
-  });
+  return llvm::all_of(v.getUses(),
+                      [&](OpOperand &use) { return inRun(use.getOwner(), run); });
 }
 
-/// An index constant only used (inside `nest`) as an operand of arith.addi.
-bool isOffsetConstant(Value v, Operation *nest) {
+/// The index operands of a memory access.
+MutableOperandRange indicesOf(Operation *op) {
+  if (auto l = dyn_cast<memref::LoadOp>(op))
+    return l.getIndicesMutable();
+  return cast<memref::StoreOp>(op).getIndicesMutable();
+}
+
+/// An index constant defined outside `run` and used only (inside the run) as
+/// an operand of arith.addi or as a memory index: an address offset. After
+/// normalize() every such constant has one use.
+bool isOffsetConstant(Value v, ArrayRef<Operation *> run) {
   if (!v.getType().isIndex() || !v.getDefiningOp<arith::ConstantOp>())
     return false;
   return llvm::all_of(v.getUses(), [&](OpOperand &use) {
-    return !nest->isAncestor(use.getOwner()) ||
-           isa<arith::AddIOp>(use.getOwner());
+    Operation *user = use.getOwner();
+    if (!inRun(user, run))
+      return true;
+    if (isa<arith::AddIOp>(user))
+      return true;
+    if (isa<memref::LoadOp, memref::StoreOp>(user))
+      return use.getOperandNumber() >= (isa<memref::StoreOp>(user) ? 2u : 1u);
+    return false;
   });
 }
 
-/// Gives each outside index constant that an arith.addi in `nest` adds a
-/// copy of its own in front of the nest, used only by those additions, so
-/// that an offset shared (after CSE) with a loop bound can still become a
-/// port.
-void separateOffsets(Operation *nest) {
-  llvm::DenseMap<Value, Value> copies;
-  nest->walk([&](arith::AddIOp add) {
-    for (OpOperand &operand : add->getOpOperands()) {
-      auto c = operand.get().getDefiningOp<arith::ConstantOp>();
-      if (!c || !c.getType().isIndex() || nest->isAncestor(c))
+/// What normalize() added, so that the nests that stay can be restored.
+struct Added {
+  SmallVector<std::pair<Operation *, Value>> copies; // copy, original
+  llvm::DenseSet<Operation *> zeros; // the %c0 of each added `addi %x, %c0`
+  llvm::DenseSet<Operation *> fresh; // copies and zeros
+};
+
+/// An index constant defined outside `nest`, else null.
+arith::ConstantOp outsideIndexConstant(Value v, Operation *nest) {
+  auto c = v.getDefiningOp<arith::ConstantOp>();
+  if (!c || !c.getType().isIndex() || nest->isAncestor(c))
+    return nullptr;
+  return c;
+}
+
+/// Stage 1 on one nest (see the file comment).
+void normalize(Operation *nest, Added &added) {
+  OpBuilder front(nest);
+  auto copyOf = [&](arith::ConstantOp c) {
+    Operation *copy = front.clone(*c);
+    added.copies.push_back({copy, c.getResult()});
+    added.fresh.insert(copy);
+    return copy->getResult(0);
+  };
+  // An index with no constant offset gets `+ 0`, once per index value.
+  llvm::DenseMap<Value, Value> withZero;
+  auto hasOffset = [&](Value index) {
+    auto add = index.getDefiningOp<arith::AddIOp>();
+    return add && nest->isAncestor(add) &&
+           (outsideIndexConstant(add.getLhs(), nest) ||
+            outsideIndexConstant(add.getRhs(), nest));
+  };
+  nest->walk([&](Operation *op) {
+    if (!isa<memref::LoadOp, memref::StoreOp>(op))
+      return;
+    for (OpOperand &operand : indicesOf(op)) {
+      Value index = operand.get();
+      if (auto c = outsideIndexConstant(index, nest)) {
+        operand.set(copyOf(c));
         continue;
-      Value &copy = copies[c];
-      if (!copy) {
-        OpBuilder b(nest);
-        copy = b.clone(*c)->getResult(0);
       }
-      operand.set(copy);
+      if (hasOffset(index) ||
+          !nest->isAncestor(index.getParentBlock()->getParentOp()))
+        continue;
+      Value &zeroed = withZero[index];
+      if (!zeroed) {
+        OpBuilder b(op->getContext());
+        if (Operation *def = index.getDefiningOp())
+          b.setInsertionPointAfter(def);
+        else
+          b.setInsertionPointToStart(cast<BlockArgument>(index).getOwner());
+        Value zero = arith::ConstantIndexOp::create(front, nest->getLoc(), 0);
+        added.zeros.insert(zero.getDefiningOp());
+        added.fresh.insert(zero.getDefiningOp());
+        zeroed = arith::AddIOp::create(b, op->getLoc(), index, zero);
+      }
+      operand.set(zeroed);
     }
   });
+  // Every outside index constant an addition uses gets its own copy.
+  nest->walk([&](arith::AddIOp add) {
+    for (OpOperand &operand : add->getOpOperands())
+      if (auto c = outsideIndexConstant(operand.get(), nest);
+          c && !added.fresh.contains(c))
+        operand.set(copyOf(c));
+  });
+}
+
+/// Stage 4: the nests that stay (in `body`) get their original indices back.
+/// The copies are in `body` itself, so none was erased with an outlined nest.
+void restore(Block &body, Added &added) {
+  SmallVector<arith::AddIOp> zeroAdds;
+  for (Operation &nest : body)
+    if (isNestOp(&nest))
+      nest.walk([&](arith::AddIOp add) {
+        if (Operation *def = add.getRhs().getDefiningOp();
+            def && added.zeros.contains(def))
+          zeroAdds.push_back(add);
+      });
+  for (arith::AddIOp add : zeroAdds) {
+    add.getResult().replaceAllUsesWith(add.getLhs());
+    add.erase();
+  }
+  for (auto [copy, original] : added.copies)
+    copy->getResult(0).replaceAllUsesWith(original);
 }
 
 std::string printed(Attribute a) {
@@ -112,71 +197,78 @@ std::string printed(Type t) {
   return s;
 }
 
-Nest describe(Operation *top) {
-  Nest nest{top, "", {}, {}};
+/// Stage 2: the signature and parameters of a run.
+Run describe(ArrayRef<Operation *> ops) {
+  Run run;
+  run.ops.assign(ops.begin(), ops.end());
   llvm::DenseMap<Value, unsigned> inner, outer;
-  llvm::raw_string_ostream sig(nest.signature);
+  llvm::raw_string_ostream sig(run.signature);
   auto name = [&](Value v) -> std::string {
     if (auto it = inner.find(v); it != inner.end())
       return "%" + std::to_string(it->second);
-    auto [it, added] = outer.try_emplace(v, nest.params.size());
+    auto [it, added] = outer.try_emplace(v, run.params.size());
     if (!added)
       return "$" + std::to_string(it->second);
     ParamKind kind = ParamKind::Argument;
     std::string detail;
-    if (isLocalBuffer(v, top)) {
+    if (isLocalBuffer(v, ops)) {
       Operation *def = v.getDefiningOp();
       kind = ParamKind::Local;
       detail = def->getName().getStringRef().str() +
                printed(def->getAttrDictionary());
-    } else if (isOffsetConstant(v, top)) {
+    } else if (isOffsetConstant(v, ops)) {
       kind = ParamKind::Offset;
     } else if (auto c = v.getDefiningOp<arith::ConstantOp>()) {
       kind = ParamKind::Constant;
       detail = printed(c.getValue());
     }
-    nest.params.push_back(v);
-    nest.kinds.push_back(kind);
+    run.params.push_back(v);
+    run.kinds.push_back(kind);
     return "$" + std::to_string(it->second) + "<" +
            std::to_string(static_cast<int>(kind)) + detail + ":" +
            printed(v.getType()) + ">";
   };
-  top->walk<WalkOrder::PreOrder>([&](Operation *op) {
-    sig << op->getName().getStringRef() << "(";
-    for (Value v : op->getOperands())
-      sig << name(v) << ",";
-    sig << ")";
-    for (NamedAttribute attr : op->getAttrs())
-      sig << attr.getName().getValue() << "=" << printed(attr.getValue())
-          << ";";
-    for (Region &region : op->getRegions()) {
-      sig << "{";
-      for (Block &block : region) {
-        sig << "^";
-        for (BlockArgument arg : block.getArguments()) {
-          inner.try_emplace(arg, inner.size());
-          sig << printed(arg.getType()) << ",";
+  for (Operation *top : ops)
+    top->walk<WalkOrder::PreOrder>([&](Operation *op) {
+      ++run.size;
+      sig << op->getName().getStringRef() << "(";
+      for (Value v : op->getOperands())
+        sig << name(v) << ",";
+      sig << ")";
+      for (NamedAttribute attr : op->getAttrs())
+        sig << attr.getName().getValue() << "=" << printed(attr.getValue())
+            << ";";
+      for (Region &region : op->getRegions()) {
+        sig << "{";
+        for (Block &block : region) {
+          sig << "^";
+          for (BlockArgument arg : block.getArguments()) {
+            inner.try_emplace(arg, inner.size());
+            sig << printed(arg.getType()) << ",";
+          }
         }
+        sig << "}";
       }
-      sig << "}";
-    }
-    for (Value r : op->getResults()) {
-      inner.try_emplace(r, inner.size());
-      sig << printed(r.getType()) << ",";
-    }
-    sig << "\n";
-  });
-  return nest;
+      for (Value r : op->getResults()) {
+        inner.try_emplace(r, inner.size());
+        sig << printed(r.getType()) << ",";
+      }
+      sig << "\n";
+    });
+  return run;
 }
 
-/// Which offset parameters take the same constant in every nest of a group
-/// (those are cloned into the function rather than passed).
-bool sameConstant(ArrayRef<Nest *> group, unsigned k) {
-  auto first = group.front()->params[k].getDefiningOp<arith::ConstantOp>();
-  return llvm::all_of(group, [&](Nest *n) {
-    auto c = n->params[k].getDefiningOp<arith::ConstantOp>();
-    return c && c.getValue() == first.getValue();
-  });
+/// The constant value of parameter `k` in every run of `group`, or an empty
+/// list when it is not a constant in all of them.
+SmallVector<Attribute> valuesOf(ArrayRef<Run> group, unsigned k) {
+  SmallVector<Attribute> values;
+  for (const Run &r : group) {
+    auto c = r.params[k].getDefiningOp<arith::ConstantOp>();
+    if (!c)
+      return {};
+    values.push_back(c.getValue());
+  }
+  return values;
 }
 
 struct OutlineRepeatedNestsPass
@@ -189,48 +281,143 @@ struct OutlineRepeatedNestsPass
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
     unsigned counter = 0;
     for (func::FuncOp fn : funcs) {
-      if (fn.isExternal())
+      if (fn.isExternal() || !fn.getBody().hasOneBlock())
         continue;
-      std::vector<Nest> nests;
-      for (Operation &op : fn.getBody().front())
-        if (isNestOp(&op)) {
-          separateOffsets(&op);
-          nests.push_back(describe(&op));
-        }
-      // Groups in program order of their first nest.
-      llvm::MapVector<StringRef, SmallVector<Nest *>> groups;
-      for (Nest &n : nests)
-        groups[n.signature].push_back(&n);
-      for (auto &[sig, group] : groups) {
-        if (group.size() < std::max<unsigned>(2, minUses))
-          continue;
-        outline(fn, group, symbols, counter++);
+      Block &body = fn.getBody().front();
+      /// 1. Offsets as separate constants.
+      Added added;
+      SmallVector<Operation *> nests;
+      for (Operation &op : body)
+        if (isNestOp(&op))
+          nests.push_back(&op);
+      if (nests.size() < 2)
+        continue;
+      for (Operation *nest : nests)
+        normalize(nest, added);
+      /// 2-3. Outline the best family of equal runs until none is left.
+      SmallVector<func::FuncOp> outlined;
+      while (std::optional<SmallVector<Run>> group = bestFamily(body)) {
+        outlined.push_back(outline(fn, *group, symbols, counter++));
       }
-      // Offset copies (and constants) nothing uses any more go.
-      eraseDeadConstants(fn);
+      /// 4. The nests that stay get back their indices; unused copies go.
+      restore(body, added);
+      for (Operation &op : llvm::make_early_inc_range(body))
+        if (isa<arith::ConstantOp>(op) && op.use_empty())
+          op.erase();
+      // The outlined functions drop the zero offsets they do not need.
+      for (func::FuncOp f : outlined) {
+        RewritePatternSet patterns(&getContext());
+        arith::AddIOp::getCanonicalizationPatterns(patterns, &getContext());
+        (void)applyPatternsGreedily(f, std::move(patterns));
+      }
     }
   }
 
-  static void eraseDeadConstants(func::FuncOp fn) {
-    for (Operation &op : llvm::make_early_inc_range(fn.getBody().front()))
-      if (isa<arith::ConstantOp>(op) && op.use_empty())
-        op.erase();
+  /// The runs of `maxRun` or fewer adjacent top-level nests of `body`, grouped
+  /// by signature; returns the non-overlapping runs of the family that saves
+  /// the most ops ((uses - 1) x ops per run), if any occurs `minUses` times.
+  std::optional<SmallVector<Run>> bestFamily(Block &body) {
+    // Nests and whether each is adjacent to the next (only constants and
+    // allocations between them).
+    SmallVector<Operation *> nests;
+    SmallVector<bool> adjacent;
+    bool gapClean = false;
+    for (Operation &op : body) {
+      if (isNestOp(&op)) {
+        if (!nests.empty())
+          adjacent.push_back(gapClean);
+        nests.push_back(&op);
+        gapClean = true;
+        continue;
+      }
+      if (!isa<arith::ConstantOp, memref::AllocOp, memref::AllocaOp>(op))
+        gapClean = false;
+    }
+    unsigned uses = std::max<unsigned>(2, minUses);
+    std::optional<SmallVector<Run>> best;
+    unsigned bestSaving = 0;
+    for (unsigned len = 1; len <= std::max<unsigned>(1, maxRun); ++len) {
+      std::map<std::string, SmallVector<Run>> families;
+      for (unsigned s = 0; s + len <= nests.size(); ++s) {
+        bool ok = true;
+        for (unsigned k = s; k + 1 < s + len && ok; ++k)
+          ok = adjacent[k];
+        if (!ok)
+          continue;
+        ArrayRef<Operation *> ops = ArrayRef(nests).slice(s, len);
+        if (!resultsStayInside(ops))
+          continue;
+        Run run = describe(ops);
+        SmallVector<Run> &family = families[run.signature];
+        // Runs of one family must not overlap: keep the leftmost.
+        if (!family.empty() &&
+            !family.back().ops.back()->isBeforeInBlock(ops.front()))
+          continue;
+        family.push_back(std::move(run));
+      }
+      for (auto &[sig, family] : families) {
+        if (family.size() < uses)
+          continue;
+        unsigned saving = (family.size() - 1) * family.front().size;
+        if (saving > bestSaving) {
+          bestSaving = saving;
+          best = std::move(family);
+        }
+      }
+    }
+    return best;
   }
 
-  void outline(func::FuncOp fn, ArrayRef<Nest *> group, SymbolTable &symbols,
-               unsigned index) {
-    Nest &first = *group.front();
-    SmallVector<unsigned> passed;
-    for (auto [k, kind] : llvm::enumerate(first.kinds))
-      if (kind == ParamKind::Argument ||
-          (kind == ParamKind::Offset && !sameConstant(group, k)))
-        passed.push_back(k);
+  /// No value a run defines is used after it.
+  static bool resultsStayInside(ArrayRef<Operation *> ops) {
+    for (Operation *op : ops)
+      for (Value r : op->getResults())
+        for (Operation *user : r.getUsers())
+          if (!inRun(user, ops))
+            return false;
+    return true;
+  }
+
+  func::FuncOp outline(func::FuncOp fn, SmallVector<Run> &group,
+                       SymbolTable &symbols, unsigned index) {
+    Run &first = group.front();
+    // Arguments: other values, and offsets the runs disagree on (one port
+    // per distinct list of values).
+    SmallVector<unsigned> passed;   // parameter -> argument position
+    SmallVector<unsigned> argParam; // argument -> first parameter
+    std::map<SmallVector<Attribute>, unsigned,
+             bool (*)(const SmallVector<Attribute> &,
+                      const SmallVector<Attribute> &)>
+        offsetPorts([](const SmallVector<Attribute> &a,
+                       const SmallVector<Attribute> &b) {
+          return std::lexicographical_compare(
+              a.begin(), a.end(), b.begin(), b.end(),
+              [](Attribute x, Attribute y) {
+                return x.getAsOpaquePointer() < y.getAsOpaquePointer();
+              });
+        });
+    constexpr unsigned kCloned = ~0u;
+    for (auto [k, kind] : llvm::enumerate(first.kinds)) {
+      passed.push_back(kCloned);
+      if (kind == ParamKind::Argument) {
+        passed.back() = argParam.size();
+        argParam.push_back(k);
+      } else if (kind == ParamKind::Offset) {
+        SmallVector<Attribute> values = valuesOf(group, k);
+        if (llvm::all_equal(values))
+          continue;
+        auto [it, fresh] = offsetPorts.try_emplace(values, argParam.size());
+        if (fresh)
+          argParam.push_back(k);
+        passed.back() = it->second;
+      }
+    }
     SmallVector<Type> types;
-    for (unsigned k : passed)
+    for (unsigned k : argParam)
       types.push_back(first.params[k].getType());
     OpBuilder b(fn);
-    std::string name = (prefix + std::to_string(index)).str();
-    auto callee = func::FuncOp::create(b, first.op->getLoc(), name,
+    std::string name = prefix + std::to_string(index);
+    auto callee = func::FuncOp::create(b, first.ops.front()->getLoc(), name,
                                        b.getFunctionType(types, {}));
     callee.setPrivate();
     symbols.insert(callee);
@@ -238,27 +425,29 @@ struct OutlineRepeatedNestsPass
     OpBuilder in = OpBuilder::atBlockEnd(body);
     IRMapping map;
     for (auto [k, value] : llvm::enumerate(first.params)) {
-      auto pos = llvm::find(passed, k);
-      if (pos != passed.end()) {
-        map.map(value, body->getArgument(pos - passed.begin()));
-        continue;
-      }
-      map.map(value, in.clone(*value.getDefiningOp())->getResult(0));
+      if (passed[k] != kCloned)
+        map.map(value, body->getArgument(passed[k]));
+      else
+        map.map(value, in.clone(*value.getDefiningOp())->getResult(0));
     }
-    in.clone(*first.op, map);
-    func::ReturnOp::create(in, first.op->getLoc());
-    for (Nest *n : group) {
+    for (Operation *op : first.ops)
+      in.clone(*op, map);
+    func::ReturnOp::create(in, first.ops.front()->getLoc());
+    for (Run &r : group) {
       SmallVector<Value> args;
-      for (unsigned k : passed)
-        args.push_back(n->params[k]);
-      OpBuilder at(n->op);
-      auto call = func::CallOp::create(at, n->op->getLoc(), callee, args);
+      for (unsigned k : argParam)
+        args.push_back(r.params[k]);
+      OpBuilder at(r.ops.back());
+      auto call =
+          func::CallOp::create(at, r.ops.front()->getLoc(), callee, args);
       call->setAttr("t2c.shared", at.getUnitAttr());
-      n->op->erase();
-      for (auto [k, value] : llvm::enumerate(n->params))
-        if (n->kinds[k] == ParamKind::Local && value.use_empty())
+      for (Operation *op : llvm::reverse(r.ops))
+        op->erase();
+      for (auto [k, value] : llvm::enumerate(r.params))
+        if (r.kinds[k] == ParamKind::Local && value.use_empty())
           value.getDefiningOp()->erase();
     }
+    return callee;
   }
 };
 

@@ -168,6 +168,11 @@ class DesignMetadata:
     #: type a float32 model was compiled onto (``"f16"``, ``"bf16"``; its inputs and outputs
     #: stay float32 memories, its weights are stored narrowed)
     precision: str = "f32"
+    #: ``compile(share=...)``: whether repeated runs of loop nests share one component
+    share: bool = True
+    #: the size budget: ``{"components", "instances", "futil_lines", "futil_bytes"}``
+    #: (:func:`torch2calyx.flow.program_size`)
+    size: dict[str, int] = field(default_factory=dict)
 
     @property
     def inputs(self) -> list[MemoryInfo]:
@@ -190,6 +195,8 @@ class DesignMetadata:
             "nests": self.nests,
             "layers": self.layers,
             "precision": self.precision,
+            "share": self.share,
+            "size": self.size,
         }
         return json.dumps(record, indent=2) + "\n"
 
@@ -212,6 +219,8 @@ class DesignMetadata:
             nests=record.get("nests", []),
             layers=record.get("layers", []),
             precision=record.get("precision", "f32"),
+            share=record.get("share", True),
+            size=record.get("size", {}),
         )
 
 

@@ -65,20 +65,33 @@ PIPELINING_PASSES = (
 )
 
 
+#: With ``share=True`` (the default): outline-repeated-nests, last before lower-to-calyx, so
+#: that it compares nests in their final form (pipelining marks, lanes and banks included)
+#: and every copy of a repeated nest had the same optimisations applied.
+SHARING_PASSES = ("outline-repeated-nests",)
+
+
 def pass_pipeline(
-    *, pipeline: bool = True, lanes: int | Lanes = 1, precision: str = "f32"
+    *,
+    pipeline: bool = True,
+    lanes: int | Lanes = 1,
+    precision: str = "f32",
+    share: bool = True,
 ) -> tuple[str, ...]:
     """The native pass pipeline for the given options. ``lanes`` > 1 adds unroll-lanes
     (each pipelined nest split into that many parallel lanes) and bank-memories (the
     memories the lanes index split into banks) after pipeline-loops. ``precision``
     ``"f16"``/``"bf16"`` adds narrow-float-precision before externalize-globals (so that
-    the weights are written narrowed)."""
+    the weights are written narrowed). ``share`` adds outline-repeated-nests (repeated
+    runs of loop nests become one function, one Calyx component invoked per use)."""
     at, end = PASS_PIPELINE.index("externalize-globals"), PASS_PIPELINE.index("lower-to-calyx")
     front = PASS_PIPELINE[:at]
     if precision != "f32":
         front += (f"narrow-float-precision{{precision={precision}}}",)
     front += PASS_PIPELINE[at:end]
     back = PASS_PIPELINE[end:]
+    if share:
+        back = SHARING_PASSES + back
     if not pipeline:
         return front + back
     passes = PIPELINING_PASSES
@@ -129,6 +142,7 @@ class CompileOptions:
     lanes: Lanes = Lanes()
     interface: str = "testbench"
     precision: str = "f32"
+    share: bool = True
 
 
 class _Progress:
@@ -155,6 +169,7 @@ def compile(  # noqa: A001 - the public name the API promises
     lanes: int | dict[str, int] = 1,
     interface: str = "testbench",
     precision: str = "f32",
+    share: bool = True,
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` or ``.onnx`` file, to a hardware design.
 
@@ -180,6 +195,10 @@ def compile(  # noqa: A001 - the public name the API promises
     compiles a float32 model onto binary16 or bfloat16 units: weights and every internal
     value are narrowed (rounded to nearest-even), inputs and outputs stay float32 memories,
     converted as they are read and written.
+    ``share`` (default True) gives a run of loop nests that repeats (an LSTM's time steps,
+    attention heads, repeated blocks) one Calyx component, instantiated once and invoked per
+    use; ``False`` gives every repetition hardware of its own (for comparison). The size of
+    the program (components, instances, ``.futil`` lines and bytes) is in ``metadata.json``.
     """
     from torch2calyx.interfaces import check_interface
 
@@ -188,6 +207,7 @@ def compile(  # noqa: A001 - the public name the API promises
         lanes=check_lanes(lanes, _module_names(model)),
         interface=check_interface(interface),
         precision=check_precision(precision),
+        share=bool(share),
         backend=backend,
         simulator=simulator,
         keep_intermediates=keep_intermediates,
@@ -292,6 +312,8 @@ def _build(
         nests=pipelined_nests(futil),
         layers=layer_records(futil, getattr(lowered, "layers", {})),
         precision=options.precision,
+        share=options.share,
+        size=program_size(futil),
     )
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata
@@ -318,6 +340,24 @@ def pipelined_nests(futil: str) -> list[dict]:
         }
         for k, (ii, n, lanes, layer) in enumerate(_NEST_NOTE.findall(futil))
     ]
+
+
+_COMPONENT = re.compile(r"^component (\w+)", re.M)
+_CELL = re.compile(r"^\s*(?:@\w+(?:\([^)]*\))?\s+)*(\w+) = (\w+)\(", re.M)
+
+
+def program_size(futil: str) -> dict[str, int]:
+    """The size budget of a Calyx program: its components, the instances of them (cells
+    whose type is one of the program's components, ``main`` counted as one), and its
+    ``.futil`` lines and bytes."""
+    components = set(_COMPONENT.findall(futil))
+    instances = 1 + sum(1 for _, kind in _CELL.findall(futil) if kind in components)
+    return {
+        "components": len(components),
+        "instances": instances,
+        "futil_lines": futil.count("\n") + (0 if futil.endswith("\n") or not futil else 1),
+        "futil_bytes": len(futil.encode()),
+    }
 
 
 def _weight_memory(
@@ -355,7 +395,10 @@ def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, di
     return passes.lower_to_calyx(
         mlir,
         pipeline=pass_pipeline(
-            pipeline=options.pipeline, lanes=options.lanes, precision=options.precision
+            pipeline=options.pipeline,
+            lanes=options.lanes,
+            precision=options.precision,
+            share=options.share,
         ),
         keep_dir=work if options.keep_intermediates else None,
     )

@@ -124,6 +124,13 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
         help="sequential hardware: no pipelined loops (for comparison)",
     )
     p.add_argument(
+        "--no-share",
+        dest="share",
+        action="store_false",
+        help="no shared components: every repeated loop nest (LSTM time steps, attention "
+        "heads, repeated blocks) gets hardware of its own (for comparison)",
+    )
+    p.add_argument(
         "--lanes",
         default="1",
         metavar="N|LAYER=N,...",
@@ -180,6 +187,7 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
             lanes=parse_cli_lanes(args.lanes),
             interface=args.interface,
             precision=args.precision,
+            share=args.share,
         )
     if inputs is not None:
         _save_inputs(design.out_dir / "example_inputs.npz", inputs)
@@ -210,7 +218,21 @@ def _resource_settings(args: argparse.Namespace) -> Iterator[None]:
 def _cmd_compile(args: argparse.Namespace) -> int:
     design, _, _ = _compile_source(args, args.out)
     print(f"wrote {design.calyx}, {design.verilog.name}, {design.data.name}, metadata.json")
+    print(size_summary(design.metadata))
     return 0
+
+
+def size_summary(metadata: Any) -> str:
+    """The size budget line of the CLI summary (from metadata.json's ``size``)."""
+    size = metadata.size
+    if not size:
+        return "size: not recorded (design compiled by an older torch2calyx)"
+    sharing = "on" if metadata.share else "off (--no-share)"
+    return (
+        f"size: {size['components']} components, {size['instances']} instances, "
+        f"program.futil {size['futil_lines']:,} lines / {size['futil_bytes']:,} bytes; "
+        f"sharing {sharing}"
+    )
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -266,6 +288,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     report = compare_outputs(expected, result.outputs, rtol=rtol, atol=atol)
     for line in report.lines:
         print(line)
+    print(size_summary(design.metadata))
     print(f"cycles: {result.cycles}")
     if result.profile is not None:
         print(result.profile.table())
