@@ -111,17 +111,21 @@ arith::ConstantOp outsideIndexConstant(Value v, Operation *nest) {
   return c;
 }
 
-/// Stage 1 on one nest (see the file comment).
+/// Marks the additions normalize() inserted or cloned.
+constexpr StringLiteral kOffsetMark = "t2c.outline_offset";
+
+/// Stage 1 on one nest (see the file comment): every memory access gets an
+/// addition of its own, `addi %x, %c` with `%c` a copy of an outside index
+/// constant used by nothing else.
 void normalize(Operation *nest, Added &added) {
   OpBuilder front(nest);
+  UnitAttr mark = front.getUnitAttr();
   auto copyOf = [&](arith::ConstantOp c) {
     Operation *copy = front.clone(*c);
     added.copies.push_back({copy, c.getResult()});
     added.fresh.insert(copy);
     return copy->getResult(0);
   };
-  // An index with no constant offset gets `+ 0`, once per index value.
-  llvm::DenseMap<Value, Value> withZero;
   auto hasOffset = [&](Value index) {
     auto add = index.getDefiningOp<arith::AddIOp>();
     return add && nest->isAncestor(add) &&
@@ -137,22 +141,23 @@ void normalize(Operation *nest, Added &added) {
         operand.set(copyOf(c));
         continue;
       }
-      if (hasOffset(index) ||
-          !nest->isAncestor(index.getParentBlock()->getParentOp()))
+      if (!nest->isAncestor(index.getParentBlock()->getParentOp()))
+        continue; // an outside value that is no constant: an argument
+      OpBuilder b(op);
+      if (hasOffset(index)) {
+        if (index.hasOneUse())
+          continue;
+        Operation *clone = b.clone(*index.getDefiningOp());
+        clone->setAttr(kOffsetMark, mark);
+        operand.set(clone->getResult(0));
         continue;
-      Value &zeroed = withZero[index];
-      if (!zeroed) {
-        OpBuilder b(op->getContext());
-        if (Operation *def = index.getDefiningOp())
-          b.setInsertionPointAfter(def);
-        else
-          b.setInsertionPointToStart(cast<BlockArgument>(index).getOwner());
-        Value zero = arith::ConstantIndexOp::create(front, nest->getLoc(), 0);
-        added.zeros.insert(zero.getDefiningOp());
-        added.fresh.insert(zero.getDefiningOp());
-        zeroed = arith::AddIOp::create(b, op->getLoc(), index, zero);
       }
-      operand.set(zeroed);
+      Value zero = arith::ConstantIndexOp::create(front, nest->getLoc(), 0);
+      added.zeros.insert(zero.getDefiningOp());
+      added.fresh.insert(zero.getDefiningOp());
+      auto add = arith::AddIOp::create(b, op->getLoc(), index, zero);
+      add->setAttr(kOffsetMark, mark);
+      operand.set(add.getResult());
     }
   });
   // Every outside index constant an addition uses gets its own copy.
@@ -167,20 +172,37 @@ void normalize(Operation *nest, Added &added) {
 /// Stage 4: the nests that stay (in `body`) get their original indices back.
 /// The copies are in `body` itself, so none was erased with an outlined nest.
 void restore(Block &body, Added &added) {
-  SmallVector<arith::AddIOp> zeroAdds;
+  for (auto [copy, original] : added.copies)
+    copy->getResult(0).replaceAllUsesWith(original);
+  SmallVector<arith::AddIOp> marked;
   for (Operation &nest : body)
     if (isNestOp(&nest))
       nest.walk([&](arith::AddIOp add) {
-        if (Operation *def = add.getRhs().getDefiningOp();
-            def && added.zeros.contains(def))
-          zeroAdds.push_back(add);
+        if (add->hasAttr(kOffsetMark))
+          marked.push_back(add);
       });
-  for (arith::AddIOp add : zeroAdds) {
-    add.getResult().replaceAllUsesWith(add.getLhs());
+  for (arith::AddIOp add : marked) {
+    Value same = add.getLhs(); // `+ 0`
+    if (Operation *def = add.getRhs().getDefiningOp();
+        !def || !added.zeros.contains(def)) {
+      // a clone: the addition it copies comes before it
+      same = nullptr;
+      for (Operation *user : add.getLhs().getUsers())
+        if (auto orig = dyn_cast<arith::AddIOp>(user);
+            orig && orig != add && !orig->hasAttr(kOffsetMark) &&
+            orig.getLhs() == add.getLhs() && orig.getRhs() == add.getRhs() &&
+            orig->getParentRegion()->isAncestor(add->getParentRegion()) &&
+            (orig->getBlock() != add->getBlock() ||
+             orig->isBeforeInBlock(add)))
+          same = orig.getResult();
+    }
+    if (!same) {
+      add->removeAttr(kOffsetMark);
+      continue;
+    }
+    add.getResult().replaceAllUsesWith(same);
     add.erase();
   }
-  for (auto [copy, original] : added.copies)
-    copy->getResult(0).replaceAllUsesWith(original);
 }
 
 std::string printed(Attribute a) {
@@ -236,7 +258,8 @@ Run describe(ArrayRef<Operation *> ops) {
         sig << name(v) << ",";
       sig << ")";
       for (NamedAttribute attr : op->getAttrs())
-        sig << attr.getName().getValue() << "=" << printed(attr.getValue())
+        if (attr.getName() != kOffsetMark)
+          sig << attr.getName().getValue() << "=" << printed(attr.getValue())
             << ";";
       for (Region &region : op->getRegions()) {
         sig << "{";
@@ -301,11 +324,15 @@ struct OutlineRepeatedNestsPass
       }
       /// 4. The nests that stay get back their indices; unused copies go.
       restore(body, added);
+      // (Constants of the input that were already unused stay, unless
+      // something was outlined.)
       for (Operation &op : llvm::make_early_inc_range(body))
-        if (isa<arith::ConstantOp>(op) && op.use_empty())
+        if (isa<arith::ConstantOp>(op) && op.use_empty() &&
+            (!outlined.empty() || added.fresh.contains(&op)))
           op.erase();
       // The outlined functions drop the zero offsets they do not need.
       for (func::FuncOp f : outlined) {
+        f.walk([](arith::AddIOp add) { add->removeAttr(kOffsetMark); });
         RewritePatternSet patterns(&getContext());
         arith::AddIOp::getCanonicalizationPatterns(patterns, &getContext());
         (void)applyPatternsGreedily(f, std::move(patterns));
@@ -348,6 +375,8 @@ struct OutlineRepeatedNestsPass
         if (!resultsStayInside(ops))
           continue;
         Run run = describe(ops);
+        if (getenv("T2C_OUTLINE_DEBUG"))
+          llvm::errs() << "run " << s << "+" << len << ":\n" << run.signature << "\n";
         SmallVector<Run> &family = families[run.signature];
         // Runs of one family must not overlap: keep the leftmost.
         if (!family.empty() &&
