@@ -375,8 +375,6 @@ struct OutlineRepeatedNestsPass
         if (!resultsStayInside(ops))
           continue;
         Run run = describe(ops);
-        if (getenv("T2C_OUTLINE_DEBUG"))
-          llvm::errs() << "run " << s << "+" << len << ":\n" << run.signature << "\n";
         SmallVector<Run> &family = families[run.signature];
         // Runs of one family must not overlap: keep the leftmost.
         if (!family.empty() &&

@@ -80,8 +80,10 @@ def OutlineRepeatedNests : Pass<"outline-repeated-nests", "mlir::ModuleOp"> {
   let options = [
     Option<"minUses", "min-uses", "unsigned", "2",
            "Outline a nest only when it occurs at least this many times">,
-    Option<"maxRun", "max-run", "unsigned", "8",
-           "Longest run of adjacent nests outlined as one function">,
+    Option<"maxRun", "max-run", "unsigned", "1",
+           "Longest run of adjacent nests outlined as one function (1: "
+           "single nests, which shares the most hardware: a longer run "
+           "that repeats less often copies the nests it shares with others)">,
     Option<"prefix", "prefix", "std::string", "\"shared\"",
            "Name prefix of the outlined functions (a number follows)">,
   ];
