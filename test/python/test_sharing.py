@@ -78,7 +78,7 @@ def test_share_is_in_the_pipeline_unless_turned_off():
 def test_program_size_counts_components_and_instances():
     futil = (
         "component f(a: 32) -> () {\n  cells {\n  }\n}\n"
-        "component main<\"toplevel\"=1>() -> () {\n  cells {\n"
+        'component main<"toplevel"=1>() -> () {\n  cells {\n'
         "    f_inst = f();\n    @external m = seq_mem_d1(32, 4, 2);\n  }\n}\n"
     )
     assert program_size(futil) == {
