@@ -62,10 +62,13 @@ bool inRun(Operation *op, ArrayRef<Operation *> run) {
   return llvm::any_of(run, [&](Operation *n) { return n->isAncestor(op); });
 }
 
-/// A memref.alloc/alloca whose every use is inside `run`.
+/// A memref.alloc/alloca whose every use is inside `run`, and not a named
+/// memory (weights that externalize-globals{internal} initializes from data
+/// stay in the caller, passed by reference).
 bool isLocalBuffer(Value v, ArrayRef<Operation *> run) {
   Operation *def = v.getDefiningOp();
-  if (!def || !isa<memref::AllocOp, memref::AllocaOp>(def))
+  if (!def || !isa<memref::AllocOp, memref::AllocaOp>(def) ||
+      def->hasAttr("t2c.name"))
     return false;
   return llvm::all_of(v.getUses(),
                       [&](OpOperand &use) { return inRun(use.getOwner(), run); });
