@@ -93,8 +93,11 @@ def test_int8_model_bit_exact(tmp_path, make, per_channel):
 
     futil = (tmp_path / "d" / "program.futil").read_text()
     assert not re.search(r"std_(add|mul|divSqrt|compare)FN|std_fpToInt|std_intToFp", futil)
-    mults = re.findall(r"std_mult_pipe\((\d+)\)", futil)
-    assert mults, "the products are computed by integer multipliers"
+    # the int8 x int8 products on 16-bit integer multipliers, in loop nests pipelined to one
+    # product per cycle (the 64-bit one requantizes)
+    assert re.findall(r"= (\w+)\((\d+)", futil).count(("pipelined_fp_smult", "16")) >= 1
+    assert "std_mult_pipe" not in futil
+    assert "initiation interval 1" in futil
     meta = json.loads((tmp_path / "d" / "metadata.json").read_text())
     io = {(m["role"], m["dtype"]) for m in meta["memories"] if m["role"] != "weight"}
     assert io == {("input", "int8"), ("output", "int8")}
@@ -112,15 +115,37 @@ def test_int8_per_channel_scales_differ():
 
 
 def test_int8_requantization_rounds_half_to_even():
-    """The integer requantization rounds half to even (torch.round), also for negatives."""
+    """The integer requantization rounds half to even, as quantize_per_tensor (torch.round)
+    does: with the first layer's multiplier set to exactly 1/2, every odd sum is a tie."""
     quant = quantize_pt2e(_mlp(), (2, 8), per_channel=False)
-    ref = integer_model(quant, (torch.randn(2, 8),))
+    x = torch.randn(2, 8)
+    ref = integer_model(quant, (x,))
+    buffers = dict(ref.module.named_buffers())
+    shift = int(buffers["0.shift"])
+    buffers["0.multiplier"].fill_(1 << (shift - 1))
     gen = torch.Generator().manual_seed(2)
-    inputs = [torch.randn(64, 8, generator=gen) * 2 for _ in range(8)]
-    for x in inputs:
-        (got,) = ref.module(*ref.quantize_inputs(x))
-        qdq = ref.output_params[0].quantize(quant(x))
-        assert (got.int() - qdq.int()).abs().max() <= 1
+    xq = torch.randint(-128, 128, (2, 8), generator=gen, dtype=torch.int8)
+    zx = ref.input_params[0].zero_point
+    acc = (xq.long() - zx) @ buffers["0.weight"].long().T + buffers["0.bias"].long()
+    assert (acc % 2 == 1).any()
+    # the first layer's output, read back through the graph's own node
+    interp = torch.fx.Interpreter(ref.module)
+    values = {}
+    original = interp.run_node
+
+    def record(node):
+        values[node.name] = original(node)
+        return values[node.name]
+
+    interp.run_node = record
+    interp.run(xq)
+    first = next(v for k, v in values.items() if k.startswith("sum_dim") and v.dtype == torch.int8)
+    params = quant.graph.find_nodes(
+        op="call_function", target=torch.ops.quantized_decomposed.quantize_per_tensor.default
+    )[1].args
+    zo, qmin, qmax = params[2], params[3], params[4]
+    want = (torch.round(acc.double() / 2) + zo).clamp(max(qmin, zo), qmax).to(torch.int8)
+    assert torch.equal(first, want)
 
 
 def test_int8_unsupported_patterns(tmp_path):

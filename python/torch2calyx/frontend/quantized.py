@@ -71,6 +71,7 @@ _MOVES = {
     _aten.squeeze.dim,
     _aten.unsqueeze.default,
 }
+_RESHAPES = {_aten.flatten.using_ints, _aten.view.default, _aten.reshape.default}
 SUPPORTED = (
     "int8 activations (XNNPACKQuantizer, get_symmetric_quantization_config), int8 weights "
     "per tensor or per channel; quantized Linear and Conv2d (each optionally followed by "
@@ -252,6 +253,7 @@ class _Rewriter:
                 f"quantized model: it takes {len(placeholders)} inputs but "
                 f"{len(self.example_inputs)} example inputs were given"
             )
+        self.shapes = self._shapes()
         for node in self.gm.graph.nodes:
             if node.op == "placeholder":
                 self.env[node] = _FloatInput(placeholders.index(node), node)
@@ -277,6 +279,21 @@ class _Rewriter:
         params = tuple(self.inputs[i][1] for i in range(len(placeholders)))
         inputs = tuple(p.quantize(x) for p, x in zip(params, self.example_inputs, strict=True))
         return IntegerModel(gm, inputs, params, tuple(self.outputs))
+
+    def _shapes(self) -> dict[torch.fx.Node, tuple[int, ...]]:
+        """The shape of every tensor the PT2E graph computes on the example inputs."""
+        shapes: dict[torch.fx.Node, tuple[int, ...]] = {}
+
+        class Recorder(torch.fx.Interpreter):
+            def run_node(self, n):
+                value = super().run_node(n)
+                if isinstance(value, torch.Tensor):
+                    shapes[n] = tuple(value.shape)
+                return value
+
+        with torch.no_grad():
+            Recorder(self.gm).run(*self.example_inputs)
+        return shapes
 
     def _call_function(self, node: torch.fx.Node) -> Any:
         target, name = node.target, _op_name(node)
@@ -379,28 +396,30 @@ class _Rewriter:
             .max()
         )
         wide = torch.int16 if x_span * w_span < 2**15 else torch.int32
-        w = self._constant(f"{layer}.weight", values.to(torch.int8))
+        if node.target in _LINEAR:
+            # x[..., K] * w[O, K] -> [..., O, K], summed over K
+            operand, trailing, x_dim = xq.node, 0, -2
+            stored = values
+        else:
+            # cols[N, 1, OH, OW, C*KH*KW] * w[O, 1, 1, C*KH*KW] -> [N, O, OH, OW, CKK], summed
+            # over the innermost dimension (the weight stored in that shape: no reshape
+            # between the int8 memory and the product)
+            operand, trailing, x_dim = self._im2col(node, args, xq), 2, 1
+            stored = values.reshape(channels, 1, 1, -1)
+        w = self._constant(f"{layer}.weight", stored.to(torch.int8))
         w_wide = self._call(_aten.to.dtype, w, wide)
         if bool((weight.zero_points != 0).any()):
-            zp = self._constant(f"{layer}.weight_zero_point", weight.zero_points.to(wide))
-            shape = (channels,) + (1,) * (values.dim() - 1)
-            w_wide = self._call(_aten.sub.Tensor, w_wide, self._call(_aten.view.default, zp, shape))
-        if node.target in _LINEAR:
-            operand, trailing = xq.node, 0
-            # x[..., K] * w[O, K] -> [..., O, K], summed over K
-            w_b, reduce_dim = w_wide, -1
-            x_dim = -2
-        else:
-            operand, trailing = self._im2col(node, args, xq), 2
-            # cols[N, C*KH*KW, OH, OW] * w[O, C*KH*KW, 1, 1] -> [N, O, CKK, OH, OW], over CKK
-            w_b = self._call(_aten.view.default, w_wide, [channels, -1, 1, 1])
-            reduce_dim, x_dim = 2, 1
+            zp = self._constant(
+                f"{layer}.weight_zero_point",
+                weight.zero_points.to(wide).view(channels, *[1] * (stored.dim() - 1)),
+            )
+            w_wide = self._call(_aten.sub.Tensor, w_wide, zp)
         x_wide = self._call(_aten.sub.Tensor, self._call(_aten.to.dtype, operand, wide), zx)
         products = self._call(
-            _aten.mul.Tensor, self._call(_aten.unsqueeze.default, x_wide, x_dim), w_b
+            _aten.mul.Tensor, self._call(_aten.unsqueeze.default, x_wide, x_dim), w_wide
         )
         acc = self.graph.call_function(
-            _aten.sum.dim_IntList, (products, [reduce_dim], False), {"dtype": torch.int32}
+            _aten.sum.dim_IntList, (products, [-1], False), {"dtype": torch.int32}
         )
         scales = xq.params.scale * weight.scales  # float64, per output channel
         if bias is not None:
@@ -414,7 +433,7 @@ class _Rewriter:
         return _Accumulator(acc, scales, trailing, False, node, layer)
 
     def _im2col(self, node: torch.fx.Node, args: list, xq: _Quantized) -> torch.fx.Node:
-        """The windows of a conv2d's int8 input, ``[N, C*KH*KW, OH, OW]`` (channel-major as
+        """The windows of a conv2d's int8 input, ``[N, OH, OW, C*KH*KW]`` (channel-major as
         the weight's ``[O, C, KH, KW]``), padded with the zero point (dequantized: 0.0)."""
         # conv2d(input, weight, bias, stride=1, padding=0, dilation=1, groups=1)
         options = list(args[3:7])
@@ -431,7 +450,7 @@ class _Rewriter:
 
         (sh, sw), (ph, pw), (dh, dw) = pair(stride), pair(padding), pair(dilation)
         _, _, kh, kw = args[1].values.shape
-        n, c, h, w = node.args[0].meta["val"].shape
+        n, c, h, w = self.shapes[node.args[0]]
         oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
         ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
         x = xq.node
@@ -444,8 +463,9 @@ class _Rewriter:
                 windows.append(
                     self._call(_aten.slice.Tensor, rows, 3, j * dw, j * dw + (ow - 1) * sw + 1, sw)
                 )
-        stacked = self._call(_aten.stack.default, windows, 2)  # [N, C, KH*KW, OH, OW]
-        return self._call(_aten.view.default, stacked, [n, c * kh * kw, oh, ow])
+        stacked = self._call(_aten.stack.default, windows, -1)  # [N, C, OH, OW, KH*KW]
+        ordered = self._call(_aten.permute.default, stacked, [0, 2, 3, 1, 4])
+        return self._call(_aten.reshape.default, ordered, [n, oh, ow, c * kh * kw])
 
     def _requantize(self, acc: _Accumulator, out: QParams) -> torch.fx.Node:
         multipliers = acc.scales / out.scale
@@ -476,13 +496,17 @@ class _Rewriter:
         shifted = self._call(_aten.add.Tensor, rounded, out.zero_point)
         low = max(out.qmin, out.zero_point) if acc.relu else out.qmin
         clamped = self._call(_aten.clamp.default, shifted, low, out.qmax)
-        narrowed = self._call(_aten.to.dtype, clamped, torch.int8)
-        # a sum over a unit dimension: the result comes out of a reduction, which
-        # elementwise fusion does not fuse into the next layer (it would recompute this
-        # requantization, 64-bit multiply included, for every product that reads it)
+        return self._materialized(self._call(_aten.to.dtype, clamped, torch.int8))
+
+    def _materialized(self, value: torch.fx.Node) -> torch.fx.Node:
+        """``value`` (int8) summed over a unit dimension: the same values, but out of a
+        reduction, which elementwise fusion does not fuse into the next layer's loop nest
+        (it would recompute a requantization, 64-bit multiply included, for every product
+        that reads it) and which keeps a reshape from moving into that nest (as a divided
+        and wrapped index)."""
         return self.graph.call_function(
             _aten.sum.dim_IntList,
-            (self._call(_aten.unsqueeze.default, narrowed, -1), [-1], False),
+            (self._call(_aten.unsqueeze.default, value, -1), [-1], False),
             {"dtype": torch.int8},
         )
 
@@ -492,6 +516,8 @@ class _Rewriter:
             raise self._error(node, "only quantized tensors may be moved between layers")
         rest = [a for a in node.args[1:]]
         moved = self.graph.call_function(node.target, (value.q.node, *rest), dict(node.kwargs))
+        if node.target in _RESHAPES:
+            moved = self._materialized(moved)
         return _Dequantized(_Quantized(moved, value.q.params))
 
     def _output(self, node: torch.fx.Node) -> None:
