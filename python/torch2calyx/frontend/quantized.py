@@ -153,6 +153,9 @@ class _Quantized:
 
     node: torch.fx.Node
     params: QParams
+    #: for ``flatten(x, 1)``: x's node and shape (a Linear reads x unflattened, its weight
+    #: stored in x's shape, so no flattened copy is made)
+    unflattened: tuple[torch.fx.Node, tuple[int, ...]] | None = None
 
 
 @dataclass
@@ -274,6 +277,7 @@ class _Rewriter:
                 "quantize_per_tensor reads it); torch2calyx builds integer-only hardware, "
                 "so every input must be quantized by the quantizer"
             )
+        self.graph.eliminate_dead_code()  # e.g. a flattened copy no Linear reads
         gm = torch.fx.GraphModule(self.root, self.graph, class_name="Int8Model")
         gm.eval()
         params = tuple(self.inputs[i][1] for i in range(len(placeholders)))
@@ -396,16 +400,25 @@ class _Rewriter:
             .max()
         )
         wide = torch.int16 if x_span * w_span < 2**15 else torch.int32
-        if node.target in _LINEAR:
+        reduced = [-1]
+        if node.target in _LINEAR and xq.unflattened is not None:
+            # Linear after flatten(x, 1): x[N, C, H, W] * w[O, C, H, W] -> [N, O, C, H, W],
+            # summed over C, H, W (the flattened index is never formed: no division)
+            operand, shape = xq.unflattened
+            operand, trailing, x_dim = operand, 0, 1
+            stored = values.reshape(channels, *shape[1:])
+            reduced = list(range(-(len(shape) - 1), 0))
+        elif node.target in _LINEAR:
             # x[..., K] * w[O, K] -> [..., O, K], summed over K
             operand, trailing, x_dim = xq.node, 0, -2
             stored = values
         else:
-            # cols[N, 1, OH, OW, C*KH*KW] * w[O, 1, 1, C*KH*KW] -> [N, O, OH, OW, CKK], summed
-            # over the innermost dimension (the weight stored in that shape: no reshape
-            # between the int8 memory and the product)
+            # windows[N, 1, OH, OW, C, KH, KW] * w[O, 1, 1, C, KH, KW] summed over the three
+            # innermost dimensions (the weight stored in that shape: no reshape between the
+            # int8 memory and the product)
             operand, trailing, x_dim = self._im2col(node, args, xq), 2, 1
-            stored = values.reshape(channels, 1, 1, -1)
+            stored = values.reshape(channels, 1, 1, *values.shape[1:])
+            reduced = [-3, -2, -1]
         w = self._constant(f"{layer}.weight", stored.to(torch.int8))
         w_wide = self._call(_aten.to.dtype, w, wide)
         if bool((weight.zero_points != 0).any()):
@@ -419,7 +432,7 @@ class _Rewriter:
             _aten.mul.Tensor, self._call(_aten.unsqueeze.default, x_wide, x_dim), w_wide
         )
         acc = self.graph.call_function(
-            _aten.sum.dim_IntList, (products, [-1], False), {"dtype": torch.int32}
+            _aten.sum.dim_IntList, (products, reduced, False), {"dtype": torch.int32}
         )
         scales = xq.params.scale * weight.scales  # float64, per output channel
         if bias is not None:
@@ -433,8 +446,8 @@ class _Rewriter:
         return _Accumulator(acc, scales, trailing, False, node, layer)
 
     def _im2col(self, node: torch.fx.Node, args: list, xq: _Quantized) -> torch.fx.Node:
-        """The windows of a conv2d's int8 input, ``[N, OH, OW, C*KH*KW]`` (channel-major as
-        the weight's ``[O, C, KH, KW]``), padded with the zero point (dequantized: 0.0)."""
+        """The windows of a conv2d's int8 input, ``[N, OH, OW, C, KH, KW]``, padded with the
+        zero point (which dequantizes to 0.0)."""
         # conv2d(input, weight, bias, stride=1, padding=0, dilation=1, groups=1)
         options = list(args[3:7])
         options += [[1], [0], [1], 1][len(options) :]
@@ -448,24 +461,18 @@ class _Rewriter:
             v = list(v) if isinstance(v, list | tuple) else [v]
             return (v[0], v[-1])
 
-        (sh, sw), (ph, pw), (dh, dw) = pair(stride), pair(padding), pair(dilation)
+        (sh, sw), (ph, pw), dilation = pair(stride), pair(padding), pair(dilation)
         _, _, kh, kw = args[1].values.shape
-        n, c, h, w = self.shapes[node.args[0]]
-        oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-        ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
         x = xq.node
         if ph or pw:
             x = self._call(_aten.constant_pad_nd.default, x, [pw, pw, ph, ph], xq.params.zero_point)
-        windows = []
-        for i in range(kh):
-            for j in range(kw):
-                rows = self._call(_aten.slice.Tensor, x, 2, i * dh, i * dh + (oh - 1) * sh + 1, sh)
-                windows.append(
-                    self._call(_aten.slice.Tensor, rows, 3, j * dw, j * dw + (ow - 1) * sw + 1, sw)
-                )
-        stacked = self._call(_aten.stack.default, windows, -1)  # [N, C, OH, OW, KH*KW]
-        ordered = self._call(_aten.permute.default, stacked, [0, 2, 3, 1, 4])
-        return self._call(_aten.reshape.default, ordered, [n, oh, ow, c * kh * kw])
+        if dilation != (1, 1):
+            raise self._error(node, "dilation is not supported for quantized conv2d")
+        # [N, C, OH, OW, KH, KW]: the windows as a view of the padded input
+        windows = self._call(
+            _aten.unfold.default, self._call(_aten.unfold.default, x, 2, kh, sh), 3, kw, sw
+        )
+        return self._call(_aten.permute.default, windows, [0, 2, 3, 1, 4, 5])
 
     def _requantize(self, acc: _Accumulator, out: QParams) -> torch.fx.Node:
         multipliers = acc.scales / out.scale
@@ -518,7 +525,12 @@ class _Rewriter:
         moved = self.graph.call_function(node.target, (value.q.node, *rest), dict(node.kwargs))
         if node.target in _RESHAPES:
             moved = self._materialized(moved)
-        return _Dequantized(_Quantized(moved, value.q.params))
+        unflattened = None
+        shape = self.shapes.get(node.args[0], ())
+        if node.target == _aten.flatten.using_ints and tuple(node.args[1:]) in ((1,), (1, -1)):
+            if len(shape) > 2:
+                unflattened = (value.q.node, shape)
+        return _Dequantized(_Quantized(moved, value.q.params, unflattened))
 
     def _output(self, node: torch.fx.Node) -> None:
         results = []
