@@ -145,7 +145,7 @@ def print_table(records: list[dict]) -> None:
                 f"{r['cycles']:,}",
                 f"{r['max_abs_error']:.3g}",
                 f"{r['max_abs_output']:.3g}",
-                *(f"{s[k]:,}" if isinstance(s.get(k), int) else "-" for k in head[5:]),
+                *(f"{s[k]:,}" if isinstance(s.get(k), int | float) else "-" for k in head[5:]),
             ]
         )
     print("| " + " | ".join(head) + " |")

@@ -446,8 +446,9 @@ class _Rewriter:
         return _Accumulator(acc, scales, trailing, False, node, layer)
 
     def _im2col(self, node: torch.fx.Node, args: list, xq: _Quantized) -> torch.fx.Node:
-        """The windows of a conv2d's int8 input, ``[N, OH, OW, C, KH, KW]``, padded with the
-        zero point (which dequantizes to 0.0)."""
+        """The windows ``[N, OH, OW, C, KH, KW]`` of a conv2d's int8 input padded with the
+        zero point (which dequantizes to 0.0), as a view of a channels-last copy of it
+        (torch-mlir then writes the windows, widened, once: one copy nest)."""
         # conv2d(input, weight, bias, stride=1, padding=0, dilation=1, groups=1)
         options = list(args[3:7])
         options += [[1], [0], [1], 1][len(options) :]
@@ -468,11 +469,12 @@ class _Rewriter:
             x = self._call(_aten.constant_pad_nd.default, x, [pw, pw, ph, ph], xq.params.zero_point)
         if dilation != (1, 1):
             raise self._error(node, "dilation is not supported for quantized conv2d")
-        # [N, C, OH, OW, KH, KW]: the windows as a view of the padded input
-        windows = self._call(
-            _aten.unfold.default, self._call(_aten.unfold.default, x, 2, kh, sh), 3, kw, sw
+        # channels last first (a copy of the input, not of the windows), then the windows
+        # [N, OH, OW, C, KH, KW] as a view of it
+        x = self._call(_aten.permute.default, x, [0, 2, 3, 1])
+        return self._call(
+            _aten.unfold.default, self._call(_aten.unfold.default, x, 1, kh, sh), 2, kw, sw
         )
-        return self._call(_aten.permute.default, windows, [0, 2, 3, 1, 4, 5])
 
     def _requantize(self, acc: _Accumulator, out: QParams) -> torch.fx.Node:
         multipliers = acc.scales / out.scale
