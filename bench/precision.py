@@ -35,9 +35,10 @@ MODELS = ("ffnn", "cnn", "mha")
 PRECISIONS = ("f32", "f16", "bf16", "int8")
 
 
-def quantize_pt2e(model, inputs: tuple, *, per_channel: bool = True):
+def quantize_pt2e(model, inputs: tuple, *, per_channel: bool = True, reference: bool = False):
     """PT2E post-training int8 quantization (XNNPACKQuantizer), calibrated on the inputs and
-    32 copies with Gaussian noise of 0.1 of their standard deviation."""
+    32 copies with Gaussian noise of 0.1 of their standard deviation; ``reference`` gives
+    ``convert_pt2e``'s reference representation instead of the q/dq graph."""
     import warnings
 
     import torch
@@ -59,7 +60,7 @@ def quantize_pt2e(model, inputs: tuple, *, per_channel: bool = True):
         prepared(*inputs)
         for _ in range(32):
             prepared(*(x + 0.1 * x.std() * torch.randn(x.shape, generator=gen) for x in inputs))
-        return convert_pt2e(prepared)
+        return convert_pt2e(prepared, use_reference_representation=reference)
 
 
 def run_one(name: str, variant: str, out_root: Path, *, synth: bool, timeout: float) -> dict:
