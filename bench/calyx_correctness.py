@@ -30,7 +30,7 @@ the format cannot represent exactly are rounded to the nearest representable val
 the run (torch2calyx's own data loader rejects them instead), and data entries for memories
 the program does not have are ignored.
 
-Programs written for an older Calyx than 0.5 (``import "primitives/std.lib"``,
+Programs written for an early Calyx (``import "primitives/std.lib"``,
 ``primitives/bitnum/``, ``primitives/fixed/``, ``primitives/memories.futil``, cells declared
 with ``prim``) are listed as "obsolete" and left out of the percentage: today's Calyx does not
 parse them either.
@@ -71,7 +71,7 @@ from torch2calyx.sim import design_memories, simulate
 MEASURED = ("", "ref-cells", "sync", "static-interface", "tcam") + tuple(
     f"numeric-types/{d}" for d in ("parsing", "bitnum", "fixed-point")
 )
-#: library files and syntax Calyx removed before 0.5 (2023): programs using them are obsolete
+#: library files and syntax an early Calyx had and today's lacks: programs using them are obsolete
 OBSOLETE = re.compile(
     r'import\s+"primitives/(std\.lib|bitnum/|fixed/|memories\.futil)|^\s*\w+\s*=\s*prim\s', re.M
 )
@@ -160,7 +160,9 @@ def run_one(futil: Path, root: Path, sim: str, build_dir: Path, cycle_limit: int
         return Row(rel, "skipped", reason="a .skip file beside it (runt skips it)")
     source = futil.read_text()
     if OBSOLETE.search(source):
-        return Row(rel, "obsolete", reason="pre-0.5 Calyx syntax or library file")
+        return Row(
+            rel, "obsolete", reason="early Calyx syntax or library (today's Calyx rejects it)"
+        )
     expect_text = futil.with_suffix(".expect").read_text()
     data_path = futil.with_name(futil.name + ".data")
     reconstructed = False

@@ -1,4 +1,4 @@
-// Calyx's names before 0.5 for the memories with combinational reads, std_mem_d1..d4 (declared
+// Calyx's former names of the memories with combinational reads, std_mem_d1..d4 (declared
 // in core.futil as the Calyx compiler declared them then): the same modules as comb.sv's
 // comb_mem_d1..d4 under the old names (torch2calyx's own).
 // Lint: the flat index is computed in 32-bit arithmetic (WIDTH waived locally).
