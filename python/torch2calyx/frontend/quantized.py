@@ -8,15 +8,17 @@ aten ops that torch-mlir lowers to integer loops, so the hardware has no float u
 * the model's float input and its ``quantize_per_tensor`` become an int8 input (the design
   takes the quantized tensor), the ``dequantize`` of the output becomes an int8 output;
 * ``dequantize -> linear / conv2d [-> relu] -> quantize`` becomes: ``x - zx`` and
-  ``w - zw`` (int32, the weight stored as int8), an int32 ``linear`` / ``convolution``
-  (products of int8 values, int32 sums), plus the bias quantized to int32,
+  ``w - zw`` (16 bits when the products fit, else 32; the weight stored as int8), their
+  broadcast products summed in int32 (a convolution over windows unfolded from a
+  channels-last copy of its input; a Linear after ``flatten`` over the unflattened input),
+  plus the bias quantized to int32,
   ``round(bias / (sx * sw))``; then the requantization ``rhe(acc * m >> s) + zo`` with an
   integer multiplier ``m < 2**31`` and shift ``s`` per layer, ``m / 2**s`` the nearest to
   ``sx * sw / so`` (per output channel for per-channel weight scales, one shared ``s``),
   rounding half to even as ``quantize_per_tensor`` (``torch.round``) does, then the clamp to
   ``[qmin, qmax]`` (``[max(qmin, zo), qmax]`` when a ReLU precedes the quantize) and the
   cast to int8;
-* ``dequantize -> max_pool2d / flatten / view / reshape -> quantize`` with the same
+* ``dequantize -> max_pool2d / flatten / view / reshape / permute -> quantize`` with the same
   parameters (the quantizer shares them) applies the op to the int8 tensor, which is exact.
 
 The graph that results is what PyTorch's reference representation
@@ -381,7 +383,7 @@ class _Rewriter:
         torch-mlir accumulates in i64 on i64 multipliers), so that after elementwise fusion
         one loop nest loads the int8 operands, widens them, subtracts the zero points,
         multiplies (in 16 bits when the products fit) and accumulates in 32 bits. A
-        convolution first gathers its windows (im2col, int8, padded with the zero point).
+        convolution first gathers its windows (int8, padded with the zero point).
         """
         x, weight = args[0], args[1]
         bias = args[2] if len(args) > 2 else None
