@@ -173,6 +173,9 @@ class DesignMetadata:
     #: the size budget: ``{"components", "instances", "futil_lines", "futil_bytes"}``
     #: (:func:`torch2calyx.flow.program_size`)
     size: dict[str, int] = field(default_factory=dict)
+    #: a PT2E int8 model's quantization of its int8 inputs and outputs (see
+    #: :attr:`torch2calyx.frontend.LoweredModule.quantization`), else None
+    quantization: dict | None = None
 
     @property
     def inputs(self) -> list[MemoryInfo]:
@@ -197,6 +200,7 @@ class DesignMetadata:
             "precision": self.precision,
             "share": self.share,
             "size": self.size,
+            "quantization": self.quantization,
         }
         return json.dumps(record, indent=2) + "\n"
 
@@ -221,6 +225,7 @@ class DesignMetadata:
             precision=record.get("precision", "f32"),
             share=record.get("share", True),
             size=record.get("size", {}),
+            quantization=record.get("quantization"),
         )
 
 

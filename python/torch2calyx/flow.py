@@ -314,6 +314,7 @@ def _build(
         precision=options.precision,
         share=options.share,
         size=program_size(futil),
+        quantization=getattr(lowered, "quantization", None),
     )
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata
