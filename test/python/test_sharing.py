@@ -108,6 +108,22 @@ def test_repeated_layers_share_a_component_and_match_pytorch(name, tmp_path):
     assert torch.equal(got_on.outputs[0], got_off.outputs[0])
 
 
+@pytest.mark.verilator
+def test_sharing_with_lanes(tmp_path):
+    """Sharing runs after unroll-lanes and bank-memories: a lane-split nest is shared with
+    its banks as ref memories."""
+    model, inputs = MODELS["lstm"]
+    off = torch2calyx.compile(model, inputs, out_dir=tmp_path / "off", lanes=2, share=False)
+    on = torch2calyx.compile(model, inputs, out_dir=tmp_path / "on", lanes=2)
+    assert on.metadata.size["components"] >= 2
+    assert any(nest["lanes"] == 2 for nest in on.metadata.nests)
+    got_off, got_on = off.simulate(*inputs), on.simulate(*inputs)
+    with torch.no_grad():
+        expected = model(*inputs)
+    torch.testing.assert_close(got_on.outputs[0], expected, **TOLERANCE)
+    assert torch.equal(got_on.outputs[0], got_off.outputs[0])
+
+
 def test_shared_nests_stay_pipelined(tmp_path):
     model, inputs = MODELS["lstm"]
     design = torch2calyx.compile(model, inputs, out_dir=tmp_path / "d")
