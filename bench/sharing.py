@@ -94,7 +94,8 @@ def run_child(name: str, share: bool, work: Path, args: argparse.Namespace) -> d
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        return {"model": name, "share": share, "error": " | ".join(tail)}
+        said = " | ".join(tail) or "no output"
+        return {"model": name, "share": share, "error": f"exit {done.returncode}: {said}"}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
