@@ -2,16 +2,25 @@
 // RUN: t2c-opt --pipeline-loops=lanes=16 --unroll-lanes=lanes=16 --canonicalize %s | FileCheck %s --check-prefix=SIXTEEN
 
 // Four outputs of a 48-long dot product. At 4 lanes the outputs give 2 lanes (2 interleaved
-// sums each); splitting the reduction would give 4 but costs an adder tree (3 more adders
-// used once per output), so it is not taken: a split must give at least 4 times the lanes
-// of the outputs. At 16 lanes it gives 16 (8 times 2): partial sums and a tree.
+// sums each); splitting the reduction would give 4 but costs a joining nest after the stream,
+// so it is not taken: a split must give at least 4 times the lanes of the outputs. At 16 lanes
+// it gives 16 (8 times 2): 16 partial sums, stored by the last step into 16 banks and joined
+// by an adder tree in a nest of their own after the stream (15 adds, on units the lowering
+// shares with the 16 lanes' adders), not in the pipelined nest.
 // FOUR-LABEL:  func.func @matvec4
 // FOUR-COUNT-2:  arith.addf
 // FOUR-NOT:      arith.addf
 // FOUR:          t2c.lanes = 2 : i64
 // SIXTEEN-LABEL: func.func @matvec4
-// SIXTEEN-COUNT-31: arith.addf
+// SIXTEEN:       memref.alloc() {t2c.banks = array<i64: 16, 1>} : memref<64xf32>
+// SIXTEEN-COUNT-16: arith.addf
+// SIXTEEN-NOT:   arith.addf
 // SIXTEEN:       t2c.lanes = 16 : i64
+// SIXTEEN-NEXT:  scf.for %{{.*}} = %c0 to %c4 step %c1
+// SIXTEEN-COUNT-16: memref.load
+// SIXTEEN-COUNT-15: arith.addf
+// SIXTEEN-NOT:   arith.addf
+// SIXTEEN:       } {t2c.joins, t2c.pipeline}
 func.func @matvec4(%x: memref<48xf32>, %w: memref<192xf32>, %y: memref<4xf32>) {
   %cst = arith.constant 0.0 : f32
   affine.for %i = 0 to 4 {
