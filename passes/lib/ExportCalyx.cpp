@@ -60,6 +60,7 @@ StringRef libraryOf(StringRef primitive) {
     m["pipelined_mulFN"] = "primitives/float/pipelined_mulFN.futil";
     m["pipelined_intToFp"] = "primitives/float/pipelined_intToFp.futil";
     m["pipelined_fpToInt"] = "primitives/float/pipelined_fpToInt.futil";
+    m["pipelined_fp_smult"] = "primitives/pipelined.futil";
     for (StringRef p : {"pipelined_divSqrtF16", "pipelined_divSqrtBF16",
                         "pipelined_divSqrtF32", "pipelined_divSqrtF64"})
       m[p] = "primitives/float/pipelined_divSqrtFN.futil";

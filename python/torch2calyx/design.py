@@ -168,6 +168,9 @@ class DesignMetadata:
     #: type a float32 model was compiled onto (``"f16"``, ``"bf16"``; its inputs and outputs
     #: stay float32 memories, its weights are stored narrowed)
     precision: str = "f32"
+    #: a PT2E int8 model's quantization of its int8 inputs and outputs (see
+    #: :attr:`torch2calyx.frontend.LoweredModule.quantization`), else None
+    quantization: dict | None = None
 
     @property
     def inputs(self) -> list[MemoryInfo]:
@@ -190,6 +193,7 @@ class DesignMetadata:
             "nests": self.nests,
             "layers": self.layers,
             "precision": self.precision,
+            "quantization": self.quantization,
         }
         return json.dumps(record, indent=2) + "\n"
 
@@ -212,6 +216,7 @@ class DesignMetadata:
             nests=record.get("nests", []),
             layers=record.get("layers", []),
             precision=record.get("precision", "f32"),
+            quantization=record.get("quantization"),
         )
 
 

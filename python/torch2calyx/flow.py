@@ -292,6 +292,7 @@ def _build(
         nests=pipelined_nests(futil),
         layers=layer_records(futil, getattr(lowered, "layers", {})),
         precision=options.precision,
+        quantization=getattr(lowered, "quantization", None),
     )
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata
