@@ -168,6 +168,8 @@ class DesignMetadata:
     #: type a float32 model was compiled onto (``"f16"``, ``"bf16"``; its inputs and outputs
     #: stay float32 memories, its weights are stored narrowed)
     precision: str = "f32"
+    #: ``compile(float_stages=...)``: pipeline depth (cycles) of the float adders/multipliers
+    float_stages: int = 2
 
     @property
     def inputs(self) -> list[MemoryInfo]:
@@ -190,6 +192,7 @@ class DesignMetadata:
             "nests": self.nests,
             "layers": self.layers,
             "precision": self.precision,
+            "float_stages": self.float_stages,
         }
         return json.dumps(record, indent=2) + "\n"
 
@@ -212,6 +215,7 @@ class DesignMetadata:
             nests=record.get("nests", []),
             layers=record.get("layers", []),
             precision=record.get("precision", "f32"),
+            float_stages=record.get("float_stages", 2),
         )
 
 

@@ -51,6 +51,11 @@ PASS_PIPELINE = (
     "lower-to-calyx",
 )
 
+#: ``compile(float_stages=...)``: the pipeline depths (= latency in cycles) the float adders
+#: and multipliers come in (``std_addFN`` / ``pipelined_addFN``, ``..._s4``, ``..._s6``).
+FLOAT_STAGES = (2, 4, 6)
+DEFAULT_FLOAT_STAGES = 2
+
 #: With ``pipeline=True`` (the default): materialize-divisions computes divisions repeated
 #: across a loop once (a divider cannot be pipelined), forward-fills folds buffer fills into
 #: the nests that accumulate into them, pipeline-loops reshapes and marks the nests that
@@ -66,32 +71,63 @@ PIPELINING_PASSES = (
 
 
 def pass_pipeline(
-    *, pipeline: bool = True, lanes: int | Lanes = 1, precision: str = "f32"
+    *,
+    pipeline: bool = True,
+    lanes: int | Lanes = 1,
+    precision: str = "f32",
+    float_stages: int = DEFAULT_FLOAT_STAGES,
 ) -> tuple[str, ...]:
     """The native pass pipeline for the given options. ``lanes`` > 1 adds unroll-lanes
     (each pipelined nest split into that many parallel lanes) and bank-memories (the
     memories the lanes index split into banks) after pipeline-loops. ``precision``
     ``"f16"``/``"bf16"`` adds narrow-float-precision before externalize-globals (so that
-    the weights are written narrowed)."""
+    the weights are written narrowed). ``float_stages`` other than 2 is lower-to-calyx's
+    float-stages (deeper float adders and multipliers) and pipeline-loops' interleave (as
+    many partial sums per reduction as the adder has stages, so that it still accepts one
+    addition per cycle)."""
     at, end = PASS_PIPELINE.index("externalize-globals"), PASS_PIPELINE.index("lower-to-calyx")
     front = PASS_PIPELINE[:at]
     if precision != "f32":
         front += (f"narrow-float-precision{{precision={precision}}}",)
     front += PASS_PIPELINE[at:end]
     back = PASS_PIPELINE[end:]
+    interleave = ""
+    if float_stages != DEFAULT_FLOAT_STAGES:
+        back = tuple(
+            f"lower-to-calyx{{float-stages={float_stages}}}" if p == "lower-to-calyx" else p
+            for p in back
+        )
+        interleave = f" interleave={float_stages}"
     if not pipeline:
         return front + back
     passes = PIPELINING_PASSES
     lanes = lanes if isinstance(lanes, Lanes) else Lanes(default=lanes)
+    if interleave and lanes.most == 1:
+        passes = tuple(
+            f"pipeline-loops{{{interleave.strip()}}}" if p == "pipeline-loops" else p
+            for p in passes
+        )
     if lanes.most > 1:
         at = passes.index("pipeline-loops") + 1
         lane_passes = (
-            f"pipeline-loops{{{lanes.pass_options()}}}",
+            f"pipeline-loops{{{lanes.pass_options()}{interleave}}}",
             f"unroll-lanes{{{lanes.pass_options()}}}",
             "bank-memories",
         )
         passes = passes[: at - 1] + lane_passes + passes[at:]
     return front + passes + back
+
+
+def check_float_stages(float_stages: Any) -> int:
+    """``float_stages`` as one of :data:`FLOAT_STAGES`, or a clear error."""
+    if isinstance(float_stages, bool) or float_stages not in FLOAT_STAGES:
+        raise Torch2CalyxError(
+            f"float_stages={float_stages!r}: choose one of "
+            f"{', '.join(map(str, FLOAT_STAGES))} (the pipeline depth, in cycles, of the float "
+            "adders and multipliers: deeper runs at a higher clock, see the README's "
+            "'Board-ready output')"
+        )
+    return int(float_stages)
 
 
 def check_precision(precision: Any) -> str:
@@ -129,6 +165,7 @@ class CompileOptions:
     lanes: Lanes = Lanes()
     interface: str = "testbench"
     precision: str = "f32"
+    float_stages: int = 2
 
 
 class _Progress:
@@ -155,6 +192,7 @@ def compile(  # noqa: A001 - the public name the API promises
     lanes: int | dict[str, int] = 1,
     interface: str = "testbench",
     precision: str = "f32",
+    float_stages: int = 2,
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` or ``.onnx`` file, to a hardware design.
 
@@ -180,6 +218,10 @@ def compile(  # noqa: A001 - the public name the API promises
     compiles a float32 model onto binary16 or bfloat16 units: weights and every internal
     value are narrowed (rounded to nearest-even), inputs and outputs stay float32 memories,
     converted as they are read and written.
+    ``float_stages`` (2, default; 4 or 6) is the pipeline depth, in cycles, of the float
+    adders and multipliers: deeper units run at a higher clock (on ECP5 the FFNN goes from
+    about 38 MHz at 2 to about 100 MHz at 6, see the README's "Board-ready output") for a
+    few more cycles per pipelined loop nest and per sequential float operation.
     """
     from torch2calyx.interfaces import check_interface
 
@@ -188,6 +230,7 @@ def compile(  # noqa: A001 - the public name the API promises
         lanes=check_lanes(lanes, _module_names(model)),
         interface=check_interface(interface),
         precision=check_precision(precision),
+        float_stages=check_float_stages(float_stages),
         backend=backend,
         simulator=simulator,
         keep_intermediates=keep_intermediates,
@@ -292,6 +335,7 @@ def _build(
         nests=pipelined_nests(futil),
         layers=layer_records(futil, getattr(lowered, "layers", {})),
         precision=options.precision,
+        float_stages=options.float_stages,
     )
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata
@@ -355,7 +399,10 @@ def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, di
     return passes.lower_to_calyx(
         mlir,
         pipeline=pass_pipeline(
-            pipeline=options.pipeline, lanes=options.lanes, precision=options.precision
+            pipeline=options.pipeline,
+            lanes=options.lanes,
+            precision=options.precision,
+            float_stages=options.float_stages,
         ),
         keep_dir=work if options.keep_intermediates else None,
     )

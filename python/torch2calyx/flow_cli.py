@@ -145,6 +145,14 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
         help="float type a float32 model computes in: f32 (default, the model's own types), "
         "f16 or bf16 (weights stored narrowed, inputs/outputs stay float32)",
     )
+    p.add_argument(
+        "--float-stages",
+        type=int,
+        choices=(2, 4, 6),
+        default=2,
+        help="pipeline depth in cycles of the float adders and multipliers: 2 (default), 4 or "
+        "6 (higher Fmax, a few more cycles; see the README's 'Board-ready output')",
+    )
 
 
 def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, Any, Any]:
@@ -180,6 +188,7 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
             lanes=parse_cli_lanes(args.lanes),
             interface=args.interface,
             precision=args.precision,
+            float_stages=args.float_stages,
         )
     if inputs is not None:
         _save_inputs(design.out_dir / "example_inputs.npz", inputs)

@@ -5,6 +5,9 @@
 // (shifted-out bits jammed into the last bit, t2c_fp_add_stages), and `out` is rounded from
 // those registers, so it is valid from the cycle after that edge (the cycle before done) and
 // holds until the next operation's first edge.
+// `stages` (not a Calyx parameter; 2 to 6, default 2) is the latency: the registers of the
+// datapath take stages - 1 edges (see t2c_fp_round_pipe), so `out` is valid from the cycle
+// before done; std_addFN_s4 / _s6 below are the Calyx primitives of depth 4 and 6.
 // Conventions (handshake, roundingMode, control = tininess after rounding, exceptionFlags,
 // canonical NaN): see ARCHITECTURE.md "Float unit conventions".
 module std_addFN #(
@@ -31,6 +34,58 @@ module std_addFN #(
   t2c_fp_add_stages #(.EXP(expWidth), .SIG(sigWidth), .STAGES(stages)) dp (
       .clk(clk), .reset(reset), .load(busy), .control(control), .subOp(subOp), .left(left),
       .right(right), .roundingMode(roundingMode), .out(out), .flags(exceptionFlags));
+endmodule
+
+// std_addFN with stages = 4: latency 4 (go to done)
+module std_addFN_s4 #(
+    parameter int expWidth = 8,
+    parameter int sigWidth = 24,
+    parameter int numWidth = 32
+) (
+    input  logic                clk,
+    input  logic                reset,
+    input  logic                go,
+    input  logic                control,
+    input  logic                subOp,
+    input  logic [numWidth-1:0] left,
+    input  logic [numWidth-1:0] right,
+    input  logic [         2:0] roundingMode,
+    output logic [numWidth-1:0] out,
+    output logic [         4:0] exceptionFlags,
+    output logic                done
+);
+  std_addFN #(
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(4)
+  ) u (
+      .clk(clk), .reset(reset), .go(go), .control(control), .subOp(subOp), .left(left),
+      .right(right), .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags),
+      .done(done));
+endmodule
+
+// std_addFN with stages = 6: latency 6 (go to done)
+module std_addFN_s6 #(
+    parameter int expWidth = 8,
+    parameter int sigWidth = 24,
+    parameter int numWidth = 32
+) (
+    input  logic                clk,
+    input  logic                reset,
+    input  logic                go,
+    input  logic                control,
+    input  logic                subOp,
+    input  logic [numWidth-1:0] left,
+    input  logic [numWidth-1:0] right,
+    input  logic [         2:0] roundingMode,
+    output logic [numWidth-1:0] out,
+    output logic [         4:0] exceptionFlags,
+    output logic                done
+);
+  std_addFN #(
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(6)
+  ) u (
+      .clk(clk), .reset(reset), .go(go), .control(control), .subOp(subOp), .left(left),
+      .right(right), .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags),
+      .done(done));
 endmodule
 
 // ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)

@@ -5,6 +5,9 @@
 // (t2c_fp_mul_stages), and `out` is the normalized, rounded result computed from those
 // registers, valid from the cycle after that edge (the cycle before done) until the next
 // operation's first edge. Subnormal operands and results are handled, never flushed.
+// `stages` (not a Calyx parameter; 2 to 6, default 2) is the latency: the registers of the
+// datapath take stages - 1 edges (see t2c_fp_round_pipe), so `out` is valid from the cycle
+// before done; std_mulFN_s4 / _s6 below are the Calyx primitives of depth 4 and 6.
 // Conventions (handshake, roundingMode, control = tininess after rounding, exceptionFlags,
 // canonical NaN): see ARCHITECTURE.md "Float unit conventions".
 module std_mulFN #(
@@ -30,6 +33,54 @@ module std_mulFN #(
   t2c_fp_mul_stages #(.EXP(expWidth), .SIG(sigWidth), .STAGES(stages)) dp (
       .clk(clk), .reset(reset), .load(busy), .control(control), .left(left), .right(right),
       .roundingMode(roundingMode), .out(out), .flags(exceptionFlags));
+endmodule
+
+// std_mulFN with stages = 4: latency 4 (go to done)
+module std_mulFN_s4 #(
+    parameter int expWidth = 8,
+    parameter int sigWidth = 24,
+    parameter int numWidth = 32
+) (
+    input  logic                clk,
+    input  logic                reset,
+    input  logic                go,
+    input  logic                control,
+    input  logic [numWidth-1:0] left,
+    input  logic [numWidth-1:0] right,
+    input  logic [         2:0] roundingMode,
+    output logic [numWidth-1:0] out,
+    output logic [         4:0] exceptionFlags,
+    output logic                done
+);
+  std_mulFN #(
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(4)
+  ) u (
+      .clk(clk), .reset(reset), .go(go), .control(control), .left(left), .right(right),
+      .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags), .done(done));
+endmodule
+
+// std_mulFN with stages = 6: latency 6 (go to done)
+module std_mulFN_s6 #(
+    parameter int expWidth = 8,
+    parameter int sigWidth = 24,
+    parameter int numWidth = 32
+) (
+    input  logic                clk,
+    input  logic                reset,
+    input  logic                go,
+    input  logic                control,
+    input  logic [numWidth-1:0] left,
+    input  logic [numWidth-1:0] right,
+    input  logic [         2:0] roundingMode,
+    output logic [numWidth-1:0] out,
+    output logic [         4:0] exceptionFlags,
+    output logic                done
+);
+  std_mulFN #(
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(6)
+  ) u (
+      .clk(clk), .reset(reset), .go(go), .control(control), .left(left), .right(right),
+      .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags), .done(done));
 endmodule
 
 // ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)

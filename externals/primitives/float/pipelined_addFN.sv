@@ -7,6 +7,9 @@
 // cycle t + 2; a new operation may be presented in every cycle. Reset clears the pipeline
 // (out = +0, no flags). Conventions (roundingMode, control = tininess after rounding,
 // exceptionFlags, canonical NaN): see ARCHITECTURE.md "Float unit conventions".
+// `stages` (not a Calyx parameter; 2 to 6, default 2) is the latency in cycles (the
+// datapath's stages - 1 register levels, t2c_fp_round_pipe, and the output register);
+// pipelined_addFN_s4 / _s6 below are the Calyx primitives of depth 4 and 6.
 module pipelined_addFN #(
     parameter int expWidth = 8,
     parameter int sigWidth = 24,
@@ -37,6 +40,52 @@ module pipelined_addFN #(
       exceptionFlags <= flags;
     end
   end
+endmodule
+
+// pipelined_addFN with stages = 4: latency 4
+module pipelined_addFN_s4 #(
+    parameter int expWidth = 8,
+    parameter int sigWidth = 24,
+    parameter int numWidth = 32
+) (
+    input  logic                clk,
+    input  logic                reset,
+    input  logic                control,
+    input  logic                subOp,
+    input  logic [numWidth-1:0] left,
+    input  logic [numWidth-1:0] right,
+    input  logic [         2:0] roundingMode,
+    output logic [numWidth-1:0] out,
+    output logic [         4:0] exceptionFlags
+);
+  pipelined_addFN #(
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(4)
+  ) u (
+      .clk(clk), .reset(reset), .control(control), .subOp(subOp), .left(left), .right(right),
+      .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags));
+endmodule
+
+// pipelined_addFN with stages = 6: latency 6
+module pipelined_addFN_s6 #(
+    parameter int expWidth = 8,
+    parameter int sigWidth = 24,
+    parameter int numWidth = 32
+) (
+    input  logic                clk,
+    input  logic                reset,
+    input  logic                control,
+    input  logic                subOp,
+    input  logic [numWidth-1:0] left,
+    input  logic [numWidth-1:0] right,
+    input  logic [         2:0] roundingMode,
+    output logic [numWidth-1:0] out,
+    output logic [         4:0] exceptionFlags
+);
+  pipelined_addFN #(
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(6)
+  ) u (
+      .clk(clk), .reset(reset), .control(control), .subOp(subOp), .left(left), .right(right),
+      .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags));
 endmodule
 
 // ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)

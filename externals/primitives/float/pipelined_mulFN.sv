@@ -6,6 +6,9 @@
 // The inputs sampled at the edge ending cycle t give `out` and `exceptionFlags` during cycle
 // t + 2; a new operation may be presented in every cycle. Reset clears the pipeline.
 // Conventions: see ARCHITECTURE.md "Float unit conventions".
+// `stages` (not a Calyx parameter; 2 to 6, default 2) is the latency in cycles (the
+// datapath's stages - 1 register levels, t2c_fp_round_pipe, and the output register);
+// pipelined_mulFN_s4 / _s6 below are the Calyx primitives of depth 4 and 6.
 module pipelined_mulFN #(
     parameter int expWidth = 8,
     parameter int sigWidth = 24,
@@ -35,6 +38,50 @@ module pipelined_mulFN #(
       exceptionFlags <= flags;
     end
   end
+endmodule
+
+// pipelined_mulFN with stages = 4: latency 4
+module pipelined_mulFN_s4 #(
+    parameter int expWidth = 8,
+    parameter int sigWidth = 24,
+    parameter int numWidth = 32
+) (
+    input  logic                clk,
+    input  logic                reset,
+    input  logic                control,
+    input  logic [numWidth-1:0] left,
+    input  logic [numWidth-1:0] right,
+    input  logic [         2:0] roundingMode,
+    output logic [numWidth-1:0] out,
+    output logic [         4:0] exceptionFlags
+);
+  pipelined_mulFN #(
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(4)
+  ) u (
+      .clk(clk), .reset(reset), .control(control), .left(left), .right(right),
+      .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags));
+endmodule
+
+// pipelined_mulFN with stages = 6: latency 6
+module pipelined_mulFN_s6 #(
+    parameter int expWidth = 8,
+    parameter int sigWidth = 24,
+    parameter int numWidth = 32
+) (
+    input  logic                clk,
+    input  logic                reset,
+    input  logic                control,
+    input  logic [numWidth-1:0] left,
+    input  logic [numWidth-1:0] right,
+    input  logic [         2:0] roundingMode,
+    output logic [numWidth-1:0] out,
+    output logic [         4:0] exceptionFlags
+);
+  pipelined_mulFN #(
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(6)
+  ) u (
+      .clk(clk), .reset(reset), .control(control), .left(left), .right(right),
+      .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags));
 endmodule
 
 // ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)
