@@ -749,6 +749,18 @@ module t2c_fp_add_stages #(
   localparam int SW = SIG + 4;
   localparam int EW = EXP + 2;
 
+  // With STAGES >= 7 the operands and modes are registered first (the unit's inputs then
+  // need no more than the route from their source to a register).
+  localparam int IW_IN = 2 * W + 4 + 1;
+  logic [W-1:0] left_i, right_i;
+  logic [2:0] rm_i;
+  logic ctl_i, sub_i;
+  logic [IW_IN-1:0] in_q;
+  t2c_fp_pipe_reg #(.W(IW_IN), .EN(STAGES >= 7)) cut_i (
+      .clk(clk), .reset(reset), .load(load),
+      .d({left, right, roundingMode, control, subOp}), .q(in_q));
+  assign {left_i, right_i, rm_i, ctl_i, sub_i} = in_q;
+
   logic sign1, special1;
   logic signed [EW-1:0] exp1;
   logic [SW-1:0] sum1;
@@ -766,13 +778,13 @@ module t2c_fp_add_stages #(
   logic [2:0] rm_f;
   logic [FW-1:0] f_q;
   t2c_fp_add_swap #(.EXP(EXP), .SIG(SIG)) swap (
-      .left(left), .right(right), .subOp(subOp), .sa(sa0), .sb(sb0), .a_big(big0), .same(same0),
-      .e_big(e_big0), .m_big(m_big0), .m_small(m_small0), .dsh(dsh0), .special(special0),
-      .special_val(special_val0), .special_flags(special_flags0));
+      .left(left_i), .right(right_i), .subOp(sub_i), .sa(sa0), .sb(sb0), .a_big(big0),
+      .same(same0), .e_big(e_big0), .m_big(m_big0), .m_small(m_small0), .dsh(dsh0),
+      .special(special0), .special_val(special_val0), .special_flags(special_flags0));
   t2c_fp_pipe_reg #(.W(FW), .EN(STAGES >= 6)) cut_f (
       .clk(clk), .reset(reset), .load(load),
       .d({sa0, sb0, big0, same0, e_big0, m_big0, m_small0, dsh0, special0, special_val0,
-          special_flags0, roundingMode, control}), .q(f_q));
+          special_flags0, rm_i, ctl_i}), .q(f_q));
   assign {sa, sb, big, same, e_big, m_big, m_small, dsh, special1, special_val1, special_flags1,
           rm_f, ctl_f} = f_q;
   t2c_fp_add_sum #(.EXP(EXP), .SIG(SIG)) add (
@@ -898,13 +910,25 @@ module t2c_fp_mul_stages #(
   localparam int SW = 2 * SIG;
   localparam int EW = EXP + 3;
 
+  // With STAGES >= 7 the operands and modes are registered first (the unit's inputs then
+  // need no more than the route from their source to a register).
+  localparam int IW_IN = 2 * W + 4;
+  logic [W-1:0] left_i, right_i;
+  logic [2:0] rm_i;
+  logic ctl_i;
+  logic [IW_IN-1:0] in_q;
+  t2c_fp_pipe_reg #(.W(IW_IN), .EN(STAGES >= 7)) cut_i (
+      .clk(clk), .reset(reset), .load(load),
+      .d({left, right, roundingMode, control}), .q(in_q));
+  assign {left_i, right_i, rm_i, ctl_i} = in_q;
+
   logic sign0, special0;
   logic signed [EW-1:0] exp0;
   logic [SIG-1:0] ma, mb;
   logic [W-1:0] special_val0;
   logic [4:0] special_flags0;
   t2c_fp_mul_prep #(.EXP(EXP), .SIG(SIG)) prep (
-      .left(left), .right(right), .sign(sign0), .exp(exp0), .sig_a(ma), .sig_b(mb),
+      .left(left_i), .right(right_i), .sign(sign0), .exp(exp0), .sig_a(ma), .sig_b(mb),
       .special(special0), .special_val(special_val0), .special_flags(special_flags0));
 
   // With STAGES >= 6 the product takes two cycles: the partial products of ma with the low
@@ -926,13 +950,13 @@ module t2c_fp_mul_stages #(
       assign ph0 = (2 * SIG - H)'(ma) * (2 * SIG - H)'(mb[SIG-1:H]);
       t2c_fp_pipe_reg #(.W(FW), .EN(1'b1)) cut_f (
           .clk(clk), .reset(reset), .load(load),
-          .d({sign0, exp0, special0, special_val0, special_flags0, roundingMode, control, pl0,
+          .d({sign0, exp0, special0, special_val0, special_flags0, rm_i, ctl_i, pl0,
               ph0}), .q(f_q));
       assign {sign1, exp1, special1, special_val1, special_flags1, rm1, ctl1, pl, ph} = f_q;
       assign prod1 = SW'(pl) + {ph, {H{1'b0}}};
     end else begin : g_whole
       assign {sign1, exp1, special1, special_val1, special_flags1, rm1, ctl1} =
-          {sign0, exp0, special0, special_val0, special_flags0, roundingMode, control};
+          {sign0, exp0, special0, special_val0, special_flags0, rm_i, ctl_i};
       assign prod1 = ma * mb;
     end
   endgenerate
