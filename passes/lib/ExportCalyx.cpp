@@ -61,7 +61,7 @@ StringRef libraryOf(StringRef primitive) {
     m["pipelined_intToFp"] = "primitives/float/pipelined_intToFp.futil";
     m["pipelined_fpToInt"] = "primitives/float/pipelined_fpToInt.futil";
     // Deeper adders and multipliers (lower-to-calyx{float-stages=N}).
-    for (const char *n : {"_s4", "_s6"}) {
+    for (const char *n : {"_s4", "_s7"}) {
       m[std::string("std_addFN") + n] = "primitives/float/addFN.futil";
       m[std::string("std_mulFN") + n] = "primitives/float/mulFN.futil";
       m[std::string("pipelined_addFN") + n] =

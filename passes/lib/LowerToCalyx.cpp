@@ -442,10 +442,10 @@ struct LowerToCalyxPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (floatStages != 2 && floatStages != 4 && floatStages != 6) {
+    if (floatStages != 2 && floatStages != 4 && floatStages != 7) {
       module.emitError("lower-to-calyx: float-stages=")
           << static_cast<int>(floatStages)
-          << " is not a depth of the float units; choose 2, 4 or 6";
+          << " is not a depth of the float units; choose 2, 4 or 7";
       return signalPassFailure();
     }
     /// 1. affine -> scf + arith + memref, then canonicalize.

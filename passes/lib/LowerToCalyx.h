@@ -190,7 +190,7 @@ public:
   /// pipelined_addFN, ..., N > 2 their `_s<N>` variants.
   int floatStages = 2;
   /// The primitive of depth floatStages for a depth-2 float add/mul
-  /// primitive name (`std_addFN` -> `std_addFN_s6`).
+  /// primitive name (`std_addFN` -> `std_addFN_s7`).
   std::string floatUnit(llvm::StringRef primitive) const {
     if (floatStages == 2)
       return primitive.str();

@@ -52,8 +52,8 @@ PASS_PIPELINE = (
 )
 
 #: ``compile(float_stages=...)``: the pipeline depths (= latency in cycles) the float adders
-#: and multipliers come in (``std_addFN`` / ``pipelined_addFN``, ``..._s4``, ``..._s6``).
-FLOAT_STAGES = (2, 4, 6)
+#: and multipliers come in (``std_addFN`` / ``pipelined_addFN``, ``..._s4``, ``..._s7``).
+FLOAT_STAGES = (2, 4, 7)
 DEFAULT_FLOAT_STAGES = 2
 
 #: With ``pipeline=True`` (the default): materialize-divisions computes divisions repeated
@@ -218,7 +218,7 @@ def compile(  # noqa: A001 - the public name the API promises
     compiles a float32 model onto binary16 or bfloat16 units: weights and every internal
     value are narrowed (rounded to nearest-even), inputs and outputs stay float32 memories,
     converted as they are read and written.
-    ``float_stages`` (2, default; 4 or 6) is the pipeline depth, in cycles, of the float
+    ``float_stages`` (2, default; 4 or 7) is the pipeline depth, in cycles, of the float
     adders and multipliers: deeper units run at a higher clock (on ECP5 the FFNN goes from
     about 38 MHz at 2 to about 100 MHz at 6, see the README's "Board-ready output") for a
     few more cycles per pipelined loop nest and per sequential float operation.

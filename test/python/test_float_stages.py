@@ -1,7 +1,7 @@
 """compile(float_stages=N): deeper float adders and multipliers (a higher clock), the same bits.
 
 The depth changes only when results come out, never what they are, so a design at depth 4 or
-6 must agree bit for bit with the depth-2 design and match PyTorch; the pipelined nests keep
+7 must agree bit for bit with the depth-2 design and match PyTorch; the pipelined nests keep
 their initiation interval (the reductions get as many partial sums as the adder has stages).
 """
 
@@ -27,7 +27,7 @@ II_NOTE = re.compile(r"// pipelined loop nest: initiation interval (\d+), (\d+) 
 
 def _mlp():
     torch.manual_seed(3)
-    model = nn.Sequential(nn.Linear(12, 12), nn.ReLU(), nn.Linear(12, 4)).eval()
+    model = nn.Sequential(nn.Linear(12, 14), nn.ReLU(), nn.Linear(14, 4)).eval()
     return model, (torch.randn(1, 12),)
 
 
@@ -36,17 +36,17 @@ def _bits(outputs):
 
 
 @pytest.mark.verilator
-def test_pipelined_design_at_depth_6_is_bit_identical(tmp_path):
+def test_pipelined_design_at_depth_7_is_bit_identical(tmp_path):
     model, inputs = _mlp()
     base = torch2calyx.compile(model, inputs, out_dir=tmp_path / "s2")
-    deep = torch2calyx.compile(model, inputs, out_dir=tmp_path / "s6", float_stages=6)
+    deep = torch2calyx.compile(model, inputs, out_dir=tmp_path / "s7", float_stages=7)
     futil = deep.calyx.read_text()
-    assert "pipelined_mulFN_s6(8, 24, 32)" in futil and "pipelined_addFN_s6(8, 24, 32)" in futil
+    assert "pipelined_mulFN_s7(8, 24, 32)" in futil and "pipelined_addFN_s7(8, 24, 32)" in futil
     assert "pipelined_mulFN(" not in futil and "pipelined_addFN(" not in futil
-    assert json.loads((deep.out_dir / "metadata.json").read_text())["float_stages"] == 6
-    # the 12-output matmul keeps II 1 (6 partial sums); the 4-output one gets 4 sums, II 2
+    assert json.loads((deep.out_dir / "metadata.json").read_text())["float_stages"] == 7
+    # the 14-output matmul keeps II 1 (7 partial sums); the 4-output one gets 4 sums, II 2
     notes = {int(n): int(ii) for ii, n in II_NOTE.findall(futil)}
-    assert notes[12 * 12] == 1 and notes[12 * 4] == 2
+    assert notes[12 * 14] == 1 and notes[14 * 4] == 2
     a, b = base.simulate(*inputs), deep.simulate(*inputs)
     with torch.no_grad():
         expected = model(*inputs)
@@ -55,7 +55,7 @@ def test_pipelined_design_at_depth_6_is_bit_identical(tmp_path):
     for x, y in zip(_bits(a.outputs), _bits(b.outputs), strict=True):
         assert torch.equal(x, y)
     # a deeper pipeline costs its fill per nest and the II 2 nest, not cycles per MAC
-    assert a.cycles < b.cycles < a.cycles + 12 * 4 + 10 * 4 * len(notes)
+    assert a.cycles < b.cycles < a.cycles + 14 * 4 + 10 * len(notes)
 
 
 @pytest.mark.icarus
@@ -85,24 +85,24 @@ def test_sequential_design_at_depth_4_is_bit_identical(tmp_path):
 def test_pass_pipeline_carries_the_depth():
     default = pass_pipeline()
     assert "lower-to-calyx" in default and "pipeline-loops" in default
-    deep = pass_pipeline(float_stages=6)
-    assert "lower-to-calyx{float-stages=6}" in deep and "pipeline-loops{interleave=6}" in deep
+    deep = pass_pipeline(float_stages=7)
+    assert "lower-to-calyx{float-stages=7}" in deep and "pipeline-loops{interleave=7}" in deep
     laned = pass_pipeline(float_stages=4, lanes=4)
     assert "pipeline-loops{lanes=4 interleave=4}" in laned
     assert "lower-to-calyx{float-stages=4}" in pass_pipeline(float_stages=4, pipeline=False)
 
 
-@pytest.mark.parametrize("bad", [3, 0, 8, "6", True])
+@pytest.mark.parametrize("bad", [3, 0, 6, "7", True])
 def test_unknown_depth_is_a_clear_error(bad):
     model, inputs = _mlp()
-    with pytest.raises(Torch2CalyxError, match=r"float_stages=.*choose one of 2, 4, 6"):
+    with pytest.raises(Torch2CalyxError, match=r"float_stages=.*choose one of 2, 4, 7"):
         torch2calyx.compile(model, inputs, float_stages=bad)
 
 
 def test_cli_rejects_unknown_depth(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "torch2calyx", "compile", str(ROOT / "examples" / "mlp.py"), "-o",
-         str(tmp_path / "d"), "--float-stages", "5"],
+         str(tmp_path / "d"), "--float-stages", "6"],
         capture_output=True,
         text=True,
     )

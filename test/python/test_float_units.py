@@ -251,7 +251,7 @@ def test_pipelined_futil_signature(unit):
 
 
 @pytest.mark.parametrize("unit", ["addFN", "mulFN", "pipelined_addFN", "pipelined_mulFN"])
-@pytest.mark.parametrize("stages", [4, 6])
+@pytest.mark.parametrize("stages", [4, 7])
 def test_deeper_unit_declarations(unit, stages):
     """``<primitive>_s<N>``: the ports of the depth-2 primitive, latency N (static<N> or
     @interval(N)), and a module of that name in the unit's .sv file."""
@@ -388,9 +388,9 @@ def test_pipelined_latency_is_exact(harness, unit):
             assert len(result.mismatches) > len(vectors) // 2, wrong
 
 
-@pytest.fixture(scope="module", params=[4, 6], ids=lambda s: f"stages{s}")
+@pytest.fixture(scope="module", params=[4, 7], ids=lambda s: f"stages{s}")
 def deep_harness(request):
-    """The harness with the adders and multipliers at pipeline depth 4 or 6."""
+    """The harness with the adders and multipliers at pipeline depth 4 or 7."""
     from torch2calyx.float.harness import HarnessConfig, build_harness
 
     if shutil.which("verilator") is None:
@@ -401,7 +401,7 @@ def deep_harness(request):
 @pytest.mark.verilator
 @pytest.mark.parametrize("unit", ["add", "mul", "pipelinedAdd", "pipelinedMul"])
 def test_deeper_units_bit_exact(deep_harness, unit):
-    """The adders and multipliers with `stages` 4 and 6 (the _s4/_s6 primitives): every
+    """The adders and multipliers with `stages` 4 and 6 (the _s4/_s7 primitives): every
     special pair and 1,000 random pairs per format, every rounding and tininess mode, bit-exact
     against the reference; go/done at latency N, pipelined streamed one per cycle at N."""
     from torch2calyx.float.harness import run_vectors

@@ -5,9 +5,9 @@
 // (shifted-out bits jammed into the last bit, t2c_fp_add_stages), and `out` is rounded from
 // those registers, so it is valid from the cycle after that edge (the cycle before done) and
 // holds until the next operation's first edge.
-// `stages` (not a Calyx parameter; 2 to 6, default 2) is the latency: the registers of the
+// `stages` (not a Calyx parameter; 2 to 7, default 2) is the latency: the registers of the
 // datapath take stages - 1 edges (see t2c_fp_round_pipe), so `out` is valid from the cycle
-// before done; std_addFN_s4 / _s6 below are the Calyx primitives of depth 4 and 6.
+// before done; std_addFN_s4 / _s7 below are the Calyx primitives of depth 4 and 7.
 // Conventions (handshake, roundingMode, control = tininess after rounding, exceptionFlags,
 // canonical NaN): see ARCHITECTURE.md "Float unit conventions".
 module std_addFN #(
@@ -62,8 +62,8 @@ module std_addFN_s4 #(
       .done(done));
 endmodule
 
-// std_addFN with stages = 6: latency 6 (go to done)
-module std_addFN_s6 #(
+// std_addFN with stages = 7: latency 6 (go to done)
+module std_addFN_s7 #(
     parameter int expWidth = 8,
     parameter int sigWidth = 24,
     parameter int numWidth = 32
@@ -81,7 +81,7 @@ module std_addFN_s6 #(
     output logic                done
 );
   std_addFN #(
-      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(6)
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(7)
   ) u (
       .clk(clk), .reset(reset), .go(go), .control(control), .subOp(subOp), .left(left),
       .right(right), .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags),

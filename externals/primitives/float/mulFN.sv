@@ -5,9 +5,9 @@
 // (t2c_fp_mul_stages), and `out` is the normalized, rounded result computed from those
 // registers, valid from the cycle after that edge (the cycle before done) until the next
 // operation's first edge. Subnormal operands and results are handled, never flushed.
-// `stages` (not a Calyx parameter; 2 to 6, default 2) is the latency: the registers of the
+// `stages` (not a Calyx parameter; 2 to 7, default 2) is the latency: the registers of the
 // datapath take stages - 1 edges (see t2c_fp_round_pipe), so `out` is valid from the cycle
-// before done; std_mulFN_s4 / _s6 below are the Calyx primitives of depth 4 and 6.
+// before done; std_mulFN_s4 / _s7 below are the Calyx primitives of depth 4 and 7.
 // Conventions (handshake, roundingMode, control = tininess after rounding, exceptionFlags,
 // canonical NaN): see ARCHITECTURE.md "Float unit conventions".
 module std_mulFN #(
@@ -59,8 +59,8 @@ module std_mulFN_s4 #(
       .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags), .done(done));
 endmodule
 
-// std_mulFN with stages = 6: latency 6 (go to done)
-module std_mulFN_s6 #(
+// std_mulFN with stages = 7: latency 6 (go to done)
+module std_mulFN_s7 #(
     parameter int expWidth = 8,
     parameter int sigWidth = 24,
     parameter int numWidth = 32
@@ -77,7 +77,7 @@ module std_mulFN_s6 #(
     output logic                done
 );
   std_mulFN #(
-      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(6)
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(7)
   ) u (
       .clk(clk), .reset(reset), .go(go), .control(control), .left(left), .right(right),
       .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags), .done(done));

@@ -7,9 +7,9 @@
 // cycle t + 2; a new operation may be presented in every cycle. Reset clears the pipeline
 // (out = +0, no flags). Conventions (roundingMode, control = tininess after rounding,
 // exceptionFlags, canonical NaN): see ARCHITECTURE.md "Float unit conventions".
-// `stages` (not a Calyx parameter; 2 to 6, default 2) is the latency in cycles (the
+// `stages` (not a Calyx parameter; 2 to 7, default 2) is the latency in cycles (the
 // datapath's stages - 1 register levels, t2c_fp_round_pipe, and the output register);
-// pipelined_addFN_s4 / _s6 below are the Calyx primitives of depth 4 and 6.
+// pipelined_addFN_s4 / _s7 below are the Calyx primitives of depth 4 and 7.
 module pipelined_addFN #(
     parameter int expWidth = 8,
     parameter int sigWidth = 24,
@@ -65,8 +65,8 @@ module pipelined_addFN_s4 #(
       .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags));
 endmodule
 
-// pipelined_addFN with stages = 6: latency 6
-module pipelined_addFN_s6 #(
+// pipelined_addFN with stages = 7: latency 6
+module pipelined_addFN_s7 #(
     parameter int expWidth = 8,
     parameter int sigWidth = 24,
     parameter int numWidth = 32
@@ -82,7 +82,7 @@ module pipelined_addFN_s6 #(
     output logic [         4:0] exceptionFlags
 );
   pipelined_addFN #(
-      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(6)
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(7)
   ) u (
       .clk(clk), .reset(reset), .control(control), .subOp(subOp), .left(left), .right(right),
       .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags));

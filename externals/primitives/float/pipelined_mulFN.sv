@@ -6,9 +6,9 @@
 // The inputs sampled at the edge ending cycle t give `out` and `exceptionFlags` during cycle
 // t + 2; a new operation may be presented in every cycle. Reset clears the pipeline.
 // Conventions: see ARCHITECTURE.md "Float unit conventions".
-// `stages` (not a Calyx parameter; 2 to 6, default 2) is the latency in cycles (the
+// `stages` (not a Calyx parameter; 2 to 7, default 2) is the latency in cycles (the
 // datapath's stages - 1 register levels, t2c_fp_round_pipe, and the output register);
-// pipelined_mulFN_s4 / _s6 below are the Calyx primitives of depth 4 and 6.
+// pipelined_mulFN_s4 / _s7 below are the Calyx primitives of depth 4 and 7.
 module pipelined_mulFN #(
     parameter int expWidth = 8,
     parameter int sigWidth = 24,
@@ -62,8 +62,8 @@ module pipelined_mulFN_s4 #(
       .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags));
 endmodule
 
-// pipelined_mulFN with stages = 6: latency 6
-module pipelined_mulFN_s6 #(
+// pipelined_mulFN with stages = 7: latency 6
+module pipelined_mulFN_s7 #(
     parameter int expWidth = 8,
     parameter int sigWidth = 24,
     parameter int numWidth = 32
@@ -78,7 +78,7 @@ module pipelined_mulFN_s6 #(
     output logic [         4:0] exceptionFlags
 );
   pipelined_mulFN #(
-      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(6)
+      .expWidth(expWidth), .sigWidth(sigWidth), .numWidth(numWidth), .stages(7)
   ) u (
       .clk(clk), .reset(reset), .control(control), .left(left), .right(right),
       .roundingMode(roundingMode), .out(out), .exceptionFlags(exceptionFlags));

@@ -244,9 +244,9 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
       drives a shared unit (`std_mult_pipe`, `std_div_pipe`, `std_sdiv_pipe`,
       `std_addFN`, `std_mulFN`, `std_divSqrtFN`, `std_compareFN`,
       `std_intToFp`, `std_fpToInt` with `(expWidth, sigWidth, width)`) and
-      writes the result into a `std_reg`; with `float-stages=4` or `6` the
-      adders and multipliers are the deeper `std_addFN_s4`/`_s6`,
-      `std_mulFN_s4`/`_s6` (and in pipelined nests `pipelined_addFN_s<N>`,
+      writes the result into a `std_reg`; with `float-stages=4` or `7` the
+      adders and multipliers are the deeper `std_addFN_s4`/`_s7`,
+      `std_mulFN_s4`/`_s7` (and in pipelined nests `pipelined_addFN_s<N>`,
       `pipelined_mulFN_s<N>`, scheduled at latency N), for a higher clock; a load is a group whose value is
       read from the memory's `read_data` when nothing touches that memory
       before the value's last use (else it is copied into a `std_reg`);
@@ -343,8 +343,8 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
            "by the caller">,
     Option<"floatStages", "float-stages", "int", /*default=*/"2",
            "pipeline depth (= latency in cycles) of the float adders and "
-           "multipliers: 2 (std_addFN, pipelined_addFN, ...), 4 or 6 (their "
-           "_s4 / _s6 variants, higher Fmax); pipelined nests are scheduled "
+           "multipliers: 2 (std_addFN, pipelined_addFN, ...), 4 or 7 (their "
+           "_s4 / _s7 variants, higher Fmax); pipelined nests are scheduled "
            "with it">,
   ];
   let dependentDialects = [
