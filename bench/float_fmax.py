@@ -6,7 +6,7 @@ unit and its result after it, so every path nextpnr times starts and ends at a f
 and the figure is the unit's own (no pin delays). The unit's `stages` parameter is its
 latency in cycles (see ``externals/primitives/float/common.sv``, t2c_fp_round_pipe).
 
-    .venv/bin/python bench/float_fmax.py                               # binary32, stages 2-5
+    .venv/bin/python bench/float_fmax.py                               # binary32, stages 2, 4, 7
     .venv/bin/python bench/float_fmax.py --units pipelined_mulFN --stages 2,4 --fpga ecp5-85k
 """
 
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", default=",".join(UNITS))
-    parser.add_argument("--stages", default="2,3,4,5")
+    parser.add_argument("--stages", default="2,4,7")
     parser.add_argument("--format", default="8,24", help="exponent,significand bits")
     parser.add_argument("--fpga", default="ecp5-85k", choices=sorted(ECP5_TARGETS))
     parser.add_argument("--keep", type=Path, help="keep each run's files under this directory")
@@ -71,9 +71,9 @@ def main(argv: list[str] | None = None) -> int:
                 work = base / f"{unit}-s{stages}"
                 work.mkdir(parents=True, exist_ok=True)
                 source = work / "top.sv"
-                source.write_text((FLOAT_DIR / f"{unit}.sv").read_text() + top_text(
-                    unit, stages, exp, sig
-                ))
+                source.write_text(
+                    (FLOAT_DIR / f"{unit}.sv").read_text() + top_text(unit, stages, exp, sig)
+                )
                 res = place_and_route(source, target=args.fpga, top="fmax_top", work_dir=work)
                 cp = res.critical_path
                 rows.append((unit, stages, res))

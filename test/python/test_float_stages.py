@@ -101,8 +101,17 @@ def test_unknown_depth_is_a_clear_error(bad):
 
 def test_cli_rejects_unknown_depth(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "torch2calyx", "compile", str(ROOT / "examples" / "mlp.py"), "-o",
-         str(tmp_path / "d"), "--float-stages", "6"],
+        [
+            sys.executable,
+            "-m",
+            "torch2calyx",
+            "compile",
+            str(ROOT / "examples" / "mlp.py"),
+            "-o",
+            str(tmp_path / "d"),
+            "--float-stages",
+            "6",
+        ],
         capture_output=True,
         text=True,
     )
