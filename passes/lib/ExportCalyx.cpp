@@ -69,6 +69,7 @@ StringRef libraryOf(StringRef primitive) {
       m[std::string("pipelined_mulFN") + n] =
           "primitives/float/pipelined_mulFN.futil";
     }
+    m["pipelined_fp_smult"] = "primitives/pipelined.futil";
     for (StringRef p : {"pipelined_divSqrtF16", "pipelined_divSqrtBF16",
                         "pipelined_divSqrtF32", "pipelined_divSqrtF64"})
       m[p] = "primitives/float/pipelined_divSqrtFN.futil";

@@ -14,7 +14,9 @@
 //     `pipelined_addFN`/`pipelined_mulFN` latency (the float-stages option,
 //     2 by default; `_s<N>` variants for N > 2), divide and square
 //     root the `pipelined_divSqrt<format>` latency (binary16 8, bfloat16 7,
-//     binary32 15, binary64 29), int<->float conversions 1, integer ops 0
+//     binary32 15, binary64 29), int<->float conversions 1, integer
+//     multiplies of two variables the `pipelined_fp_smult` latency (4, with
+//     no fraction bits: the low bits of the product), other integer ops 0
 //     (combinational);
 //   * a value used later than it is produced goes through a chain of
 //     registers shifting every cycle (a value produced at time b and used at
@@ -61,6 +63,7 @@ struct PipeOp {
 
 constexpr int kConvertLatency = 1;
 constexpr int kMaxII = 8;
+constexpr int kIntMulLatency = 4; // pipelined_fp_smult (static<4>)
 
 bool isFloatFormat(Type t) {
   return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
@@ -102,9 +105,19 @@ std::pair<StringRef, int> divSqrtUnit(Type t) {
   return {"", 0};
 }
 
+/// An integer multiply of two variables (by a constant it is combinational).
+bool variableIntMul(Operation *op) {
+  auto m = dyn_cast<arith::MulIOp>(op);
+  return m && isa<IntegerType>(m.getType()) &&
+         !matchPattern(m.getLhs(), m_Constant()) &&
+         !matchPattern(m.getRhs(), m_Constant());
+}
+
 /// Cycles of `op` on its pipelined unit (0: not a unit op); `floatStages`
 /// is the float adders' and multipliers' depth.
 int unitLatency(Operation *op, int floatStages = 2) {
+  if (variableIntMul(op))
+    return kIntMulLatency;
   if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp>(op) &&
       isFloatFormat(op->getResult(0).getType()))
     return floatStages;
@@ -558,6 +571,25 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
     }
     case Kind::Unit: {
       Type rt = o->getResult(0).getType();
+      if (variableIntMul(o)) {
+        // signed fixed point without fraction bits: the product's low bits
+        int64_t w = widthOf(rt);
+        std::string key = "pipelined_fp_smult_" + std::to_string(w);
+        std::string unit =
+            sharedUnit("smult_p", "pipelined_fp_smult", {w, w, 0},
+                       key + "#" + std::to_string(unitUse[key]++));
+        ok = withOperandsAt(o, t, [&]() -> LogicalResult {
+          FailureOr<std::string> l = portOf(o->getOperand(0), o);
+          FailureOr<std::string> r = portOf(o->getOperand(1), o);
+          if (failed(l) || failed(r))
+            return failure();
+          assign(g, unit + ".left", *l);
+          assign(g, unit + ".right", *r);
+          return success();
+        });
+        setPort(o->getResult(0), unit + ".out");
+        break;
+      }
       bool toFloat = isa<arith::SIToFPOp, arith::UIToFPOp>(o);
       bool toInt = isa<arith::FPToSIOp, arith::FPToUIOp>(o);
       Type ft = toInt ? o->getOperand(0).getType() : rt;

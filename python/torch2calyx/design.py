@@ -170,6 +170,9 @@ class DesignMetadata:
     precision: str = "f32"
     #: ``compile(float_stages=...)``: pipeline depth (cycles) of the float adders/multipliers
     float_stages: int = 2
+    #: a PT2E int8 model's quantization of its int8 inputs and outputs (see
+    #: :attr:`torch2calyx.frontend.LoweredModule.quantization`), else None
+    quantization: dict | None = None
 
     @property
     def inputs(self) -> list[MemoryInfo]:
@@ -193,6 +196,7 @@ class DesignMetadata:
             "layers": self.layers,
             "precision": self.precision,
             "float_stages": self.float_stages,
+            "quantization": self.quantization,
         }
         return json.dumps(record, indent=2) + "\n"
 
@@ -216,6 +220,7 @@ class DesignMetadata:
             layers=record.get("layers", []),
             precision=record.get("precision", "f32"),
             float_stages=record.get("float_stages", 2),
+            quantization=record.get("quantization"),
         )
 
 

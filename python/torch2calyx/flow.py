@@ -336,6 +336,7 @@ def _build(
         layers=layer_records(futil, getattr(lowered, "layers", {})),
         precision=options.precision,
         float_stages=options.float_stages,
+        quantization=getattr(lowered, "quantization", None),
     )
     (work / "metadata.json").write_text(metadata.to_json())
     return metadata

@@ -128,3 +128,36 @@ def test_calyx2sv_cli_reports_errors_without_traceback(tmp_path, capsys):
     assert code == 1
     assert f"{bad}:1:49: error: expected ';' after the cell definition" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "simulator",
+    [
+        pytest.param("icarus", marks=pytest.mark.icarus),
+        pytest.param("verilator", marks=pytest.mark.verilator),
+    ],
+)
+def test_failing_assertion_stops_the_run(tmp_path, simulator):
+    """std_assert (primitives/assert.futil) whose input is 0 while enabled makes the run fail
+    with the assertion's message; a design without @external memories runs on empty data."""
+    futil = tmp_path / "fails.futil"
+    futil.write_text(
+        'import "primitives/core.futil";\nimport "primitives/assert.futil";\n'
+        "component main() -> () {\n  cells { r = std_reg(8); @protected a = std_assert(); }\n"
+        "  wires {\n    a.in = r.out == 8'd3 ? 1'd1;\n"
+        "    group w { r.in = 8'd2; r.write_en = 1'd1; w[done] = r.done; }\n"
+        "    group check { a.en = 1'd1; r.in = 8'd2; r.write_en = 1'd1; check[done] = r.done; }\n"
+        "  }\n  control { seq { w; check; } }\n}\n"
+    )
+    sv = tmp_path / "fails.sv"
+    compile_file(futil, sv, manifest=False)
+    with pytest.raises(SimulationError, match="std_assert .*the asserted condition is 0"):
+        simulate(sv, data={}, simulator=simulator, build_dir=tmp_path, progress=False)
+    # the same check on a register holding 3 passes
+    ok = tmp_path / "holds.futil"
+    ok.write_text(futil.read_text().replace("8'd2", "8'd3"))
+    compile_file(ok, tmp_path / "holds.sv", manifest=False)
+    result = simulate(
+        tmp_path / "holds.sv", data={}, simulator=simulator, build_dir=tmp_path, progress=False
+    )
+    assert result.memories == {} and result.cycles > 0

@@ -467,7 +467,8 @@ def PipelineLoops : Pass<"pipeline-loops", "mlir::ModuleOp"> {
     Marks with `t2c.pipeline` every loop nest that lower-to-calyx can run as
     one pipeline (an iteration of the flattened nest started every cycle):
     perfect nests with constant bounds whose innermost body holds only
-    loads, stores, combinational integer ops and float add/sub/mul or
+    loads, stores, combinational integer ops, integer multiplies (on the
+    pipelined `pipelined_fp_smult`, latency 4) and float add/sub/mul or
     int<->float conversions, where no iteration reads what another writes
     (a memory both read and written is accessed at one address that is an
     injective function of the induction variables).

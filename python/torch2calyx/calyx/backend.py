@@ -19,12 +19,17 @@ Each component becomes one :class:`~torch2calyx.calyx.rtl.Module`:
 
 from __future__ import annotations
 
+import re
+
 from torch2calyx.calyx import ir, rtl, sync
 from torch2calyx.calyx.activity import LayerActivity
 from torch2calyx.calyx.control import DynamicControl
 from torch2calyx.calyx.rtl import ONE, ZERO, e_and, e_const, e_eq, e_not, e_or
 from torch2calyx.calyx.static import StaticControl, static_latency
 from torch2calyx.errors import CalyxError
+
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_CONST = re.compile(r"\d+'[bdh][0-9a-fA-F_]+")
 
 _IMPLICIT = (
     ("go", "input", "go"),
@@ -305,13 +310,99 @@ class ComponentBackend(DynamicControl, StaticControl, LayerActivity):
                 )
             )
 
+    def unguarded_data_nets(self) -> set[str]:
+        """Inputs driven without their guard, as Calyx's Verilog backend drives them.
+
+        Calyx leaves an ``@data`` input of a data-path cell undefined while none of its
+        assignments is active, and its backend drives such a port with exactly one assignment
+        unconditionally (``in = g ? v : 'x`` is ``in = v``). Programs can observe that: a
+        ``std_skid_buffer`` whose ``in`` is assigned in one group passes the held value on in
+        the next. Here a cell is data-path when its outputs are read only as the whole value of
+        an assignment to an ``@data`` input of another data-path cell (never in a guard, a
+        condition, a register or a component output); the rule applies to such inputs whose
+        one assignment has no guard of its own (the group's activation aside) and reads a
+        ``@stable`` output (a registered value, so no combinational loop can form) or a
+        constant: a subset of Calyx's rule.
+        """
+        data_in: dict[str, str] = {}
+        outs: dict[str, str] = {}
+        stable: set[str] = set()
+        # an assignment with a guard of its own keeps it (a subset of Calyx's rule: the
+        # program states when the value matters, e.g. a std_assert's input)
+        every = self.comp.continuous + [a for g in self.comp.groups.values() for a in g.assigns]
+        user_guarded = {
+            self.nets[("cell", a.dst.cell, a.dst.port)]
+            for a in every
+            if not isinstance(a.guard, ir.GTrue)
+            and not a.dst.hole
+            and ("cell", a.dst.cell, a.dst.port) in self.nets
+        }
+        for cell in self.comp.cells.values():
+            prim = self.program.primitives.get(cell.proto)
+            if prim is None:
+                continue
+            for p in prim.resolve(cell.args).values():
+                net = self.nets.get(("cell", cell.name, p.name))
+                if net is None:
+                    continue
+                if p.direction == "input" and "data" in p.attrs:
+                    data_in[net] = cell.name
+                elif p.direction == "output":
+                    outs[net] = cell.name
+                    if "stable" in p.attrs:
+                        stable.add(net)
+        if not data_in:
+            return set()
+        bad: set[str] = set()
+        feeds: list[tuple[str, str]] = []  # (reading cell, read cell) through a @data input
+
+        def scan(expr: str) -> None:
+            for tok in _TOKEN.findall(_CONST.sub(" ", expr)):
+                if tok in outs:
+                    bad.add(outs[tok])
+
+        for net, drivers in self.drivers.items():
+            for guard, src in drivers:
+                scan(guard)
+                if net in data_in and src in outs:
+                    feeds.append((data_in[net], outs[src]))
+                else:
+                    scan(src)
+        for reg in self.mod.registers:
+            for cond, value in reg.updates:
+                scan(cond)
+                scan(value)
+            scan(reg.reset_expr or "")
+        for _, expr in self.mod.assigns:
+            scan(expr)
+        changed = True
+        while changed:  # a cell read by a cell that is not data-path is not data-path either
+            changed = False
+            for reader, read in feeds:
+                if reader in bad and read not in bad:
+                    bad.add(read)
+                    changed = True
+        out = set()
+        for net, cell in data_in.items():
+            drivers = self.drivers.get(net, [])
+            if cell in bad or len(drivers) != 1 or net in user_guarded:
+                continue
+            src = drivers[0][1]
+            if src in stable or _CONST.fullmatch(src):
+                out.add(net)
+        return out
+
     def finish(self) -> None:
         self.finish_activity()
+        unguarded = self.unguarded_data_nets()
         for net in self.order:
             drivers = self.drivers[net]
             width = self.widths[net]
             if not drivers:
                 self.mod.assigns.append((net, "'0"))
+                continue
+            if net in unguarded:
+                self.mod.assigns.append((net, drivers[0][1]))
                 continue
             if width == 1 and all(src == ONE for _, src in drivers):
                 self.mod.assigns.append((net, e_or(*(g for g, _ in drivers))))

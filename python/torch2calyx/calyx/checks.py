@@ -181,7 +181,17 @@ class _ComponentChecker:
             )
 
     def check_primitive_args(self, cell: ir.Cell) -> None:
-        if cell.proto.startswith("std_fp_") or cell.proto == "fp_sqrt":
+        if cell.proto == "std_fp_add_dwidth" and len(cell.args) == 7:
+            w1, w2, i1, f1, i2, f2, out = cell.args
+            if w1 != i1 + f1 or w2 != i2 + f2 or out != max(i1, i2) + max(f1, f2):
+                self.error(
+                    f"cell '{cell.name}': std_fp_add_dwidth(WIDTH1, WIDTH2, INT_WIDTH1, "
+                    "FRAC_WIDTH1, INT_WIDTH2, FRAC_WIDTH2, OUT_WIDTH) needs WIDTHn = "
+                    "INT_WIDTHn + FRAC_WIDTHn and OUT_WIDTH = max(INT_WIDTH1, INT_WIDTH2) + "
+                    f"max(FRAC_WIDTH1, FRAC_WIDTH2), got {tuple(cell.args)}",
+                    cell.loc,
+                )
+        elif cell.proto.startswith("std_fp_") or cell.proto == "fp_sqrt":
             width, int_width, frac_width = cell.args[:3]
             if width != int_width + frac_width:
                 self.error(

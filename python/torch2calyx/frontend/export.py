@@ -26,7 +26,7 @@ from torch_mlir.extras.fx_decomp_util import get_decomposition_table
 from torch_mlir.extras.fx_importer import FxImporter, FxImporterHooks
 
 from torch2calyx.errors import FrontendError
-from torch2calyx.frontend import layers, resources
+from torch2calyx.frontend import layers, quantized, resources
 from torch2calyx.frontend import mlir_passes as mp
 from torch2calyx.frontend.names import memory_name
 from torch2calyx.frontend.types import (
@@ -507,7 +507,15 @@ def _check_graph_dtypes(program) -> None:
 def lower_model(
     model: torch.nn.Module, example_inputs: tuple, *, config: FrontendConfig
 ) -> LoweredModule:
-    """Lower ``model`` called on ``example_inputs`` to loop-level MLIR (see the package doc)."""
+    """Lower ``model`` called on ``example_inputs`` to loop-level MLIR (see the package doc).
+
+    A PT2E-quantized model (``convert_pt2e``'s output) is first rewritten into integer ops
+    (:mod:`torch2calyx.frontend.quantized`): the design then takes and returns int8 tensors.
+    """
+    integer = None
+    if quantized.is_pt2e(model):
+        integer = quantized.integer_model(model, tuple(example_inputs))
+        model, example_inputs = integer.module, integer.inputs
     inputs = _check_model(model, example_inputs)
     resources.check_model(model, inputs)
     _run_eagerly(model, inputs)
@@ -573,6 +581,7 @@ def lower_model(
         args=args,
         weights=weights,
         layers=macs,
+        quantization=None if integer is None else integer.record(),
     )
 
 

@@ -82,6 +82,10 @@ class LoweredModule:
     #: multiply-accumulates per PyTorch layer, named as the op locations name them (a
     #: model's layers; empty for an .mlir input)
     layers: dict[str, int] = field(default_factory=dict)
+    #: a PT2E int8 model's interface: ``{"inputs": [...], "outputs": [...]}``, one
+    #: ``{"scale", "zero_point", "qmin", "qmax"}`` per int8 input / output (``real = (q -
+    #: zero_point) * scale``); None for other models
+    quantization: dict | None = None
 
     @property
     def inputs(self) -> list[ArgInfo]:
@@ -100,6 +104,7 @@ class LoweredModule:
             "args": [asdict(a) for a in self.args],
             "weights": [asdict(w) for w in self.weights],
             "layers": self.layers,
+            "quantization": self.quantization,
             "mlir": self.mlir,
         }
         return json.dumps(data, indent=1)
@@ -138,6 +143,7 @@ class LoweredModule:
                 args=args,
                 weights=weights,
                 layers=layers,
+                quantization=data.get("quantization"),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise FrontendError(

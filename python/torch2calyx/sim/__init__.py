@@ -86,7 +86,7 @@ def default_cache_dir() -> Path:
 
 
 _INSTANCE = re.compile(
-    r"(?P<ext>// @external\n\s*)?(?P<kind>(?:comb|seq)_mem_d\d)\s*"
+    r"(?P<ext>// @external\n\s*)?(?P<kind>(?:comb|seq|std)_mem_d\d)\s*"
     r"#\s*\((?P<params>(?:[^()]|\([^()]*\))*)\)\s*"
     r"(?P<name>\w+)\s*\("
 )
