@@ -220,8 +220,8 @@ def compile(  # noqa: A001 - the public name the API promises
     converted as they are read and written.
     ``float_stages`` (2, default; 4 or 7) is the pipeline depth, in cycles, of the float
     adders and multipliers: deeper units run at a higher clock (on ECP5 the FFNN goes from
-    about 38 MHz at 2 to about 100 MHz at 6, see the README's "Board-ready output") for a
-    few more cycles per pipelined loop nest and per sequential float operation.
+    40 MHz at 2 to 111 MHz at 7, see the README's "Board-ready output") for a few more
+    cycles per pipelined loop nest and per sequential float operation.
     """
     from torch2calyx.interfaces import check_interface
 
