@@ -326,8 +326,10 @@ endmodule
 // ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)
 // Shared building blocks of the torch2calyx IEEE-754 float units.
 //
-// This file is the single source of these modules. Every unit's .sv file carries an exact
-// copy of it between the "BEGIN common.sv" and "END common.sv" markers, so that each unit
+// This file and common_ops.sv (addition, multiplication, conversions; it closes the include
+// guard opened here) are the single source of these modules. Every unit's .sv file carries an
+// exact copy of the two, concatenated, between the "BEGIN common.sv" and "END common.sv"
+// markers, so that each unit
 // file is self-contained (a Calyx extern names one file); the include guard keeps a design
 // that stitches several units into one file from defining the modules twice.
 // test/float/embed_common.py refreshes the copies, and a test checks that they match.
@@ -739,7 +741,7 @@ module t2c_fp_round_pipe #(
       .tiny(tiny_c), .inexact(inexact_c), .max_finite(max_finite_c), .out(out), .flags(flags));
 endmodule
 
-// ---- addition: t2c_fp_add_align (stage 1, combinational), t2c_fp_add_stages (both stages)
+// ---- addition: t2c_fp_add_swap, t2c_fp_add_sum (stage 1, combinational), t2c_fp_add_stages
 
 // Stage 1 of addition (subOp = 1 subtracts), in two halves. t2c_fp_add_swap classifies the
 // operands and orders them by magnitude: the larger one's exponent `e_big` and significand
@@ -866,7 +868,7 @@ module t2c_fp_add_sum #(
   assign {sign, exp, sum} = add(sa, sb, a_big, same, e_big, m_big, m_small, dsh, rm);
 endmodule
 
-// The datapath of std_addFN and pipelined_addFN: stage 1 (t2c_fp_add_align) is registered,
+// The datapath of std_addFN and pipelined_addFN: stage 1 (t2c_fp_add_swap + _sum) is registered,
 // with the rounding mode and the tininess mode, at every edge where `load` is high; then
 // rounding (t2c_fp_round_pipe, or the special result) in STAGES - 1 steps, registered
 // between them as `load` allows, the last combinational: `out` and `flags` show the
