@@ -203,10 +203,11 @@ bool reshapeReduction(scf::ForOp outer, int64_t interleave, int64_t lanes) {
                   ? interleave
                   : 1;
   // A deeper adder (interleave > 2) on a count it does not divide: the
-  // smallest larger divisor up to 8, else the largest smaller one (4 outputs,
-  // interleave 6: 4 sums, an iteration every 2 cycles instead of 6).
+  // smallest larger divisor up to 32 (76 outputs, interleave 7: 19 sums),
+  // else the largest smaller one (4 outputs, interleave 6: 4 sums, an
+  // iteration every 2 cycles instead of 6).
   if (slowRecurrence && interleave > 2 && d == 1) {
-    for (int64_t k = interleave + 1; k <= 8 && d == 1; ++k)
+    for (int64_t k = interleave + 1; k <= 32 && d == 1; ++k)
       if (last.trips() % k == 0)
         d = k;
     for (int64_t k = interleave - 1; k >= 2 && d == 1; --k)

@@ -526,9 +526,9 @@ def PipelineLoops : Pass<"pipeline-loops", "mlir::ModuleOp"> {
     interleaved (lower-to-calyx then starts an iteration every 2 cycles).
     For a deeper adder (lower-to-calyx's float-stages, passed here as
     `interleave`, e.g. 6) a trip count the interleave does not divide gets
-    the smallest larger divisor up to 8, else the largest smaller one: 4
+    the smallest larger divisor up to 32, else the largest smaller one: 4
     outputs with `interleave=6` give 4 partial sums (an iteration every
-    2 cycles), 48 outputs 6.
+    2 cycles), 48 outputs 6, 76 outputs with `interleave=7` 19.
     Affine ops are lowered first and accumulators kept in registers, like
     lower-to-calyx does. `pipeline-loops` changes no result: loops it cannot
     pipeline stay as they were (sequential hardware).
