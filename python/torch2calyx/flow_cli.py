@@ -13,6 +13,7 @@ from typing import Any
 from torch2calyx.design import DEFAULT_CYCLE_LIMIT
 from torch2calyx.errors import Torch2CalyxError
 from torch2calyx.lanes import parse_cli_lanes
+from torch2calyx.precision import check_precision, parse_cli_precision
 
 DEFAULT_RTOL = 1e-3
 DEFAULT_ATOL = 1e-4
@@ -140,10 +141,10 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--precision",
-        choices=("f32", "f16", "bf16"),
         default="f32",
         help="float type a float32 model computes in: f32 (default, the model's own types), "
-        "f16 or bf16 (weights stored narrowed, inputs/outputs stay float32)",
+        "f16 or bf16 (weights stored narrowed, inputs/outputs stay float32); or types per "
+        "layer by module name, '*' for the others: --precision 'fc1=bf16,*=f32'",
     )
 
 
@@ -179,7 +180,7 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
             pipeline=args.pipeline,
             lanes=parse_cli_lanes(args.lanes),
             interface=args.interface,
-            precision=args.precision,
+            precision=parse_cli_precision(args.precision),
         )
     if inputs is not None:
         _save_inputs(design.out_dir / "example_inputs.npz", inputs)
@@ -279,7 +280,7 @@ def _tolerances(args: argparse.Namespace, design: Any, inputs: Any) -> tuple[flo
     """verify's (rtol, atol): the command's, else the defaults for the arithmetic's type."""
     from torch2calyx.design import PRECISIONS
 
-    arithmetic = PRECISIONS[design.metadata.precision]
+    arithmetic = PRECISIONS[check_precision(design.metadata.precision).coarsest]
     dtypes = {str(t.dtype).removeprefix("torch.") for t in inputs}
     for dtype in ("bfloat16", "float16"):  # the coarser type decides
         if arithmetic == dtype or dtype in dtypes:
