@@ -4,9 +4,10 @@
 // op computes in the type of its layer (the first NameLoc of its location or
 // of an enclosing op's; the longest NAME that is the layer or a prefix of it
 // at a '.'; `precision` for ops of no named layer). A memory is narrowed to
-// T only when every store into it is in a layer of type T (the values it
-// holds are then exact in T), or, when nothing stores into it (a weight),
-// every load of it is; otherwise it keeps f32. Values crossing between
+// T only when every store into it stores a value computed in T (the values
+// it holds are then exact in T), or, when nothing stores into it (a
+// weight), every op using what is loaded from it computes in T; otherwise it
+// keeps f32. Values crossing between
 // types are converted where they are used (extf, truncf, or both between
 // f16 and bf16), constants are rounded per use, and every other op (stores
 // to f32 memories, yields, returns, calls) gets the f32 it had.
@@ -168,15 +169,33 @@ LogicalResult torch2calyx::narrowFloatPrecisionByLayer(
   });
 
   /// 2. Each memory's type: T when all its stores (or, with none, all its
-  ///    loads) are in layers of type T.
+  ///    loads) are of type T. A store is of the type of the op computing
+  ///    the value it stores (else of its own layer), a load of the type of
+  ///    the ops using its value when they all are compute ops (a bias loaded
+  ///    in the ReLU's nest but added by the Linear is the Linear's), else of
+  ///    its own layer.
+  auto accessType = [&](Operation *access) -> FloatType {
+    if (isStore(access)) {
+      Operation *def = access->getOperand(0).getDefiningOp();
+      return types.of(def && isCompute(def) ? def : access);
+    }
+    Value v = access->getResult(0);
+    if (v.use_empty() || !llvm::all_of(v.getUsers(), isCompute))
+      return types.of(access);
+    FloatType t = types.of(*v.getUsers().begin());
+    for (Operation *user : v.getUsers())
+      if (types.of(user) != t)
+        return Float32Type::get(ctx);
+    return t;
+  };
   DenseMap<Value, Type> original;
   for (auto &[key, m] : memories) {
     ArrayRef<Operation *> deciding = m.stores.empty() ? m.loads : m.stores;
     if (m.fixed || deciding.empty())
       continue;
-    FloatType t = types.of(deciding.front());
+    FloatType t = accessType(deciding.front());
     if (t.isF32() || llvm::any_of(deciding, [&](Operation *op) {
-          return types.of(op) != t;
+          return accessType(op) != t;
         }))
       continue;
     if (m.global) {

@@ -110,3 +110,25 @@ func.func @carried(%x: memref<4xf32>, %y: memref<1xf32>) {
   return
 }
 
+
+// -----
+
+// A weight loaded in one layer's nest but used only by another layer's op is narrowed with
+// that layer (torch-mlir puts a Linear's bias add in the next ReLU's nest).
+// CHECK-LABEL: func.func @bias
+// CHECK:         memref.get_global @b : memref<2xbf16>
+// CHECK:         arith.addf %{{.*}}, %{{.*}} : bf16
+// CHECK:         arith.maximumf %{{.*}}, %{{.*}} : f32
+memref.global "private" constant @b : memref<2xf32> = dense<[0.5, 1.0]>
+func.func @bias(%x: memref<2xf32>, %y: memref<2xf32>) {
+  %b = memref.get_global @b : memref<2xf32>
+  %z = arith.constant 0.0 : f32
+  affine.for %i = 0 to 2 {
+    %a = affine.load %x[%i] : memref<2xf32>
+    %c = affine.load %b[%i] : memref<2xf32>
+    %d = arith.addf %a, %c : f32 loc("fc1")
+    %e = arith.maximumf %d, %z : f32
+    affine.store %e, %y[%i] : memref<2xf32>
+  } loc("act")
+  return
+}

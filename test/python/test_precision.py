@@ -259,14 +259,16 @@ def test_precision_per_layer(tmp_path):
     assert meta["precision"] == {"0": "bf16", "*": "f32"}
     dtypes = {m["pytorch_name"]: m["dtype"] for m in meta["memories"] if m["role"] == "weight"}
     assert dtypes["0.weight"] == "bfloat16" and dtypes["2.weight"] == "float32"
+    # layer 0's bias is added in the ReLU's nest, but by layer 0's (bf16) adder
+    assert dtypes["0.bias"] == "bfloat16" and dtypes["2.bias"] == "float32"
     weights = design.weights()
     assert torch.equal(weights["0.weight"], model[0].weight.detach().to(torch.bfloat16))
     assert torch.equal(weights["2.weight"], model[2].weight.detach())
     # both kinds of float unit: bf16 (exponent 8, significand 8) for layer 0, binary32 for
     # the layer kept at f32
     futil = (tmp_path / "d" / "program.futil").read_text()
-    assert re.search(r"std_mulFN\(8, 8, 16\)", futil), "no bf16 multiplier"
-    assert re.search(r"std_mulFN\(8, 24, 32\)", futil), "no binary32 multiplier"
+    assert re.search(r"mulFN\(8, 8, 16\)", futil), "no bf16 multiplier"
+    assert re.search(r"mulFN\(8, 24, 32\)", futil), "no binary32 multiplier"
 
     # everything narrowed by the map's default, one layer kept at f32: the other way round
     other = torch2calyx.compile(

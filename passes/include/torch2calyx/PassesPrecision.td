@@ -109,9 +109,11 @@ def NarrowFloatPrecision : Pass<"narrow-float-precision", "mlir::ModuleOp"> {
     layer, the first `NameLoc` of its location or of an enclosing op's
     (the longest NAME that is the layer or its prefix at a '.' wins;
     `precision`, or `*:TYPE`, for the others). A memory is narrowed to T
-    only if every store into it is in a layer of type T (its values are then
-    exact in T) or, for a memory nothing stores into (a weight), every load
-    of it is; otherwise it stays f32. Values crossing between types are
+    only if every store into it stores a value computed in T (its values
+    are then exact in T) or, for a memory nothing stores into (a weight),
+    every op using the values loaded from it computes in T (a load whose
+    value only feeds ops of other layers counts as theirs: torch-mlir puts a
+    Linear's bias add in the next ReLU's nest); otherwise it stays f32. Values crossing between types are
     converted at their uses (extf, truncf, or extf then truncf between f16
     and bf16) and constants are rounded per use. Before
     (`precision=f32 layer-precision=fc1:bf16`):
