@@ -314,7 +314,7 @@ def pipelined_nests(futil: str) -> list[dict]:
 
 
 def _weight_memory(
-    name: str, index: int, entry: dict, source: Any, precision: Precision = Precision()
+    name: str, index: int, entry: dict, source: Any, precision: Precision | None = None
 ) -> MemoryInfo:
     """The metadata of a weight memory: the PyTorch tensor it holds, as the front end saw it
     (``source``, a :class:`~torch2calyx.frontend.WeightInfo`; under a narrower ``precision``
@@ -326,7 +326,7 @@ def _weight_memory(
     narrowed = (
         source is not None
         and source.dtype == "float32"
-        and dtype in {PRECISIONS[p] for p in precision.used}
+        and dtype in {PRECISIONS[p] for p in (precision or Precision()).used}
     )
     if (
         source is None

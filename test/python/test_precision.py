@@ -283,7 +283,8 @@ def test_precision_per_layer(tmp_path):
 def test_precision_per_layer_errors(tmp_path):
     model = _mlp()
     x = torch.randn(2, 8)
-    with pytest.raises(Torch2CalyxError, match=r"no module named 'fc1'; its modules are: 0, 1, 2, 3"):
+    unknown = r"no module named 'fc1'; its modules are: 0, 1, 2, 3"
+    with pytest.raises(Torch2CalyxError, match=unknown):
         torch2calyx.compile(model, (x,), precision={"fc1": "bf16"}, out_dir=tmp_path / "a")
     with pytest.raises(Torch2CalyxError, match=r"precision\['0'\]='fp8': choose one of"):
         torch2calyx.compile(model, (x,), precision={"0": "fp8"}, out_dir=tmp_path / "b")
