@@ -62,7 +62,8 @@ def _type(value: Any, where: str) -> str:
     if not isinstance(value, str) or value not in _TYPES:
         raise Torch2CalyxError(
             f"{where}: choose one of {', '.join(map(repr, _TYPES))} (the float type a float32 "
-            "model computes in; f16/bf16 models need no option)"
+            "model computes in; f16/bf16 models need no option), or types per layer: "
+            "{'fc1': 'bf16', '*': 'f32'} (CLI: --precision 'fc1=bf16,*=f32')"
         )
     return value
 
