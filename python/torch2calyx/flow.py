@@ -32,6 +32,7 @@ from typing import Any
 from torch2calyx.design import Design, DesignMetadata, MemoryInfo, calyx_format
 from torch2calyx.errors import Torch2CalyxError
 from torch2calyx.lanes import Lanes, check_lanes
+from torch2calyx.precision import Precision, check_precision
 from torch2calyx.profile import layer_records
 
 #: The native pass pipeline from loop-level MLIR to Calyx, in order. flatten-memrefs first:
@@ -66,17 +67,19 @@ PIPELINING_PASSES = (
 
 
 def pass_pipeline(
-    *, pipeline: bool = True, lanes: int | Lanes = 1, precision: str = "f32"
+    *, pipeline: bool = True, lanes: int | Lanes = 1, precision: str | Precision = "f32"
 ) -> tuple[str, ...]:
     """The native pass pipeline for the given options. ``lanes`` > 1 adds unroll-lanes
     (each pipelined nest split into that many parallel lanes) and bank-memories (the
     memories the lanes index split into banks) after pipeline-loops. ``precision``
-    ``"f16"``/``"bf16"`` adds narrow-float-precision before externalize-globals (so that
-    the weights are written narrowed)."""
+    ``"f16"``/``"bf16"`` (or a per-layer :class:`~torch2calyx.precision.Precision`) adds
+    narrow-float-precision before externalize-globals (so that the weights are written
+    narrowed)."""
     at, end = PASS_PIPELINE.index("externalize-globals"), PASS_PIPELINE.index("lower-to-calyx")
     front = PASS_PIPELINE[:at]
-    if precision != "f32":
-        front += (f"narrow-float-precision{{precision={precision}}}",)
+    precision = check_precision(precision)
+    if precision.narrows:
+        front += (f"narrow-float-precision{{{precision.pass_options()}}}",)
     front += PASS_PIPELINE[at:end]
     back = PASS_PIPELINE[end:]
     if not pipeline:
@@ -92,18 +95,6 @@ def pass_pipeline(
         )
         passes = passes[: at - 1] + lane_passes + passes[at:]
     return front + passes + back
-
-
-def check_precision(precision: Any) -> str:
-    """``precision`` as one of ``"f32"``, ``"f16"``, ``"bf16"``, or a clear error."""
-    from torch2calyx.design import PRECISIONS
-
-    if not isinstance(precision, str) or precision not in PRECISIONS:
-        raise Torch2CalyxError(
-            f"precision={precision!r}: choose one of {', '.join(map(repr, PRECISIONS))} (the "
-            "float type a float32 model computes in; f16/bf16 models need no option)"
-        )
-    return precision
 
 
 def _module_names(model: Any) -> list[str] | None:
@@ -128,7 +119,7 @@ class CompileOptions:
     pipeline: bool = True
     lanes: Lanes = Lanes()
     interface: str = "testbench"
-    precision: str = "f32"
+    precision: Precision = Precision()
 
 
 class _Progress:
@@ -154,7 +145,7 @@ def compile(  # noqa: A001 - the public name the API promises
     pipeline: bool = True,
     lanes: int | dict[str, int] = 1,
     interface: str = "testbench",
-    precision: str = "f32",
+    precision: str | dict[str, str] = "f32",
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` or ``.onnx`` file, to a hardware design.
 
@@ -179,7 +170,8 @@ def compile(  # noqa: A001 - the public name the API promises
     ``precision`` (``"f32"``, default: the model's own types; ``"f16"`` or ``"bf16"``)
     compiles a float32 model onto binary16 or bfloat16 units: weights and every internal
     value are narrowed (rounded to nearest-even), inputs and outputs stay float32 memories,
-    converted as they are read and written.
+    converted as they are read and written. A dict gives types per layer by module name,
+    ``{"fc1": "bf16", "*": "f32"}`` (see :mod:`torch2calyx.precision`).
     """
     from torch2calyx.interfaces import check_interface
 
@@ -187,7 +179,7 @@ def compile(  # noqa: A001 - the public name the API promises
         pipeline=pipeline,
         lanes=check_lanes(lanes, _module_names(model)),
         interface=check_interface(interface),
-        precision=check_precision(precision),
+        precision=check_precision(precision, _module_names(model)),
         backend=backend,
         simulator=simulator,
         keep_intermediates=keep_intermediates,
@@ -291,7 +283,7 @@ def _build(
         lanes=options.lanes.record(),
         nests=pipelined_nests(futil),
         layers=layer_records(futil, getattr(lowered, "layers", {})),
-        precision=options.precision,
+        precision=options.precision.record(),
         quantization=getattr(lowered, "quantization", None),
     )
     (work / "metadata.json").write_text(metadata.to_json())
@@ -322,7 +314,7 @@ def pipelined_nests(futil: str) -> list[dict]:
 
 
 def _weight_memory(
-    name: str, index: int, entry: dict, source: Any, precision: str = "f32"
+    name: str, index: int, entry: dict, source: Any, precision: Precision | None = None
 ) -> MemoryInfo:
     """The metadata of a weight memory: the PyTorch tensor it holds, as the front end saw it
     (``source``, a :class:`~torch2calyx.frontend.WeightInfo`; under a narrower ``precision``
@@ -331,7 +323,11 @@ def _weight_memory(
 
     dtype = _dtype_of_format(entry["format"])
     words = len(entry["data"])
-    narrowed = source is not None and source.dtype == "float32" and dtype == PRECISIONS[precision]
+    narrowed = (
+        source is not None
+        and source.dtype == "float32"
+        and dtype in {PRECISIONS[p] for p in (precision or Precision()).used}
+    )
     if (
         source is None
         or (source.dtype != dtype and not narrowed)
