@@ -38,18 +38,35 @@ Value cidx(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// `form` as index arithmetic at the builder's position.
+/// How many ops enclose the definition of `v` (outer loop counters first).
+unsigned depthOf(Value v) {
+  unsigned d = 0;
+  for (Operation *op = v.getParentBlock()->getParentOp(); op; op = op->getParentOp())
+    ++d;
+  return d;
+}
+
+/// `form` as index arithmetic at the builder's position. The terms go
+/// outermost counter first (the form's own order is that of pointers, which
+/// changes from run to run).
 Value emitForm(OpBuilder &b, Location loc, const LinearForm &form) {
   Value sum;
   int64_t c = 0;
+  SmallVector<std::pair<Value, int64_t>> terms;
   for (auto [key, coef] : form) {
-    if (!key) {
+    if (!key)
       c = coef;
-      continue;
-    }
-    if (coef == 0)
-      continue;
-    Value term = Value::getFromOpaquePointer(key);
+    else if (coef != 0)
+      terms.push_back({Value::getFromOpaquePointer(key), coef});
+  }
+  llvm::stable_sort(terms, [](const auto &l, const auto &r) {
+    unsigned dl = depthOf(l.first), dr = depthOf(r.first);
+    if (dl != dr)
+      return dl < dr;
+    auto al = dyn_cast<BlockArgument>(l.first), ar = dyn_cast<BlockArgument>(r.first);
+    return al && ar && al.getArgNumber() < ar.getArgNumber();
+  });
+  for (auto [term, coef] : terms) {
     if (coef != 1)
       term = arith::MulIOp::create(b, loc, term, cidx(b, loc, coef));
     sum = sum ? arith::AddIOp::create(b, loc, sum, term).getResult() : term;

@@ -106,6 +106,12 @@ bool servable(Operation *access, Banking bk, int64_t *penalty = nullptr) {
   // pipelined nest guards its stores by one condition).
   if (isa<memref::StoreOp>(access) && access->getParentOfType<scf::IfOp>())
     return false;
+  // Nor in a nest that joins partial sums: its stores are those of a
+  // reduction's last step, which the guard above kept static.
+  for (auto l = access->getParentOfType<scf::ForOp>(); l;
+       l = l->getParentOfType<scf::ForOp>())
+    if (isa<memref::StoreOp>(access) && l->hasAttr("t2c.joins"))
+      return false;
   if (form && dynamicBank(*form, bk, range) && llvm::isPowerOf2_64(bk.n))
     return true;
   return llvm::isPowerOf2_64(bk.g) && llvm::isPowerOf2_64(bk.n);
@@ -187,6 +193,84 @@ bool splittableReduction(Block *body, scf::ForOp x, const Bounds &b) {
       dep.insert(&op);
   }
   return true;
+}
+
+/// The store of a split reduction's totals: the one `scf.if` of the body
+/// (the last step), or null.
+scf::IfOp lastStep(Block *body) {
+  scf::IfOp found;
+  for (Operation &op : body->without_terminator())
+    if (auto branch = dyn_cast<scf::IfOp>(op)) {
+      if (found)
+        return {};
+      found = branch;
+    }
+  return found;
+}
+
+/// The ops of the nest at `nest` outside `branch` that the ops inside it
+/// use, transitively, stopping at the sums `acc`, in program order: what a
+/// combining nest after the stream must recompute to run `branch`'s ops
+/// once per output. Nullopt when one of them depends on a counter of
+/// `reductionIvs` or a rotating buffer (only the sums may carry the
+/// reduction) or is not a load or combinational op.
+std::optional<SmallVector<Operation *>>
+postSlice(Operation *nest, scf::IfOp branch, ArrayRef<arith::AddFOp> acc,
+          ArrayRef<Value> reductionIvs) {
+  llvm::SmallPtrSet<Operation *, 16> need;
+  SmallVector<Value> work;
+  branch.getThenRegion().walk([&](Operation *in) {
+    for (Value v : in->getOperands())
+      work.push_back(v);
+  });
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (llvm::is_contained(reductionIvs, v) || isRotatingMem(v))
+      return std::nullopt;
+    Operation *def = v.getDefiningOp();
+    if (!def || !nest->isAncestor(def) || branch->isAncestor(def))
+      continue;
+    if (llvm::any_of(acc, [&](arith::AddFOp a) { return a == def; }))
+      continue;
+    if (!isa<memref::LoadOp>(def) && !isCombinationalOp(def))
+      return std::nullopt;
+    if (need.insert(def).second)
+      for (Value o : def->getOperands())
+        work.push_back(o);
+  }
+  SmallVector<Operation *> ordered;
+  nest->walk([&](Operation *op) {
+    if (need.count(op))
+      ordered.push_back(op);
+  });
+  return ordered;
+}
+
+/// The loops of `loops` that are not reductions (their iterations are the
+/// outputs of a reduction nest).
+SmallVector<scf::ForOp> outputLoops(ArrayRef<scf::ForOp> loops) {
+  SmallVector<scf::ForOp> out;
+  for (scf::ForOp l : loops)
+    if (!l->hasAttr("t2c.reduction"))
+      out.push_back(l);
+  return out;
+}
+
+/// Whether the partial sums of a split reduction can be joined after the
+/// stream, in a nest of their own over the outputs (see combine()).
+bool combinable(ArrayRef<scf::ForOp> loops) {
+  Block *body = scf::ForOp(loops.back()).getBody();
+  scf::IfOp branch = lastStep(body);
+  if (!branch || branch.getNumResults() != 0)
+    return false;
+  SmallVector<Value> redIvs;
+  for (scf::ForOp l : loops) {
+    if (l->hasAttr("t2c.reduction"))
+      redIvs.push_back(l.getInductionVar());
+    else if (!boundsOf(l))
+      return false;
+  }
+  return postSlice(loops.front(), branch, sums(body), redIvs).has_value();
 }
 
 /// How many times more lanes a split reduction must give than the output
@@ -326,6 +410,66 @@ struct Planner {
   }
 };
 
+/// The nest that joins a split reduction's partial sums after the stream:
+/// over the output loops `outs` (the same bounds), it reads the n partial
+/// sums of each output from `parts`, adds them in a tree (n - 1 adds, which
+/// lower-to-calyx gives units this nest shares with the lanes of the nests
+/// before it) and runs the ops of the last step `branch` on the totals.
+template <typename IndexFn>
+void combine(ArrayRef<scf::ForOp> loops, ArrayRef<scf::ForOp> outs,
+             scf::IfOp branch, ArrayRef<arith::AddFOp> acc,
+             ArrayRef<Value> parts, int64_t n, IndexFn outputIndex) {
+  SmallVector<Value> redIvs;
+  for (scf::ForOp l : loops)
+    if (l->hasAttr("t2c.reduction"))
+      redIvs.push_back(l.getInductionVar());
+  std::optional<SmallVector<Operation *>> slice =
+      postSlice(loops.front(), branch, acc, redIvs);
+  OpBuilder cb(branch.getContext());
+  cb.setInsertionPointAfter(loops.front());
+  Location loc = branch.getLoc();
+  auto cidx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(cb, loc, v).getResult();
+  };
+  IRMapping cm;
+  SmallVector<Value> ivs;
+  scf::ForOp first;
+  for (scf::ForOp l : outs) {
+    Bounds b = *boundsOf(l);
+    auto loop = scf::ForOp::create(cb, l.getLoc(), cidx(b.lb), cidx(b.ub),
+                                   cidx(b.step));
+    if (!first)
+      first = loop;
+    cm.map(l.getInductionVar(), loop.getInductionVar());
+    ivs.push_back(loop.getInductionVar());
+    cb.setInsertionPointToStart(loop.getBody());
+  }
+  for (Operation *op : *slice)
+    cb.clone(*op, cm);
+  Value o = outputIndex(cb, ivs).first;
+  for (auto [sum, part] : llvm::zip(acc, parts)) {
+    arith::AddFOp a = sum;
+    SmallVector<Value> level;
+    for (int64_t l = 0; l < n; ++l)
+      level.push_back(memref::LoadOp::create(
+          cb, loc, part,
+          ValueRange{arith::AddIOp::create(cb, loc, o, cidx(l)).getResult()}));
+    while (level.size() > 1) {
+      SmallVector<Value> next;
+      for (size_t i = 0; i + 1 < level.size(); i += 2)
+        next.push_back(arith::AddFOp::create(cb, a.getLoc(), level[i], level[i + 1]));
+      level = next;
+    }
+    cm.map(a.getResult(), level.front());
+  }
+  for (Operation &op : branch.getThenRegion().front().without_terminator())
+    cb.clone(op, cm);
+  if (first) {
+    first->setAttr("t2c.pipeline", cb.getUnitAttr());
+    first->setAttr("t2c.joins", cb.getUnitAttr());
+  }
+}
+
 /// Splits `x` by `n` and replicates the innermost body: lane `l` computes
 /// the iteration x = lb + step * (x' * n + l).
 void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
@@ -370,6 +514,11 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
   // sum's identity), and the partial sums meet in an adder tree before the
   // last step's stores.
   bool partial = x->hasAttr("t2c.reduction");
+  // The partial sums are joined after the stream, by a nest of its own
+  // whose adders are the lanes' (see combine()), when the last step's ops
+  // can run there; else by an adder tree in the nest.
+  bool joinAfter = partial && combinable(loops);
+  scf::IfOp lastBranch = joinAfter ? lastStep(body) : scf::IfOp();
   llvm::SmallPtrSet<Operation *, 4> kept;
   SmallVector<arith::AddFOp> acc;
   llvm::SmallPtrSet<Operation *, 4> firstSelects;
@@ -447,7 +596,51 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
     if (lane)
       perLane.insert(op);
   }
+  // Joining after the stream: lane l's partial sum of output o goes to
+  // part[o * n + l] (bank l of n).
+  SmallVector<scf::ForOp> outs = outputLoops(loops);
+  SmallVector<Value> parts;
+  auto outputIndex = [&](OpBuilder &b, ArrayRef<Value> ivs) {
+    Value o = cidx(b, 0);
+    int64_t stride = 1;
+    for (int64_t k = outs.size() - 1; k >= 0; --k) {
+      Value term = arith::MulIOp::create(b, loc, ivs[k], cidx(b, stride * n));
+      o = arith::AddIOp::create(b, loc, o, term);
+      stride *= boundsOf(outs[k])->ub;
+    }
+    return std::make_pair(o, stride);
+  };
+  if (joinAfter) {
+    SmallVector<Value> ivs;
+    for (scf::ForOp l : outs)
+      ivs.push_back(l.getInductionVar());
+    int64_t count = 1;
+    for (scf::ForOp l : outs)
+      count *= boundsOf(l)->ub;
+    for (arith::AddFOp a : acc) {
+      auto part = memref::AllocOp::create(
+          ob, loc, MemRefType::get({count * n}, a.getType()));
+      setBanking(part, Banking{n, 1});
+      parts.push_back(part);
+    }
+  }
   for (Operation *op : orig) {
+    if (joinAfter && op == lastBranch.getOperation()) {
+      auto store = scf::IfOp::create(
+          bb, loc, maps[0].lookupOrDefault(lastBranch.getCondition()),
+          /*withElse=*/false);
+      OpBuilder sb = OpBuilder::atBlockBegin(&store.getThenRegion().front());
+      SmallVector<Value> ivs;
+      for (scf::ForOp l : outs)
+        ivs.push_back(l.getInductionVar());
+      Value o = outputIndex(sb, ivs).first;
+      for (auto [a, part] : llvm::zip(acc, parts))
+        for (int64_t l = 0; l < n; ++l)
+          memref::StoreOp::create(
+              sb, loc, maps[l].lookup(arith::AddFOp(a).getResult()), part,
+              ValueRange{arith::AddIOp::create(sb, loc, o, cidx(sb, l))});
+      continue;
+    }
     if (partial && isa<scf::IfOp>(op)) {
       // The last step stores the total of the lanes' partial sums.
       IRMapping total = maps[0];
@@ -489,6 +682,8 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
         copy->setOperand(isa<memref::LoadOp>(copy) ? 1 : 2, iv);
     }
   }
+  if (joinAfter)
+    combine(loops, outs, lastBranch, acc, parts, n, outputIndex);
   for (Operation *op : llvm::reverse(orig))
     op->erase();
   // A split loop of one block is dissolved here, keeping the nest's marks

@@ -30,19 +30,34 @@ func.func @matvec(%x: memref<8xf32>, %w: memref<32xf32>, %y: memref<4xf32>) {
 // -----
 
 // Two outputs only: the reduction is split into two partial sums instead
-// (the second starts from -0.0), joined by an adder before the store.
+// (the second starts from -0.0). The last step stores each lane's partial
+// sum in its own bank of a buffer; a nest over the outputs after the stream
+// adds them (on the lanes' adders) and stores the total.
 // CHECK-LABEL: func.func @dot2
 // CHECK-DAG:     %[[NZ:.*]] = arith.constant -0.000000e+00 : f32
+// CHECK:         %[[P:.*]] = memref.alloc() {t2c.banks = array<i64: 2, 1>} : memref<4xf32>
 // CHECK:         scf.for %[[K:.*]] = %c0 to %c4 step %c1
+// CHECK:           scf.for %[[O:.*]] = %c0 to %c2 step %c1
 // CHECK:           arith.cmpi eq, %[[K]], %c0
 // CHECK:           arith.cmpi eq, %[[K]], %c3
 // CHECK:           arith.select %{{.*}}, %[[NZ]], %{{.*}} : f32
 // CHECK:           %[[S0:.*]] = arith.addf
 // CHECK:           %[[S1:.*]] = arith.addf
-// CHECK:           %[[T:.*]] = arith.addf %[[S0]], %[[S1]] : f32
+// CHECK-NOT:       arith.addf
 // CHECK:           scf.if
-// CHECK-NEXT:        memref.store %[[T]]
+// CHECK-NEXT:        %[[I:.*]] = arith.muli %[[O]], %c2
+// CHECK-NEXT:        memref.store %[[S0]], %[[P]][%[[I]]]
+// CHECK-NEXT:        %[[I1:.*]] = arith.addi %[[I]], %c1
+// CHECK-NEXT:        memref.store %[[S1]], %[[P]][%[[I1]]]
 // CHECK:         t2c.lanes = 2
+// CHECK-NEXT:    scf.for %[[J:.*]] = %c0 to %c2 step %c1
+// CHECK-NEXT:      %[[B:.*]] = arith.muli %[[J]], %c2
+// CHECK-NEXT:      %[[A0:.*]] = memref.load %[[P]][%[[B]]]
+// CHECK-NEXT:      %[[B1:.*]] = arith.addi %[[B]], %c1
+// CHECK-NEXT:      %[[A1:.*]] = memref.load %[[P]][%[[B1]]]
+// CHECK-NEXT:      %[[T:.*]] = arith.addf %[[A0]], %[[A1]] : f32
+// CHECK-NEXT:      memref.store %[[T]], %arg2[%[[J]]]
+// CHECK-NEXT:    } {t2c.joins, t2c.pipeline}
 func.func @dot2(%x: memref<8xf32>, %w: memref<16xf32>, %y: memref<2xf32>) {
   %cst = arith.constant 0.0 : f32
   affine.for %i = 0 to 2 {

@@ -88,6 +88,24 @@ def test_four_lanes_on_a_matvec_quarter_the_cycles(tmp_path):
     assert cycles < 2048 / 4 * 1.2, cycles
 
 
+@pytest.mark.verilator
+def test_split_reduction_joins_on_the_lane_adders(tmp_path):
+    """4 outputs of a 48-long dot product at 16 lanes: the reduction is split into 16 partial
+    sums, which a nest after the stream adds up on the lanes' own adders (no adder tree of
+    its own: 16 float adders for 16 lanes), matching PyTorch in fewer cycles than one lane."""
+    torch.manual_seed(1)
+    model = nn.Linear(48, 4).eval()
+    inputs = (torch.randn(1, 48),)
+    one = torch2calyx.compile(model, inputs, out_dir=tmp_path / "one")
+    many = torch2calyx.compile(model, inputs, out_dir=tmp_path / "many", lanes=16)
+    futil = (tmp_path / "many" / "program.futil").read_text()
+    adders = len(re.findall(r"= pipelined_addFN\(", futil))
+    multipliers = len(re.findall(r"= pipelined_mulFN\(", futil))
+    assert multipliers == 16 and adders == 16, (multipliers, adders)
+    assert max(lanes for _, lanes in _nest_lanes(many)) == 16
+    assert _check(many, model, inputs) < _check(one, model, inputs)
+
+
 @pytest.mark.parametrize("bad", [0, 3, -2, 2.0, "4", True])
 def test_lanes_must_be_a_power_of_two(bad, tmp_path):
     model, inputs = MODELS["mlp"]

@@ -636,11 +636,20 @@ def UnrollLanes : Pass<"unroll-lanes", "mlir::ModuleOp"> {
 
     A reduction loop may be split instead: lane `l` sums the iterations
     `x * n + l` into a partial sum of its own (lanes after the first start
-    from -0.0) and an adder tree joins the partial sums before the last
-    step's store. The tree costs `n - 1` more adders per sum, busy only
-    once per output, so a split is taken only when the output loops give no
-    lanes or the split gives at least 4 times their lanes (a 4-output layer
-    at `lanes=4` gets 2 output lanes; at `lanes=16`, 16 partial sums).
+    from -0.0). The last step stores lane `l`'s partial sum of output `o`
+    at `o * n + l` of a new buffer banked `[n, 1]`, and a nest after the
+    stream (`t2c.joins`, pipelined), over the output loops, reads the `n`
+    partial sums of each output, adds them in a tree and runs the last
+    step's ops (bias, store) on the total. Its `n - 1` adds get units that
+    lower-to-calyx shares with the lanes' adders of the nests before it,
+    where an adder tree inside the nest would have cost `n - 1` adders
+    busy once per output. (When the last step's ops depend on a reduction
+    counter the tree stays in the nest.) Stores of a joining nest keep a
+    static bank, as those of a last step do. The joining nest costs a few
+    cycles per output, so a split is taken only when the output loops give
+    no lanes or the split gives at least 4 times their lanes (a 4-output
+    layer at `lanes=4` gets 2 output lanes; at `lanes=16`, 16 partial
+    sums).
 
     Before (`lanes=2`):
 
