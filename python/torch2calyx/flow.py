@@ -32,6 +32,7 @@ from typing import Any
 from torch2calyx.design import Design, DesignMetadata, MemoryInfo, calyx_format
 from torch2calyx.errors import Torch2CalyxError
 from torch2calyx.lanes import Lanes, check_lanes
+from torch2calyx.precision import Precision, check_precision
 from torch2calyx.profile import layer_records
 
 #: The native pass pipeline from loop-level MLIR to Calyx, in order. flatten-memrefs first:
@@ -50,6 +51,11 @@ PASS_PIPELINE = (
     "expand-float-conversions",
     "lower-to-calyx",
 )
+
+#: ``compile(float_stages=...)``: the pipeline depths (= latency in cycles) the float adders
+#: and multipliers come in (``std_addFN`` / ``pipelined_addFN``, ``..._s4``, ``..._s7``).
+FLOAT_STAGES = (2, 4, 7)
+DEFAULT_FLOAT_STAGES = 2
 
 #: With ``pipeline=True`` (the default): materialize-divisions computes divisions repeated
 #: across a loop once (a divider cannot be pipelined), forward-fills folds buffer fills into
@@ -75,31 +81,49 @@ def pass_pipeline(
     *,
     pipeline: bool = True,
     lanes: int | Lanes = 1,
-    precision: str = "f32",
+    precision: str | Precision = "f32",
+    float_stages: int = DEFAULT_FLOAT_STAGES,
     share: bool = True,
 ) -> tuple[str, ...]:
     """The native pass pipeline for the given options. ``lanes`` > 1 adds unroll-lanes
     (each pipelined nest split into that many parallel lanes) and bank-memories (the
     memories the lanes index split into banks) after pipeline-loops. ``precision``
-    ``"f16"``/``"bf16"`` adds narrow-float-precision before externalize-globals (so that
-    the weights are written narrowed). ``share`` adds outline-repeated-nests (repeated
-    runs of loop nests become one function, one Calyx component invoked per use)."""
+    ``"f16"``/``"bf16"`` (or a per-layer :class:`~torch2calyx.precision.Precision`) adds
+    narrow-float-precision before externalize-globals (so that the weights are written
+    narrowed). ``float_stages`` other than 2 is lower-to-calyx's float-stages (deeper float
+    adders and multipliers) and pipeline-loops' interleave (as many partial sums per
+    reduction as the adder has stages, so that it still accepts one addition per cycle).
+    ``share`` adds outline-repeated-nests (repeated runs of loop nests become one function,
+    one Calyx component invoked per use)."""
     at, end = PASS_PIPELINE.index("externalize-globals"), PASS_PIPELINE.index("lower-to-calyx")
     front = PASS_PIPELINE[:at]
-    if precision != "f32":
-        front += (f"narrow-float-precision{{precision={precision}}}",)
+    precision = check_precision(precision)
+    if precision.narrows:
+        front += (f"narrow-float-precision{{{precision.pass_options()}}}",)
     front += PASS_PIPELINE[at:end]
     back = PASS_PIPELINE[end:]
+    interleave = ""
+    if float_stages != DEFAULT_FLOAT_STAGES:
+        back = tuple(
+            f"lower-to-calyx{{float-stages={float_stages}}}" if p == "lower-to-calyx" else p
+            for p in back
+        )
+        interleave = f" interleave={float_stages}"
     if share:
         back = SHARING_PASSES + back
     if not pipeline:
         return front + back
     passes = PIPELINING_PASSES
     lanes = lanes if isinstance(lanes, Lanes) else Lanes(default=lanes)
+    if interleave and lanes.most == 1:
+        passes = tuple(
+            f"pipeline-loops{{{interleave.strip()}}}" if p == "pipeline-loops" else p
+            for p in passes
+        )
     if lanes.most > 1:
         at = passes.index("pipeline-loops") + 1
         lane_passes = (
-            f"pipeline-loops{{{lanes.pass_options()}}}",
+            f"pipeline-loops{{{lanes.pass_options()}{interleave}}}",
             f"unroll-lanes{{{lanes.pass_options()}}}",
             "bank-memories",
         )
@@ -107,16 +131,16 @@ def pass_pipeline(
     return front + passes + back
 
 
-def check_precision(precision: Any) -> str:
-    """``precision`` as one of ``"f32"``, ``"f16"``, ``"bf16"``, or a clear error."""
-    from torch2calyx.design import PRECISIONS
-
-    if not isinstance(precision, str) or precision not in PRECISIONS:
+def check_float_stages(float_stages: Any) -> int:
+    """``float_stages`` as one of :data:`FLOAT_STAGES`, or a clear error."""
+    if isinstance(float_stages, bool) or float_stages not in FLOAT_STAGES:
         raise Torch2CalyxError(
-            f"precision={precision!r}: choose one of {', '.join(map(repr, PRECISIONS))} (the "
-            "float type a float32 model computes in; f16/bf16 models need no option)"
+            f"float_stages={float_stages!r}: choose one of "
+            f"{', '.join(map(str, FLOAT_STAGES))} (the pipeline depth, in cycles, of the float "
+            "adders and multipliers: deeper runs at a higher clock, see the README's "
+            "'Board-ready output')"
         )
-    return precision
+    return int(float_stages)
 
 
 def _module_names(model: Any) -> list[str] | None:
@@ -141,7 +165,8 @@ class CompileOptions:
     pipeline: bool = True
     lanes: Lanes = Lanes()
     interface: str = "testbench"
-    precision: str = "f32"
+    precision: Precision = Precision()
+    float_stages: int = 2
     share: bool = True
 
 
@@ -168,7 +193,8 @@ def compile(  # noqa: A001 - the public name the API promises
     pipeline: bool = True,
     lanes: int | dict[str, int] = 1,
     interface: str = "testbench",
-    precision: str = "f32",
+    precision: str | dict[str, str] = "f32",
+    float_stages: int = 2,
     share: bool = True,
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` or ``.onnx`` file, to a hardware design.
@@ -194,7 +220,12 @@ def compile(  # noqa: A001 - the public name the API promises
     ``precision`` (``"f32"``, default: the model's own types; ``"f16"`` or ``"bf16"``)
     compiles a float32 model onto binary16 or bfloat16 units: weights and every internal
     value are narrowed (rounded to nearest-even), inputs and outputs stay float32 memories,
-    converted as they are read and written.
+    converted as they are read and written. A dict gives types per layer by module name,
+    ``{"fc1": "bf16", "*": "f32"}`` (see :mod:`torch2calyx.precision`).
+    ``float_stages`` (2, default; 4 or 7) is the pipeline depth, in cycles, of the float
+    adders and multipliers: deeper units run at a higher clock (on ECP5 the FFNN goes from
+    40 MHz at 2 to 111 MHz at 7, see the README's "Board-ready output") for a few more
+    cycles per pipelined loop nest and per sequential float operation.
     ``share`` (default True) gives a run of loop nests that repeats (an LSTM's time steps,
     attention heads, repeated blocks) one Calyx component, instantiated once and invoked per
     use; ``False`` gives every repetition hardware of its own (for comparison). The size of
@@ -206,7 +237,8 @@ def compile(  # noqa: A001 - the public name the API promises
         pipeline=pipeline,
         lanes=check_lanes(lanes, _module_names(model)),
         interface=check_interface(interface),
-        precision=check_precision(precision),
+        precision=check_precision(precision, _module_names(model)),
+        float_stages=check_float_stages(float_stages),
         share=bool(share),
         backend=backend,
         simulator=simulator,
@@ -311,7 +343,8 @@ def _build(
         lanes=options.lanes.record(),
         nests=pipelined_nests(futil),
         layers=layer_records(futil, getattr(lowered, "layers", {})),
-        precision=options.precision,
+        precision=options.precision.record(),
+        float_stages=options.float_stages,
         share=options.share,
         size=program_size(futil),
         quantization=getattr(lowered, "quantization", None),
@@ -362,7 +395,7 @@ def program_size(futil: str) -> dict[str, int]:
 
 
 def _weight_memory(
-    name: str, index: int, entry: dict, source: Any, precision: str = "f32"
+    name: str, index: int, entry: dict, source: Any, precision: Precision | None = None
 ) -> MemoryInfo:
     """The metadata of a weight memory: the PyTorch tensor it holds, as the front end saw it
     (``source``, a :class:`~torch2calyx.frontend.WeightInfo`; under a narrower ``precision``
@@ -371,7 +404,11 @@ def _weight_memory(
 
     dtype = _dtype_of_format(entry["format"])
     words = len(entry["data"])
-    narrowed = source is not None and source.dtype == "float32" and dtype == PRECISIONS[precision]
+    narrowed = (
+        source is not None
+        and source.dtype == "float32"
+        and dtype in {PRECISIONS[p] for p in (precision or Precision()).used}
+    )
     if (
         source is None
         or (source.dtype != dtype and not narrowed)
@@ -399,6 +436,7 @@ def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, di
             pipeline=options.pipeline,
             lanes=options.lanes,
             precision=options.precision,
+            float_stages=options.float_stages,
             share=options.share,
         ),
         keep_dir=work if options.keep_intermediates else None,
