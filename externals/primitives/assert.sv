@@ -8,8 +8,10 @@ module std_assert (
 );
   always_ff @(posedge clk) begin
     out <= in;
+// synopsys translate_off
     if (!reset && en && !in) begin
       $fatal(1, "std_assert %m: the asserted condition is 0");
     end
+// synopsys translate_on
   end
 endmodule
