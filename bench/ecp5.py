@@ -19,8 +19,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def place_and_route_model(name: str, cycles: int, out_root: Path, target: str) -> dict:
-    """Compile ``bench/models/<name>.py`` with the memories interface and place and route it."""
+def place_and_route_model(
+    name: str, cycles: int, out_root: Path, target: str, float_stages: int = 2
+) -> dict:
+    """Compile ``bench/models/<name>.py`` with the memories interface (and float units of
+    depth ``float_stages``) and place and route it."""
     import torch2calyx
     from torch2calyx.errors import Torch2CalyxError
     from torch2calyx.modelfile import load_model_file
@@ -30,7 +33,9 @@ def place_and_route_model(name: str, cycles: int, out_root: Path, target: str) -
     out_dir = out_root / f"{name}-memories"
     try:
         start = time.perf_counter()
-        design = torch2calyx.compile(model, inputs, out_dir=out_dir, interface="memories")
+        design = torch2calyx.compile(
+            model, inputs, out_dir=out_dir, interface="memories", float_stages=float_stages
+        )
         compile_s = time.perf_counter() - start
         result = place_and_route(
             design.verilog,
@@ -43,6 +48,7 @@ def place_and_route_model(name: str, cycles: int, out_root: Path, target: str) -
     fmax = result.fmax_mhz
     return {
         "target": target,
+        "float_stages": float_stages,
         "part": f"{result.part} speed {result.speed} {result.package}",
         "LUT4": result.lut4,
         "FF": result.ff,
@@ -60,13 +66,15 @@ def place_and_route_model(name: str, cycles: int, out_root: Path, target: str) -
     }
 
 
-def add_fpga(records: list[dict], target: str, out_root: Path) -> None:
+def add_fpga(records: list[dict], target: str, out_root: Path, float_stages: int = 2) -> None:
     """Add ``record["fpga"]`` to every verified record and print the Fmax/latency table."""
     for record in records:
         if "error" in record:
             continue
         print(f"== {record['model']}: place and route for {target}", flush=True)
-        record["fpga"] = place_and_route_model(record["model"], record["cycles"], out_root, target)
+        record["fpga"] = place_and_route_model(
+            record["model"], record["cycles"], out_root, target, float_stages
+        )
     print_fpga_table(records)
 
 
@@ -115,6 +123,7 @@ def main() -> int:
     parser.add_argument("--fpga", default="ecp5-85k")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--cycles", type=int, default=None, help="cycles (default: simulate)")
+    parser.add_argument("--float-stages", type=int, default=2, choices=(2, 4, 7))
     args = parser.parse_args()
     records = []
     for name in args.models.split(","):
@@ -124,10 +133,12 @@ def main() -> int:
             from torch2calyx.modelfile import load_model_file
 
             model, inputs = load_model_file(HERE / "models" / f"{name}.py")
-            design = torch2calyx.compile(model, inputs, interface="memories")
+            design = torch2calyx.compile(
+                model, inputs, interface="memories", float_stages=args.float_stages
+            )
             cycles = design.simulate(*inputs).cycles
         records.append({"model": name, "cycles": cycles})
-    add_fpga(records, args.fpga, args.out)
+    add_fpga(records, args.fpga, args.out, args.float_stages)
     (args.out / "fpga.json").write_text(json.dumps(records, indent=2) + "\n")
     return 0 if all("error" not in r["fpga"] for r in records) else 1
 

@@ -17,8 +17,12 @@ BRAM; torch2calyx.synth, as bench/run.py), and writes bench/results/precision.js
 The CNN runs on a cropped image (default 12x16, ``--cnn-crop HxW``; 60x80 is the published
 size) to keep simulation and synthesis short.
 
+``--layer-precision 'fc1=bf16,*=f32'`` adds a per-layer map (as ``--precision`` of the CLI
+takes it) as one more variant.
+
 Usage: python bench/precision.py [--models ffnn,cnn,mha] [--precisions f32,f16,bf16]
-       [--half-models] [--no-synth] [--cnn-crop HxW] [--synth-timeout S]
+       [--layer-precision MAP] [--half-models] [--no-synth] [--cnn-crop HxW]
+       [--synth-timeout S]
 """
 
 from __future__ import annotations
@@ -84,9 +88,14 @@ def run_one(name: str, variant: str, out_root: Path, *, synth: bool, timeout: fl
         dtype = torch.float16 if variant.startswith("f16") else torch.bfloat16
         model = model.to(dtype)
         inputs = tuple(x.to(dtype) for x in inputs)
+    elif "=" in variant:
+        from torch2calyx.precision import parse_cli_precision
+
+        kwargs["precision"] = parse_cli_precision(variant)
     else:
         kwargs["precision"] = variant
-    out_dir = out_root / f"{name}_{variant.replace(' ', '_')}"
+    slug = "".join(c if c.isalnum() or c in "._" else "_" for c in variant.replace("*", "all"))
+    out_dir = out_root / f"{name}_{slug}"
     start = time.perf_counter()
     design = torch2calyx.compile(model, inputs, out_dir=out_dir, **kwargs)
     compile_s = time.perf_counter() - start
@@ -162,6 +171,12 @@ def main() -> int:
     parser.add_argument(
         "--half-models", action="store_true", help="also model.half() and model.bfloat16()"
     )
+    parser.add_argument(
+        "--layer-precision",
+        action="append",
+        default=[],
+        help="a per-layer map as one more variant, e.g. 'fc1=bf16,*=f32' (repeatable)",
+    )
     parser.add_argument("--no-synth", action="store_true", help="skip the yosys estimate")
     parser.add_argument("--synth-timeout", type=float, default=1200.0)
     parser.add_argument("--cnn-crop", default="12x16", help="HxW image of the CNN")
@@ -179,6 +194,7 @@ def main() -> int:
         parser.error(f"unknown model/precision {unknown}; models {MODELS}, precisions {PRECISIONS}")
     if args.half_models:
         variants += ["f16 model", "bf16 model"]
+    variants += args.layer_precision
     print(f"cnn: {args.cnn_crop} image (--cnn-crop)", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out.parent / "precision.json"

@@ -48,7 +48,14 @@ PIPELINE_NOTE = re.compile(
 MEMORY_TARGET_MB = 2048
 
 
-def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float, lanes: int = 1) -> dict:
+def run_one(
+    name: str,
+    out_root: Path,
+    synth: bool,
+    synth_timeout: float,
+    lanes: int = 1,
+    float_stages: int = 2,
+) -> dict:
     """Compile, simulate and check one model; runs inside the per-model subprocess."""
     t0 = time.perf_counter()
     import torch
@@ -65,7 +72,9 @@ def run_one(name: str, out_root: Path, synth: bool, synth_timeout: float, lanes:
 
     out_dir = out_root / (name if lanes == 1 else f"{name}_lanes{lanes}")
     t1 = time.perf_counter()
-    design = torch2calyx.compile(model, inputs, out_dir=out_dir, lanes=lanes)
+    design = torch2calyx.compile(
+        model, inputs, out_dir=out_dir, lanes=lanes, float_stages=float_stages
+    )
     compile_s = time.perf_counter() - t1
     # The exported graph's count, node by node (what the hardware computes): eager
     # nn.TransformerEncoderLayer takes a fused fast path whose attention matmuls the
@@ -298,6 +307,13 @@ def main() -> int:
     parser.add_argument(
         "--lanes", default="1", help="comma-separated lane counts to run each model at, e.g. 1,4,16"
     )
+    parser.add_argument(
+        "--float-stages",
+        type=int,
+        default=2,
+        choices=(2, 4, 7),
+        help="pipeline depth of the float adders/multipliers (compile(float_stages=...))",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one model, print JSON
     args = parser.parse_args()
 
@@ -306,7 +322,12 @@ def main() -> int:
 
         try:
             record = run_one(
-                args.one, args.out, not args.no_synth, args.synth_timeout, int(args.lanes)
+                args.one,
+                args.out,
+                not args.no_synth,
+                args.synth_timeout,
+                int(args.lanes),
+                args.float_stages,
             )
         except Torch2CalyxError as exc:
             record = {"model": args.one, "error": str(exc)}
@@ -335,6 +356,8 @@ def main() -> int:
             str(args.synth_timeout),
             "--lanes",
             str(lanes),
+            "--float-stages",
+            str(args.float_stages),
         ]
         if args.no_synth:
             cmd.append("--no-synth")
@@ -360,7 +383,7 @@ def main() -> int:
     if args.fpga:
         from ecp5 import add_fpga  # bench/ecp5.py: Fmax and latency per model
 
-        add_fpga(records, args.fpga, args.out)
+        add_fpga(records, args.fpga, args.out, args.float_stages)
     (args.out / "results.json").write_text(json.dumps(records, indent=2) + "\n")
     print(f"wrote {args.out / 'results.json'}")
     plot(records, args.out / "stages.png")

@@ -60,6 +60,15 @@ StringRef libraryOf(StringRef primitive) {
     m["pipelined_mulFN"] = "primitives/float/pipelined_mulFN.futil";
     m["pipelined_intToFp"] = "primitives/float/pipelined_intToFp.futil";
     m["pipelined_fpToInt"] = "primitives/float/pipelined_fpToInt.futil";
+    // Deeper adders and multipliers (lower-to-calyx{float-stages=N}).
+    for (const char *n : {"_s4", "_s7"}) {
+      m[std::string("std_addFN") + n] = "primitives/float/addFN.futil";
+      m[std::string("std_mulFN") + n] = "primitives/float/mulFN.futil";
+      m[std::string("pipelined_addFN") + n] =
+          "primitives/float/pipelined_addFN.futil";
+      m[std::string("pipelined_mulFN") + n] =
+          "primitives/float/pipelined_mulFN.futil";
+    }
     m["pipelined_fp_smult"] = "primitives/pipelined.futil";
     for (StringRef p : {"pipelined_divSqrtF16", "pipelined_divSqrtBF16",
                         "pipelined_divSqrtF32", "pipelined_divSqrtF64"})

@@ -442,6 +442,12 @@ struct LowerToCalyxPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (floatStages != 2 && floatStages != 4 && floatStages != 7) {
+      module.emitError("lower-to-calyx: float-stages=")
+          << static_cast<int>(floatStages)
+          << " is not a depth of the float units; choose 2, 4 or 7";
+      return signalPassFailure();
+    }
     /// 1. affine -> scf + arith + memref, then canonicalize.
     if (failed(lowerAffine(module)))
       return signalPassFailure();
@@ -520,6 +526,7 @@ struct LowerToCalyxPass
       cx::ControlOp::create(b, f.getLoc()).getBody().emplaceBlock();
       ComponentLowering lowering(f, comp);
       lowering.callee = !isTop;
+      lowering.floatStages = static_cast<int>(floatStages);
       if (failed(lowering.run())) {
         program.erase();
         return signalPassFailure();

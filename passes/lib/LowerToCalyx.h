@@ -185,6 +185,17 @@ public:
                                            mlir::OpBuilder &ctrl);
   /// Pipelined nests lowered so far (names their groups).
   unsigned pipelineCount = 0;
+  /// Pipeline depth (= latency in cycles) of the float adders and
+  /// multipliers (the pass option float-stages): 2 uses std_addFN /
+  /// pipelined_addFN, ..., N > 2 their `_s<N>` variants.
+  int floatStages = 2;
+  /// The primitive of depth floatStages for a depth-2 float add/mul
+  /// primitive name (`std_addFN` -> `std_addFN_s7`).
+  std::string floatUnit(llvm::StringRef primitive) const {
+    if (floatStages == 2)
+      return primitive.str();
+    return (primitive + "_s" + llvm::Twine(floatStages)).str();
+  }
 
   llvm::DenseMap<mlir::Value, Memory> memories;
   mlir::func::FuncOp fn;

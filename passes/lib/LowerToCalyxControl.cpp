@@ -359,6 +359,9 @@ FailureOr<bool> ComponentLowering::lowerPipelinedReduction(Operation *op,
   if (ub <= lb)
     return false;
   int64_t trips = (ub - lb + step - 1) / step;
+  // The 3-phase schedule below is written for the depth-2 go/done units.
+  if (floatStages != 2)
+    return false;
   std::optional<Reduction> red = matchReduction(loop, memories);
   if (!red)
     return false;

@@ -182,16 +182,16 @@ std::optional<FailureOr<Stmt>> ComponentLowering::lowerFloat(Operation *op) {
   auto &cl = *this;
   return llvm::TypeSwitch<Operation *, Result>(op)
       .Case([&](arith::AddFOp a) {
-        return binaryUnit(cl, op, "addf", "std_addFN", a.getLhs(), a.getRhs(),
-                          {{"subOp", "1'd0"}});
+        return binaryUnit(cl, op, "addf", cl.floatUnit("std_addFN"), a.getLhs(),
+                          a.getRhs(), {{"subOp", "1'd0"}});
       })
       .Case([&](arith::SubFOp a) {
-        return binaryUnit(cl, op, "subf", "std_addFN", a.getLhs(), a.getRhs(),
-                          {{"subOp", "1'd1"}});
+        return binaryUnit(cl, op, "subf", cl.floatUnit("std_addFN"), a.getLhs(),
+                          a.getRhs(), {{"subOp", "1'd1"}});
       })
       .Case([&](arith::MulFOp a) {
-        return binaryUnit(cl, op, "mulf", "std_mulFN", a.getLhs(), a.getRhs(),
-                          {});
+        return binaryUnit(cl, op, "mulf", cl.floatUnit("std_mulFN"), a.getLhs(),
+                          a.getRhs(), {});
       })
       .Case([&](arith::DivFOp a) {
         return binaryUnit(cl, op, "divf", "std_divSqrtFN", a.getLhs(),

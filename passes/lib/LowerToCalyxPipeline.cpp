@@ -11,7 +11,8 @@
 //     cycles (innermost fastest);
 //   * each op of the innermost body gets a start time (ASAP, in cycles after
 //     its iteration starts): loads take 1 cycle, float add/sub/mul the
-//     `pipelined_addFN`/`pipelined_mulFN` latency (2), divide and square
+//     `pipelined_addFN`/`pipelined_mulFN` latency (the float-stages option,
+//     2 by default; `_s<N>` variants for N > 2), divide and square
 //     root the `pipelined_divSqrt<format>` latency (binary16 8, bfloat16 7,
 //     binary32 15, binary64 29), int<->float conversions 1, integer
 //     multiplies of two variables the `pipelined_fp_smult` latency (4, with
@@ -60,7 +61,6 @@ struct PipeOp {
   int time = 0;
 };
 
-constexpr int kFloatLatency = 2; // pipelined_addFN / pipelined_mulFN
 constexpr int kConvertLatency = 1;
 constexpr int kMaxII = 8;
 constexpr int kIntMulLatency = 4; // pipelined_fp_smult (static<4>)
@@ -113,12 +113,14 @@ bool variableIntMul(Operation *op) {
          !matchPattern(m.getRhs(), m_Constant());
 }
 
-int unitLatency(Operation *op) {
+/// Cycles of `op` on its pipelined unit (0: not a unit op); `floatStages`
+/// is the float adders' and multipliers' depth.
+int unitLatency(Operation *op, int floatStages = 2) {
   if (variableIntMul(op))
     return kIntMulLatency;
   if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp>(op) &&
       isFloatFormat(op->getResult(0).getType()))
-    return kFloatLatency;
+    return floatStages;
   if (isa<arith::DivFOp, math::SqrtOp>(op))
     return divSqrtUnit(op->getResult(0).getType()).second;
   if (isa<arith::SIToFPOp, arith::UIToFPOp>(op) &&
@@ -234,7 +236,8 @@ struct Schedule {
 };
 
 FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
-                             ArrayRef<scf::ForOp> loops, int ii) {
+                             ArrayRef<scf::ForOp> loops, int ii,
+                             int floatStages) {
   Schedule s;
   s.ii = ii;
   for (scf::ForOp l : loops)
@@ -317,7 +320,7 @@ FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
       if (failed(retime(op, t)))
         return failure();
       p.time = t;
-      s.birth[op->getResult(0)] = t + unitLatency(op);
+      s.birth[op->getResult(0)] = t + unitLatency(op, floatStages);
       continue;
     case Kind::Load:
     case Kind::Store: {
@@ -403,7 +406,7 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
   }
   FailureOr<Schedule> sched = failure();
   for (int ii = 1; ii <= kMaxII && failed(sched); ++ii)
-    sched = schedule(ops, loops, ii);
+    sched = schedule(ops, loops, ii, floatStages);
   if (failed(sched) || sched->lastStore < 0)
     return false;
   Schedule &s = *sched;
@@ -603,6 +606,8 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
                        : divSqrt ? divSqrtUnit(ft).first
                        : isa<arith::MulFOp>(o) ? "pipelined_mulFN"
                                                : "pipelined_addFN";
+      std::string primName = (toFloat || toInt || divSqrt) ? prim.str()
+                                                           : floatUnit(prim);
       SmallVector<int64_t, 4> params;
       if (divSqrt)
         ; // one primitive per format, no parameters
@@ -617,7 +622,7 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
         key += "_" + std::to_string(v);
       // The k-th unit of a kind in this nest: shared with other nests.
       std::string poolKey = key + "#" + std::to_string(unitUse[key]++);
-      std::string unit = sharedUnit(prim.drop_front(10).str() + "_p", prim,
+      std::string unit = sharedUnit(prim.drop_front(10).str() + "_p", primName,
                                     params, poolKey);
       ok = withOperandsAt(o, t, [&]() -> LogicalResult {
         if (toFloat || toInt) {

@@ -26,6 +26,12 @@ namespace torch2calyx {
 
 using namespace mlir;
 
+namespace torch2calyx {
+/// The pass with a `layer-precision` map (NarrowFloatPrecisionLayers.cpp).
+LogicalResult narrowFloatPrecisionByLayer(ModuleOp module, StringRef dflt,
+                                          ArrayRef<std::string> entries);
+} // namespace torch2calyx
+
 namespace {
 
 struct NarrowFloatPrecisionPass
@@ -65,10 +71,14 @@ struct NarrowFloatPrecisionPass
       target = Float16Type::get(ctx);
     else if (precision == "bf16")
       target = BFloat16Type::get(ctx);
-    else {
-      module.emitError("narrow-float-precision: precision '")
-          << precision << "' is not f16 or bf16";
-      return signalPassFailure();
+    else if (precision != "f32" || !layerPrecision.empty()) {
+      if (precision != "f32") {
+        module.emitError("narrow-float-precision: precision '")
+            << precision << "' is not f32, f16 or bf16";
+        return signalPassFailure();
+      }
+    } else {
+      return; // f32 everywhere: nothing to do
     }
 
     /// 1. Refuse programs that already mix in f16/bf16 (a precision
@@ -91,6 +101,12 @@ struct NarrowFloatPrecisionPass
     });
     if (mixed)
       return signalPassFailure();
+    if (!layerPrecision.empty()) {
+      if (failed(torch2calyx::narrowFloatPrecisionByLayer(module, precision,
+                                                          layerPrecision)))
+        signalPassFailure();
+      return;
+    }
 
     /// 2. The boundary: f32 memref arguments of public functions, and the
     ///    loads and stores of them. Any other use cannot keep f32.

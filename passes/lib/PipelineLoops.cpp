@@ -202,6 +202,18 @@ bool reshapeReduction(scf::ForOp outer, int64_t interleave, int64_t lanes) {
   int64_t d = slowRecurrence && interleave > 1 && last.trips() % interleave == 0
                   ? interleave
                   : 1;
+  // A deeper adder (interleave > 2) on a count it does not divide: the
+  // smallest larger divisor up to 32 (76 outputs, interleave 7: 19 sums),
+  // else the largest smaller one (4 outputs, interleave 6: 4 sums, an
+  // iteration every 2 cycles instead of 6).
+  if (slowRecurrence && interleave > 2 && d == 1) {
+    for (int64_t k = interleave + 1; k <= 32 && d == 1; ++k)
+      if (last.trips() % k == 0)
+        d = k;
+    for (int64_t k = interleave - 1; k >= 2 && d == 1; --k)
+      if (last.trips() % k == 0)
+        d = k;
+  }
   // With lanes to come, interleave n * k outputs (n lanes of k >= interleave
   // partial sums each) for the largest n, then smallest k, that divide the
   // outputs; unroll-lanes then deals them to the lanes (48 outputs, 16

@@ -166,8 +166,11 @@ class DesignMetadata:
     layers: list[dict] = field(default_factory=list)
     #: ``compile(precision=...)``: ``"f32"`` (the model's own types) or the narrower float
     #: type a float32 model was compiled onto (``"f16"``, ``"bf16"``; its inputs and outputs
-    #: stay float32 memories, its weights are stored narrowed)
-    precision: str = "f32"
+    #: stay float32 memories, its weights are stored narrowed); or a per-layer map as given,
+    #: with its ``"*"`` (``{"fc1": "bf16", "*": "f32"}``)
+    precision: str | dict[str, str] = "f32"
+    #: ``compile(float_stages=...)``: pipeline depth (cycles) of the float adders/multipliers
+    float_stages: int = 2
     #: a PT2E int8 model's quantization of its int8 inputs and outputs (see
     #: :attr:`torch2calyx.frontend.LoweredModule.quantization`), else None
     quantization: dict | None = None
@@ -193,6 +196,7 @@ class DesignMetadata:
             "nests": self.nests,
             "layers": self.layers,
             "precision": self.precision,
+            "float_stages": self.float_stages,
             "quantization": self.quantization,
         }
         return json.dumps(record, indent=2) + "\n"
@@ -216,6 +220,7 @@ class DesignMetadata:
             nests=record.get("nests", []),
             layers=record.get("layers", []),
             precision=record.get("precision", "f32"),
+            float_stages=record.get("float_stages", 2),
             quantization=record.get("quantization"),
         )
 

@@ -32,6 +32,7 @@ from typing import Any
 from torch2calyx.design import Design, DesignMetadata, MemoryInfo, calyx_format
 from torch2calyx.errors import Torch2CalyxError
 from torch2calyx.lanes import Lanes, check_lanes
+from torch2calyx.precision import Precision, check_precision
 from torch2calyx.profile import layer_records
 
 #: The native pass pipeline from loop-level MLIR to Calyx, in order. flatten-memrefs first:
@@ -51,6 +52,11 @@ PASS_PIPELINE = (
     "lower-to-calyx",
 )
 
+#: ``compile(float_stages=...)``: the pipeline depths (= latency in cycles) the float adders
+#: and multipliers come in (``std_addFN`` / ``pipelined_addFN``, ``..._s4``, ``..._s7``).
+FLOAT_STAGES = (2, 4, 7)
+DEFAULT_FLOAT_STAGES = 2
+
 #: With ``pipeline=True`` (the default): materialize-divisions computes divisions repeated
 #: across a loop once (a divider cannot be pipelined), forward-fills folds buffer fills into
 #: the nests that accumulate into them, pipeline-loops reshapes and marks the nests that
@@ -66,27 +72,47 @@ PIPELINING_PASSES = (
 
 
 def pass_pipeline(
-    *, pipeline: bool = True, lanes: int | Lanes = 1, precision: str = "f32"
+    *,
+    pipeline: bool = True,
+    lanes: int | Lanes = 1,
+    precision: str | Precision = "f32",
+    float_stages: int = DEFAULT_FLOAT_STAGES,
 ) -> tuple[str, ...]:
     """The native pass pipeline for the given options. ``lanes`` > 1 adds unroll-lanes
     (each pipelined nest split into that many parallel lanes) and bank-memories (the
     memories the lanes index split into banks) after pipeline-loops. ``precision``
-    ``"f16"``/``"bf16"`` adds narrow-float-precision before externalize-globals (so that
-    the weights are written narrowed)."""
+    ``"f16"``/``"bf16"`` (or a per-layer :class:`~torch2calyx.precision.Precision`) adds
+    narrow-float-precision before externalize-globals (so that the weights are written
+    narrowed). ``float_stages`` other than 2 is lower-to-calyx's float-stages (deeper float
+    adders and multipliers) and pipeline-loops' interleave (as many partial sums per
+    reduction as the adder has stages, so that it still accepts one addition per cycle)."""
     at, end = PASS_PIPELINE.index("externalize-globals"), PASS_PIPELINE.index("lower-to-calyx")
     front = PASS_PIPELINE[:at]
-    if precision != "f32":
-        front += (f"narrow-float-precision{{precision={precision}}}",)
+    precision = check_precision(precision)
+    if precision.narrows:
+        front += (f"narrow-float-precision{{{precision.pass_options()}}}",)
     front += PASS_PIPELINE[at:end]
     back = PASS_PIPELINE[end:]
+    interleave = ""
+    if float_stages != DEFAULT_FLOAT_STAGES:
+        back = tuple(
+            f"lower-to-calyx{{float-stages={float_stages}}}" if p == "lower-to-calyx" else p
+            for p in back
+        )
+        interleave = f" interleave={float_stages}"
     if not pipeline:
         return front + back
     passes = PIPELINING_PASSES
     lanes = lanes if isinstance(lanes, Lanes) else Lanes(default=lanes)
+    if interleave and lanes.most == 1:
+        passes = tuple(
+            f"pipeline-loops{{{interleave.strip()}}}" if p == "pipeline-loops" else p
+            for p in passes
+        )
     if lanes.most > 1:
         at = passes.index("pipeline-loops") + 1
         lane_passes = (
-            f"pipeline-loops{{{lanes.pass_options()}}}",
+            f"pipeline-loops{{{lanes.pass_options()}{interleave}}}",
             f"unroll-lanes{{{lanes.pass_options()}}}",
             "bank-memories",
         )
@@ -94,16 +120,16 @@ def pass_pipeline(
     return front + passes + back
 
 
-def check_precision(precision: Any) -> str:
-    """``precision`` as one of ``"f32"``, ``"f16"``, ``"bf16"``, or a clear error."""
-    from torch2calyx.design import PRECISIONS
-
-    if not isinstance(precision, str) or precision not in PRECISIONS:
+def check_float_stages(float_stages: Any) -> int:
+    """``float_stages`` as one of :data:`FLOAT_STAGES`, or a clear error."""
+    if isinstance(float_stages, bool) or float_stages not in FLOAT_STAGES:
         raise Torch2CalyxError(
-            f"precision={precision!r}: choose one of {', '.join(map(repr, PRECISIONS))} (the "
-            "float type a float32 model computes in; f16/bf16 models need no option)"
+            f"float_stages={float_stages!r}: choose one of "
+            f"{', '.join(map(str, FLOAT_STAGES))} (the pipeline depth, in cycles, of the float "
+            "adders and multipliers: deeper runs at a higher clock, see the README's "
+            "'Board-ready output')"
         )
-    return precision
+    return int(float_stages)
 
 
 def _module_names(model: Any) -> list[str] | None:
@@ -128,7 +154,8 @@ class CompileOptions:
     pipeline: bool = True
     lanes: Lanes = Lanes()
     interface: str = "testbench"
-    precision: str = "f32"
+    precision: Precision = Precision()
+    float_stages: int = 2
 
 
 class _Progress:
@@ -154,7 +181,8 @@ def compile(  # noqa: A001 - the public name the API promises
     pipeline: bool = True,
     lanes: int | dict[str, int] = 1,
     interface: str = "testbench",
-    precision: str = "f32",
+    precision: str | dict[str, str] = "f32",
+    float_stages: int = 2,
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` or ``.onnx`` file, to a hardware design.
 
@@ -179,7 +207,12 @@ def compile(  # noqa: A001 - the public name the API promises
     ``precision`` (``"f32"``, default: the model's own types; ``"f16"`` or ``"bf16"``)
     compiles a float32 model onto binary16 or bfloat16 units: weights and every internal
     value are narrowed (rounded to nearest-even), inputs and outputs stay float32 memories,
-    converted as they are read and written.
+    converted as they are read and written. A dict gives types per layer by module name,
+    ``{"fc1": "bf16", "*": "f32"}`` (see :mod:`torch2calyx.precision`).
+    ``float_stages`` (2, default; 4 or 7) is the pipeline depth, in cycles, of the float
+    adders and multipliers: deeper units run at a higher clock (on ECP5 the FFNN goes from
+    40 MHz at 2 to 111 MHz at 7, see the README's "Board-ready output") for a few more
+    cycles per pipelined loop nest and per sequential float operation.
     """
     from torch2calyx.interfaces import check_interface
 
@@ -187,7 +220,8 @@ def compile(  # noqa: A001 - the public name the API promises
         pipeline=pipeline,
         lanes=check_lanes(lanes, _module_names(model)),
         interface=check_interface(interface),
-        precision=check_precision(precision),
+        precision=check_precision(precision, _module_names(model)),
+        float_stages=check_float_stages(float_stages),
         backend=backend,
         simulator=simulator,
         keep_intermediates=keep_intermediates,
@@ -291,7 +325,8 @@ def _build(
         lanes=options.lanes.record(),
         nests=pipelined_nests(futil),
         layers=layer_records(futil, getattr(lowered, "layers", {})),
-        precision=options.precision,
+        precision=options.precision.record(),
+        float_stages=options.float_stages,
         quantization=getattr(lowered, "quantization", None),
     )
     (work / "metadata.json").write_text(metadata.to_json())
@@ -322,7 +357,7 @@ def pipelined_nests(futil: str) -> list[dict]:
 
 
 def _weight_memory(
-    name: str, index: int, entry: dict, source: Any, precision: str = "f32"
+    name: str, index: int, entry: dict, source: Any, precision: Precision | None = None
 ) -> MemoryInfo:
     """The metadata of a weight memory: the PyTorch tensor it holds, as the front end saw it
     (``source``, a :class:`~torch2calyx.frontend.WeightInfo`; under a narrower ``precision``
@@ -331,7 +366,11 @@ def _weight_memory(
 
     dtype = _dtype_of_format(entry["format"])
     words = len(entry["data"])
-    narrowed = source is not None and source.dtype == "float32" and dtype == PRECISIONS[precision]
+    narrowed = (
+        source is not None
+        and source.dtype == "float32"
+        and dtype in {PRECISIONS[p] for p in (precision or Precision()).used}
+    )
     if (
         source is None
         or (source.dtype != dtype and not narrowed)
@@ -356,7 +395,10 @@ def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, di
     return passes.lower_to_calyx(
         mlir,
         pipeline=pass_pipeline(
-            pipeline=options.pipeline, lanes=options.lanes, precision=options.precision
+            pipeline=options.pipeline,
+            lanes=options.lanes,
+            precision=options.precision,
+            float_stages=options.float_stages,
         ),
         keep_dir=work if options.keep_intermediates else None,
     )

@@ -13,6 +13,7 @@ from typing import Any
 from torch2calyx.design import DEFAULT_CYCLE_LIMIT
 from torch2calyx.errors import Torch2CalyxError
 from torch2calyx.lanes import parse_cli_lanes
+from torch2calyx.precision import check_precision, parse_cli_precision
 
 DEFAULT_RTOL = 1e-3
 DEFAULT_ATOL = 1e-4
@@ -140,10 +141,18 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--precision",
-        choices=("f32", "f16", "bf16"),
         default="f32",
         help="float type a float32 model computes in: f32 (default, the model's own types), "
-        "f16 or bf16 (weights stored narrowed, inputs/outputs stay float32)",
+        "f16 or bf16 (weights stored narrowed, inputs/outputs stay float32); or types per "
+        "layer by module name, '*' for the others: --precision 'fc1=bf16,*=f32'",
+    )
+    p.add_argument(
+        "--float-stages",
+        type=int,
+        choices=(2, 4, 7),
+        default=2,
+        help="pipeline depth in cycles of the float adders and multipliers: 2 (default), 4 or "
+        "6 (higher Fmax, a few more cycles; see the README's 'Board-ready output')",
     )
 
 
@@ -179,11 +188,24 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
             pipeline=args.pipeline,
             lanes=parse_cli_lanes(args.lanes),
             interface=args.interface,
-            precision=args.precision,
+            precision=parse_cli_precision(args.precision),
+            float_stages=args.float_stages,
         )
     if inputs is not None:
-        _save_inputs(design.out_dir / "example_inputs.npz", inputs)
+        saved = inputs
+        if design.metadata.quantization is not None and model is not None:
+            saved = _integer_inputs(model, inputs)[1]  # what the int8 design takes
+        _save_inputs(design.out_dir / "example_inputs.npz", saved)
     return design, model, inputs
+
+
+def _integer_inputs(model: Any, inputs: tuple) -> tuple[Any, tuple]:
+    """A PT2E int8 model's integer reference and its example inputs quantized as its first
+    op quantizes them (the int8 tensors the design takes)."""
+    from torch2calyx.frontend.quantized import integer_model
+
+    integer = integer_model(model, inputs)
+    return integer, integer.quantize_inputs(*inputs)
 
 
 @contextlib.contextmanager
@@ -253,19 +275,37 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             "verify needs a MODEL.py (PyTorch is the reference) or a model.onnx (onnxruntime)"
         )
     design, model, inputs = _compile_source(args, args.out)
+    integer, run_inputs = None, inputs
     if model is None:
         from torch2calyx.frontend.onnx_input import run_onnxruntime
 
         expected = run_onnxruntime(args.source, inputs)
+    elif design.metadata.quantization is not None:
+        # a PT2E int8 model: the design takes and returns int8 tensors, bit-exact with the
+        # integer reference of the same graph (torch2calyx.frontend.quantized)
+        integer, run_inputs = _integer_inputs(model, inputs)
+        expected = integer.module(*run_inputs)
     else:
         with torch.no_grad():
             expected = model(*inputs)
     expected = expected if isinstance(expected, tuple | list) else (expected,)
-    result = design.simulate(*inputs, cycle_limit=args.cycle_limit, profile=args.profile)
+    result = design.simulate(*run_inputs, cycle_limit=args.cycle_limit, profile=args.profile)
     rtol, atol = _tolerances(args, design, inputs)
     report = compare_outputs(expected, result.outputs, rtol=rtol, atol=atol)
     for line in report.lines:
         print(line)
+    if integer is not None:
+        with torch.no_grad():
+            qdq = model(*inputs)
+        qdq = qdq if isinstance(qdq, tuple | list) else (qdq,)
+        for k, (want, got) in enumerate(
+            zip(qdq, integer.dequantize_outputs(*result.outputs), strict=True)
+        ):
+            err = float((want.double() - got.double()).abs().max())
+            print(
+                f"output {k} dequantized: max abs difference {err:.3g} from the PT2E model's "
+                "float output (its q/dq graph)"
+            )
     print(f"cycles: {result.cycles}")
     if result.profile is not None:
         print(result.profile.table())
@@ -279,7 +319,7 @@ def _tolerances(args: argparse.Namespace, design: Any, inputs: Any) -> tuple[flo
     """verify's (rtol, atol): the command's, else the defaults for the arithmetic's type."""
     from torch2calyx.design import PRECISIONS
 
-    arithmetic = PRECISIONS[design.metadata.precision]
+    arithmetic = PRECISIONS[check_precision(design.metadata.precision).coarsest]
     dtypes = {str(t.dtype).removeprefix("torch.") for t in inputs}
     for dtype in ("bfloat16", "float16"):  # the coarser type decides
         if arithmetic == dtype or dtype in dtypes:

@@ -1,8 +1,8 @@
-"""Copy externals/primitives/float/common.sv into every float unit's .sv file.
+"""Copy externals/primitives/float/common.sv + common_ops.sv into every float unit's .sv file.
 
 Each unit file must be self-contained (a Calyx ``extern`` block names one file), so it
-carries the shared modules between two marker lines; common.sv stays the only place they
-are edited. Run ``python test/float/embed_common.py`` after editing common.sv;
+carries the shared modules between two marker lines; common.sv and common_ops.sv stay the
+only place they are edited. Run ``python test/float/embed_common.py`` after editing them;
 ``--check`` exits non-zero when a copy is stale (the pytest suite runs that check).
 """
 
@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stale copies")
     args = parser.parse_args(argv)
-    common = (FLOAT_DIR / "common.sv").read_text()
+    # common.sv opens the include guard that common_ops.sv closes: one block, in this order
+    common = "".join((FLOAT_DIR / name).read_text() for name in ("common.sv", "common_ops.sv"))
     stale = []
     for unit in UNITS:
         path = FLOAT_DIR / f"{unit}.sv"

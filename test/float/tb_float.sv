@@ -10,6 +10,11 @@
 // unordered} come out on res[3:0]. `pipe` is high when `sel` names a pipelined unit; its go
 // is ignored and `done` is low.
 /* verilator lint_off DECLFILENAME */
+// The pipeline depth (`stages`, = latency) of the adders and multipliers, go/done and
+// pipelined: 2 unless the build defines T2C_TB_STAGES.
+`ifndef T2C_TB_STAGES
+`define T2C_TB_STAGES 2
+`endif
 module tb_float (
     input  logic        clk,
     input  logic        reset,
@@ -28,6 +33,7 @@ module tb_float (
   localparam int NU = 15;
   localparam int NF = 4;
   localparam int FIRST_PIPE = 9;
+  localparam int STAGES = `T2C_TB_STAGES;
   logic [63:0] r[NU*NF];
   logic [4:0] f[NU*NF];
   logic d[NU*NF];
@@ -42,13 +48,13 @@ module tb_float (
     logic [W-1:0] i2f32_o, i2f64_o, i2fc_o;
     logic lt, eq, gt, un;
 
-    std_addFN #(.expWidth(E), .sigWidth(S), .numWidth(W)) u_add (
+    std_addFN #(.expWidth(E), .sigWidth(S), .numWidth(W), .stages(STAGES)) u_add (
         .clk(clk), .reset(reset), .go(go && sel == 6'(0 * NF + fi)), .control(ctl), .subOp(op),
         .left(a[W-1:0]), .right(b[W-1:0]), .roundingMode(rm), .out(add_o),
         .exceptionFlags(f[0*NF+fi]), .done(d[0*NF+fi]));
     assign r[0*NF+fi] = 64'(add_o);
 
-    std_mulFN #(.expWidth(E), .sigWidth(S), .numWidth(W)) u_mul (
+    std_mulFN #(.expWidth(E), .sigWidth(S), .numWidth(W), .stages(STAGES)) u_mul (
         .clk(clk), .reset(reset), .go(go && sel == 6'(1 * NF + fi)), .control(ctl),
         .left(a[W-1:0]), .right(b[W-1:0]), .roundingMode(rm), .out(mul_o),
         .exceptionFlags(f[1*NF+fi]), .done(d[1*NF+fi]));
@@ -105,10 +111,10 @@ module tb_float (
     logic [W-1:0] padd_o, pmul_o, pi2f32_o, pi2f64_o;
     logic [31:0] pf2i32_o;
     logic [63:0] pf2i64_o;
-    pipelined_addFN #(.expWidth(E), .sigWidth(S), .numWidth(W)) u_padd (
+    pipelined_addFN #(.expWidth(E), .sigWidth(S), .numWidth(W), .stages(STAGES)) u_padd (
         .clk(clk), .reset(reset), .control(ctl), .subOp(op), .left(a[W-1:0]),
         .right(b[W-1:0]), .roundingMode(rm), .out(padd_o), .exceptionFlags(f[9*NF+fi]));
-    pipelined_mulFN #(.expWidth(E), .sigWidth(S), .numWidth(W)) u_pmul (
+    pipelined_mulFN #(.expWidth(E), .sigWidth(S), .numWidth(W), .stages(STAGES)) u_pmul (
         .clk(clk), .reset(reset), .control(ctl), .left(a[W-1:0]), .right(b[W-1:0]),
         .roundingMode(rm), .out(pmul_o), .exceptionFlags(f[10*NF+fi]));
     pipelined_fpToInt #(.expWidth(E), .sigWidth(S), .floatWidth(W), .intWidth(32)) u_pf2i32 (

@@ -196,7 +196,8 @@ def test_futil_ports_match_sv(unit):
     futil = (FLOAT_DIR / f"{unit}.futil").read_text()
     assert f'extern "{unit}.sv"' in futil
     assert re.search(rf"primitive {module}\[", futil)
-    futil_ports = re.findall(r"(\w+):\s*\w+\s*[,)\n]", futil.split("primitive", 1)[1])
+    first = futil.split("primitive", 1)[1].split(";", 1)[0]  # the depth-2 primitive
+    futil_ports = re.findall(r"(\w+):\s*\w+\s*[,)\n]", first)
     sv = (FLOAT_DIR / f"{unit}.sv").read_text()
     header = sv[sv.index(f"module {module}") :]
     header = header[header.index(") (") : header.index(");")]
@@ -234,14 +235,35 @@ PIPELINED_SIGNATURES = {
 }
 
 
+def _declarations(futil: str) -> dict[str, str]:
+    """Primitive name -> its declaration in one line (comments dropped)."""
+    body = futil[futil.index("{") + 1 : futil.rindex("}")]
+    body = re.sub(r"//[^\n]*", "", body)
+    decls = [re.sub(r"\s+", " ", d).strip() + ";" for d in body.split(";") if d.strip()]
+    decls = [d.replace("( ", "(").replace(" )", ")") for d in decls]
+    return {re.search(r"primitive (\w+)", d).group(1): d for d in decls}
+
+
 @pytest.mark.parametrize("unit", sorted(PIPELINED_SIGNATURES))
 def test_pipelined_futil_signature(unit):
     futil = (FLOAT_DIR / f"{unit}.futil").read_text()
     assert f'extern "{unit}.sv"' in futil
-    body = futil[futil.index("{") + 1 : futil.rindex("}")]
-    signature = re.sub(r"\s+", " ", body).strip()
-    signature = signature.replace("( ", "(").replace(" )", ")")
-    assert signature == PIPELINED_SIGNATURES[unit]
+    assert _declarations(futil)[unit] == PIPELINED_SIGNATURES[unit]
+
+
+@pytest.mark.parametrize("unit", ["addFN", "mulFN", "pipelined_addFN", "pipelined_mulFN"])
+@pytest.mark.parametrize("stages", [4, 7])
+def test_deeper_unit_declarations(unit, stages):
+    """``<primitive>_s<N>``: the ports of the depth-2 primitive, latency N (static<N> or
+    @interval(N)), and a module of that name in the unit's .sv file."""
+    decls = _declarations((FLOAT_DIR / f"{unit}.futil").read_text())
+    base = UNIT_FILES[unit][0]
+    deep = f"{base}_s{stages}"
+    expected = decls[base].replace(f"primitive {base}[", f"primitive {deep}[")
+    expected = expected.replace("static<2>", f"static<{stages}>")
+    expected = expected.replace("@interval(2)", f"@interval({stages})")
+    assert decls[deep] == expected
+    assert f"module {deep} #(" in (FLOAT_DIR / f"{unit}.sv").read_text()
 
 
 def test_calyx_library_loads_float_units():
@@ -365,6 +387,53 @@ def test_pipelined_latency_is_exact(harness, unit):
         if wrong >= 1:
             result = run_vectors(harness, vectors, latency=wrong)
             assert len(result.mismatches) > len(vectors) // 2, wrong
+
+
+@pytest.fixture(scope="module", params=[4, 7], ids=lambda s: f"stages{s}")
+def deep_harness(request):
+    """The harness with the adders and multipliers at pipeline depth 4 or 7."""
+    from torch2calyx.float.harness import HarnessConfig, build_harness
+
+    if shutil.which("verilator") is None:
+        pytest.fail("verilator is not on PATH; run ci/setup.sh")
+    return request.param, build_harness(HarnessConfig(root=ROOT), stages=request.param)
+
+
+@pytest.mark.verilator
+@pytest.mark.parametrize("unit", ["add", "mul", "pipelinedAdd", "pipelinedMul"])
+def test_deeper_units_bit_exact(deep_harness, unit):
+    """The adders and multipliers with `stages` 4 and 6 (the _s4/_s7 primitives): every
+    special pair and 1,000 random pairs per format, every rounding and tininess mode, bit-exact
+    against the reference; go/done at latency N, pipelined streamed one per cycle at N."""
+    from torch2calyx.float.harness import run_vectors
+    from torch2calyx.float.vectors import select
+
+    stages, binary = deep_harness
+    for fmt_name in TB_FORMATS:
+        vectors = make_vectors(unit, fmt_name, random_pairs=1000, seed=5)
+        result = run_vectors(binary, vectors, seed=6, latency=stages)
+        assert result.checked == len(vectors)
+        assert not result.handshake_errors, result.handshake_errors[:5]
+        shown = [
+            f"a={v.a:#x} b={v.b:#x} op={v.op} rm={v.rm} ctl={v.ctl}: expected "
+            f"{v.result:#x}/{v.flags:#x}, got {r:#x}/{f:#x}"
+            for v, r, f in result.mismatches[:5]
+        ]
+        assert not result.mismatches, f"{fmt_name}: {len(result.mismatches)} mismatches\n" + (
+            "\n".join(shown)
+        )
+        sel = select(unit, ref.FORMATS[fmt_name])
+        if unit in PIPELINED:
+            latency, checked, longest_burst, idle = result.pipeline[sel]
+            assert (latency, checked) == (stages, len(vectors))
+            assert longest_burst >= 16 and idle > 0
+        else:
+            assert result.latency[sel] == (stages, stages)
+    # streamed one cycle early, most results belong to another vector
+    if unit in PIPELINED:
+        vectors = make_vectors(unit, "binary32", random_pairs=200, seed=4)
+        wrong = run_vectors(binary, vectors, latency=stages - 1)
+        assert len(wrong.mismatches) > len(vectors) // 2
 
 
 # ---------------------------------------------------------------- through the Calyx compiler

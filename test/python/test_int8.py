@@ -12,6 +12,7 @@ import json
 import re
 import warnings
 
+import numpy as np
 import pytest
 import torch
 import torch2calyx
@@ -182,3 +183,45 @@ def test_int8_lanes(tmp_path):
     four = torch2calyx.compile(quant, (x,), lanes=4, out_dir=tmp_path / "four").simulate(xq)
     assert torch.equal(one.outputs[0], want) and torch.equal(four.outputs[0], want)
     assert four.cycles < one.cycles
+
+
+MODEL_FILE = """
+import torch
+from torch import nn
+from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
+from torchao.testing.pt2e._xnnpack_quantizer import (
+    XNNPACKQuantizer,
+    get_symmetric_quantization_config,
+)
+
+torch.manual_seed(0)
+float_model = nn.Sequential(nn.Linear(8, 6), nn.ReLU(), nn.Linear(6, 3)).eval()
+example_inputs = (torch.randn(2, 8),)
+config = get_symmetric_quantization_config(is_per_channel=True)
+prepared = prepare_pt2e(
+    torch.export.export(float_model, example_inputs).module(), XNNPACKQuantizer().set_global(config)
+)
+prepared(*example_inputs)
+model = convert_pt2e(prepared)
+"""
+
+
+def test_int8_model_file_cli(tmp_path, capsys):
+    """`torch2calyx verify` on a model file whose `model` is a PT2E int8 model: the example
+    inputs quantized as the model's first op does, the int8 outputs compared exactly with the
+    integer reference; `compile` saves the int8 inputs that `simulate` then takes."""
+    from torch2calyx.cli import main
+
+    path = tmp_path / "qmlp.py"
+    path.write_text(MODEL_FILE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["verify", str(path), "-o", str(tmp_path / "v")]) == 0
+    out = capsys.readouterr().out
+    assert "torch.int8: exact, 0 mismatching element(s)" in out
+    assert re.search(r"dequantized: max abs difference [0-9.e-]+ from the PT2E model", out)
+    assert "verification PASSED" in out
+    saved = np.load(tmp_path / "v" / "example_inputs.npz")["arr_0"]
+    assert saved.dtype == np.int8
+    assert main(["simulate", str(tmp_path / "v")]) == 0
+    assert "cycles:" in capsys.readouterr().out

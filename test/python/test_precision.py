@@ -15,6 +15,7 @@ Tolerances (the README's "Precision" section explains them):
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -234,3 +235,57 @@ def test_reference_run_half_models(dtype):
     assert got.dtype == dtype
     rtol = 2**-8 if dtype == torch.bfloat16 else 2**-10
     torch.testing.assert_close(got, want, rtol=rtol, atol=1e-3)
+
+
+def test_precision_per_layer(tmp_path):
+    """precision={"0": "bf16", "*": "f32"}: the first Linear computes on bf16 units with its
+    weight stored bf16, the rest stays f32 (the second Linear's weight float32, binary32
+    units in the program); outputs within the bf16 tolerance of the float32 model and not
+    identical to it; metadata.json records the map."""
+    model = _mlp()
+    torch.manual_seed(4)
+    x = torch.randn(2, 8)
+    design = torch2calyx.compile(
+        model, (x,), precision={"0": "bf16", "*": "f32"}, out_dir=tmp_path / "d"
+    )
+    got = design.simulate(x).outputs[0]
+    with torch.no_grad():
+        want = model(x)
+    rtol, atol = HALF_TOLERANCES["bfloat16"]
+    torch.testing.assert_close(got, want, rtol=rtol, atol=atol)
+    assert not torch.equal(got, want)
+
+    meta = json.loads((tmp_path / "d" / "metadata.json").read_text())
+    assert meta["precision"] == {"0": "bf16", "*": "f32"}
+    dtypes = {m["pytorch_name"]: m["dtype"] for m in meta["memories"] if m["role"] == "weight"}
+    assert dtypes["0.weight"] == "bfloat16" and dtypes["2.weight"] == "float32"
+    # layer 0's bias is added in the ReLU's nest, but by layer 0's (bf16) adder
+    assert dtypes["0.bias"] == "bfloat16" and dtypes["2.bias"] == "float32"
+    weights = design.weights()
+    assert torch.equal(weights["0.weight"], model[0].weight.detach().to(torch.bfloat16))
+    assert torch.equal(weights["2.weight"], model[2].weight.detach())
+    # both kinds of float unit: bf16 (exponent 8, significand 8) for layer 0, binary32 for
+    # the layer kept at f32
+    futil = (tmp_path / "d" / "program.futil").read_text()
+    assert re.search(r"mulFN\(8, 8, 16\)", futil), "no bf16 multiplier"
+    assert re.search(r"mulFN\(8, 24, 32\)", futil), "no binary32 multiplier"
+
+    # everything narrowed by the map's default, one layer kept at f32: the other way round
+    other = torch2calyx.compile(
+        model, (x,), precision={"2": "f32", "*": "bf16"}, out_dir=tmp_path / "e"
+    )
+    meta = json.loads((tmp_path / "e" / "metadata.json").read_text())
+    dtypes = {m["pytorch_name"]: m["dtype"] for m in meta["memories"] if m["role"] == "weight"}
+    assert dtypes["0.weight"] == "bfloat16" and dtypes["2.weight"] == "float32"
+    torch.testing.assert_close(other.simulate(x).outputs[0], want, rtol=rtol, atol=atol)
+
+
+def test_precision_per_layer_errors(tmp_path):
+    model = _mlp()
+    x = torch.randn(2, 8)
+    unknown = r"no module named 'fc1'; its modules are: 0, 1, 2, 3"
+    with pytest.raises(Torch2CalyxError, match=unknown):
+        torch2calyx.compile(model, (x,), precision={"fc1": "bf16"}, out_dir=tmp_path / "a")
+    with pytest.raises(Torch2CalyxError, match=r"precision\['0'\]='fp8': choose one of"):
+        torch2calyx.compile(model, (x,), precision={"0": "fp8"}, out_dir=tmp_path / "b")
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -61,8 +61,10 @@ endmodule
 // ---- BEGIN common.sv (generated copy: edit common.sv, run test/float/embed_common.py)
 // Shared building blocks of the torch2calyx IEEE-754 float units.
 //
-// This file is the single source of these modules. Every unit's .sv file carries an exact
-// copy of it between the "BEGIN common.sv" and "END common.sv" markers, so that each unit
+// This file and common_ops.sv (addition, multiplication, conversions; it closes the include
+// guard opened here) are the single source of these modules. Every unit's .sv file carries an
+// exact copy of the two, concatenated, between the "BEGIN common.sv" and "END common.sv"
+// markers, so that each unit
 // file is self-contained (a Calyx extern names one file); the include guard keeps a design
 // that stitches several units into one file from defining the modules twice.
 // test/float/embed_common.py refreshes the copies, and a test checks that they match.
@@ -137,6 +139,203 @@ module t2c_fp_lzc #(
   assign count = leading_zeros(in);
 endmodule
 
+// ---- rounding: four steps, t2c_fp_round (combinational), t2c_fp_round_pipe (registered)
+//
+// Rounding an exact intermediate result takes four steps, each a module: the leading-zero
+// count (t2c_fp_lzc), the normalizing shift (t2c_fp_rnd_shift), the rounding decision
+// (t2c_fp_rnd_decide) and the increment and packing (t2c_fp_rnd_pack). t2c_fp_round chains
+// them combinationally; t2c_fp_round_pipe may put a register between any two of them (the
+// float units with more pipeline stages), computing the same function.
+
+// A pipeline register of W bits, loaded at every edge where `load` is high and cleared by
+// reset; with EN = 0 it is a wire (so that a stage boundary can be chosen by a parameter).
+module t2c_fp_pipe_reg #(
+    parameter int W  = 1,
+    parameter bit EN = 1'b1
+) (
+    /* verilator lint_off UNUSEDSIGNAL */  // unused when EN = 0
+    input  logic         clk,
+    input  logic         reset,
+    input  logic         load,
+    /* verilator lint_on UNUSEDSIGNAL */
+    input  logic [W-1:0] d,
+    output logic [W-1:0] q
+);
+  generate
+    if (EN) begin : g_reg
+      logic [W-1:0] r;
+      always_ff @(posedge clk) begin
+        if (reset) r <= '0;
+        else if (load) r <= d;
+      end
+      assign q = r;
+    end else begin : g_wire
+      assign q = d;
+    end
+  endgenerate
+endmodule
+
+// Step 2: the significand shifted left by its leading-zero count `lz`, the biased exponent
+// `be` of its leading one (IW bits, signed; see t2c_fp_round for SW and EW) and the right
+// shift `shamt` that takes a result below the normal range into the subnormal one.
+module t2c_fp_rnd_shift #(
+    parameter int EXP = 8,
+    parameter int SIG = 24,
+    parameter int SW  = 28,
+    parameter int EW  = 12,
+    parameter int LZW = 5,
+    parameter int IW  = 14,
+    parameter int SHW = 5
+) (
+    input  logic signed [ EW-1:0] exp,
+    input  logic        [ SW-1:0] sig,
+    input  logic        [LZW-1:0] lz,
+    output logic signed [ IW-1:0] be,
+    output logic        [SHW-1:0] shamt,
+    output logic        [ SW-1:0] norm
+);
+  localparam int BIAS = (1 << (EXP - 1)) - 1;
+  localparam int SHMAX = SIG + 2;
+  logic signed [IW-1:0] e;
+  assign norm = sig << lz;
+  assign e = IW'(exp) - IW'(lz) + IW'(BIAS);
+  assign be = e;
+  always_comb begin
+    if (e > 0) shamt = '0;
+    else if ((IW'(1) - e) >= IW'(SHMAX)) shamt = SHW'(SHMAX);
+    else shamt = SHW'(IW'(1) - e);
+  end
+endmodule
+
+// Step 3: from the normalized significand, the shift into the subnormal range, the rounding
+// decision (the SIG-bit significand `m` and its increment `inc`, or for round-to-odd the
+// significand with the jammed last bit and no increment), the exponent `ebase` the rounded
+// significand's top bits are added to, and the flags and overflow choice of the result.
+module t2c_fp_rnd_decide #(
+    parameter int SIG = 24,
+    parameter int SW  = 28,
+    parameter int IW  = 14,
+    parameter int SHW = 5
+) (
+    input  logic                 sign,
+    input  logic signed [IW-1:0] be,
+    input  logic        [SHW-1:0] shamt,
+    input  logic        [SW-1:0] norm,
+    input  logic                 sticky,
+    input  logic        [   2:0] rm,
+    input  logic                 tininess_after,
+    output logic                 is_zero,
+    output logic        [SIG-1:0] m,
+    output logic                 inc,
+    output logic signed [IW-1:0] ebase,
+    output logic                 tiny,
+    output logic                 inexact,
+    output logic                 max_finite
+);
+  // Rounding increment of a SIG-bit significand with lsb `lsb`, round bit `r`, sticky `s`.
+  function automatic logic round_up(input logic [2:0] mode, input logic neg, input logic lsb,
+                                    input logic r, input logic s);
+    case (mode)
+      3'd1: round_up = 1'b0;
+      3'd2: round_up = neg & (r | s);
+      3'd3: round_up = !neg & (r | s);
+      3'd4: round_up = r;
+      3'd6: round_up = 1'b0;
+      default: round_up = r & (s | lsb);
+    endcase
+  endfunction
+
+  // A function of the inputs called from a continuous assignment: its intermediate values
+  // are locals, so the part-selects of them are in no sensitivity list (an always_comb
+  // reading constant part-selects of variables it writes is only approximated by Icarus).
+  function automatic logic [SIG+IW+4:0] decide(
+      input logic sign_i, input logic signed [IW-1:0] be_i, input logic [SHW-1:0] shamt_i,
+      input logic [SW-1:0] norm_i, input logic sticky_i, input logic [2:0] rm_i,
+      input logic after_i);
+    logic [SW-1:0] sh, below;
+    logic signed [IW-1:0] eb;
+    logic normal, zero, rb, sb, up, rbn, sbn, incn, carry_n, tn, mf;
+    logic [SIG-1:0] mm, mn;
+    zero = (norm_i == '0) && !sticky_i;
+    normal = be_i > 0;
+    sh = norm_i >> shamt_i;
+    mm = sh[SW-1-:SIG];
+    rb = sh[SW-1-SIG];
+    // Sticky: every bit of norm below the round bit's position once shifted (the bits the
+    // shift drops and those left below the round bit), from norm directly.
+    below = ~({SW{1'b1}} << (32'(SW - 1 - SIG) + 32'(shamt_i)));
+    sb = (|(norm_i & below)) | sticky_i;
+    if (rm_i == 3'd6) begin
+      mm = {mm[SIG-1:1], mm[0] | rb | sb};
+      up = 1'b0;
+    end else begin
+      up = round_up(rm_i, sign_i, mm[0], rb, sb);
+    end
+    // Rounding at full precision with an unbounded exponent, for tininess after rounding.
+    mn = norm_i[SW-1-:SIG];
+    rbn = norm_i[SW-1-SIG];
+    sbn = (|norm_i[SW-2-SIG:0]) | sticky_i;
+    incn = round_up(rm_i, sign_i, mn[0], rbn, sbn);
+    carry_n = (&mn) & incn;
+    eb = normal ? be_i - IW'(1) : '0;
+    if (after_i) tn = (be_i < 0) || (be_i == 0 && !carry_n);
+    else tn = !normal;
+    mf = (rm_i == 3'd1) || (rm_i == 3'd6) || (rm_i == 3'd2 && !sign_i)
+        || (rm_i == 3'd3 && sign_i);
+    decide = {zero, mm, up, eb, tn, rb | sb, mf};
+  endfunction
+
+  assign {is_zero, m, inc, ebase, tiny, inexact, max_finite} =
+      decide(sign, be, shamt, norm, sticky, rm, tininess_after);
+endmodule
+
+// Step 4: the increment of the significand, the exponent it carries into, overflow, and
+// the packed result with its flags = {invalid, infinite, overflow, underflow, inexact}.
+module t2c_fp_rnd_pack #(
+    parameter int EXP = 8,
+    parameter int SIG = 24,
+    parameter int IW  = 14
+) (
+    input  logic                      sign,
+    input  logic                      is_zero,
+    input  logic        [  SIG-1:0]   m,
+    input  logic                      inc,
+    input  logic signed [   IW-1:0]   ebase,
+    input  logic                      tiny,
+    input  logic                      inexact,
+    input  logic                      max_finite,
+    output logic        [EXP+SIG-1:0] out,
+    output logic        [        4:0] flags
+);
+  function automatic logic [EXP+SIG+4:0] pack(
+      input logic sign_i, input logic zero_i, input logic [SIG-1:0] m_i, input logic inc_i,
+      input logic signed [IW-1:0] ebase_i, input logic tiny_i, input logic inexact_i,
+      input logic max_finite_i);
+    logic [SIG:0] m_r;
+    logic signed [IW-1:0] res_e;
+    logic overflow;
+    logic [EXP+SIG-1:0] res;
+    logic [4:0] fl;
+    m_r = {1'b0, m_i} + (SIG + 1)'(inc_i);
+    res_e = ebase_i + IW'(m_r[SIG:SIG-1]);
+    overflow = res_e >= IW'((1 << EXP) - 1);
+    if (zero_i) begin
+      res = {sign_i, {(EXP + SIG - 1) {1'b0}}};
+      fl = 5'b0;
+    end else if (overflow) begin
+      res = max_finite_i ? {sign_i, {(EXP - 1) {1'b1}}, 1'b0, {(SIG - 1) {1'b1}}}
+                         : {sign_i, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
+      fl = 5'b00101;
+    end else begin
+      res = {sign_i, res_e[EXP-1:0], m_r[SIG-2:0]};
+      fl = {2'b00, 1'b0, tiny_i & inexact_i, inexact_i};
+    end
+    pack = {res, fl};
+  endfunction
+
+  assign {out, flags} = pack(sign, is_zero, m, inc, ebase, tiny, inexact, max_finite);
+endmodule
+
 // Normalizes, rounds and packs an exact intermediate result into the IEEE-754 interchange
 // format (EXP exponent bits, SIG significand bits including the hidden one).
 //
@@ -165,137 +364,161 @@ module t2c_fp_round #(
 );
   localparam int LZW = $clog2(SW + 1);
   localparam int IW = ((EW > LZW + 1) ? EW : LZW + 1) + 2;
-  localparam int BIAS = (1 << (EXP - 1)) - 1;
-  localparam int SHMAX = SIG + 2;
-  localparam int SHW = $clog2(SHMAX + 1);
+  localparam int SHW = $clog2(SIG + 3);
 
   logic [LZW-1:0] lz;
+  logic signed [IW-1:0] be, ebase;
+  logic [SW-1:0] norm;
+  logic is_zero, inc, tiny, inexact, max_finite;
+  logic [SIG-1:0] m;
   t2c_fp_lzc #(.SW(SW)) lzc (.in(sig), .count(lz));
-
-  // Rounding increment of a SIG-bit significand with lsb `lsb`, round bit `r`, sticky `s`.
-  function automatic logic round_up(input logic [2:0] mode, input logic neg, input logic lsb,
-                                    input logic r, input logic s);
-    case (mode)
-      3'd1: round_up = 1'b0;
-      3'd2: round_up = neg & (r | s);
-      3'd3: round_up = !neg & (r | s);
-      3'd4: round_up = r;
-      3'd6: round_up = 1'b0;
-      default: round_up = r & (s | lsb);
-    endcase
-  endfunction
-
-  // The whole datapath is a function of the module's inputs and `lz`, called from a
-  // continuous assignment: its intermediate values are locals, so the part-selects of them
-  // are not in any sensitivity list (an always_comb reading constant part-selects of
-  // variables it writes is only approximated by Icarus, which warns "constant selects in
-  // always_* processes are not currently supported").
-  function automatic logic [EXP+SIG+4:0] round_pack(
-      input logic sign_i, input logic signed [EW-1:0] exp_i, input logic [SW-1:0] sig_i,
-      input logic sticky_i, input logic [2:0] rm_i, input logic after_i,
-      input logic [LZW-1:0] lz_i);
-    logic [SW-1:0] norm, sh, lostmask;
-    logic signed [IW-1:0] be, ebase, res_e;
-    logic [SHW-1:0] shamt;
-    logic normal, is_zero, lost, st, rb, sb, inc, rbn, sbn, incn, carry_n, tiny, inexact;
-    logic overflow, max_finite;
-    logic [SIG-1:0] m, mn;
-    logic [SIG:0] m_r;
-    logic [EXP+SIG-1:0] res;
-    logic [4:0] fl;
-    is_zero = (sig_i == '0) && !sticky_i;
-    norm = sig_i << lz_i;
-    // Biased exponent of the leading one.
-    be = IW'(exp_i) - IW'(lz_i) + IW'(BIAS);
-    normal = be > 0;
-    if (normal) shamt = '0;
-    else if ((IW'(1) - be) >= IW'(SHMAX)) shamt = SHW'(SHMAX);
-    else shamt = SHW'(IW'(1) - be);
-    sh = norm >> shamt;
-    lostmask = ~({SW{1'b1}} << shamt);
-    lost = |(norm & lostmask);
-    st = lost | sticky_i;
-    m = sh[SW-1-:SIG];
-    rb = sh[SW-1-SIG];
-    sb = (|sh[SW-2-SIG:0]) | st;
-    inc = round_up(rm_i, sign_i, m[0], rb, sb);
-    if (rm_i == 3'd6) m_r = {1'b0, m[SIG-1:1], m[0] | rb | sb};
-    else m_r = {1'b0, m} + (SIG + 1)'(inc);
-    // Rounding at full precision with an unbounded exponent, for tininess after rounding.
-    mn = norm[SW-1-:SIG];
-    rbn = norm[SW-1-SIG];
-    sbn = (|norm[SW-2-SIG:0]) | sticky_i;
-    incn = round_up(rm_i, sign_i, mn[0], rbn, sbn);
-    carry_n = (&mn) & incn;
-    ebase = normal ? be - IW'(1) : '0;
-    res_e = ebase + IW'(m_r[SIG:SIG-1]);
-    inexact = rb | sb;
-    overflow = res_e >= IW'((1 << EXP) - 1);
-    if (after_i) tiny = (be < 0) || (be == 0 && !carry_n);
-    else tiny = !normal;
-    max_finite = (rm_i == 3'd1) || (rm_i == 3'd6) || (rm_i == 3'd2 && !sign_i)
-        || (rm_i == 3'd3 && sign_i);
-    if (is_zero) begin
-      res = {sign_i, {(EXP + SIG - 1) {1'b0}}};
-      fl = 5'b0;
-    end else if (overflow) begin
-      res = max_finite ? {sign_i, {(EXP - 1) {1'b1}}, 1'b0, {(SIG - 1) {1'b1}}}
-                       : {sign_i, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
-      fl = 5'b00101;
-    end else begin
-      res = {sign_i, res_e[EXP-1:0], m_r[SIG-2:0]};
-      fl = {2'b00, 1'b0, tiny & inexact, inexact};
-    end
-    round_pack = {res, fl};
-  endfunction
-
-  assign {out, flags} = round_pack(sign, exp, sig, sticky, rm, tininess_after, lz);
+  logic [SHW-1:0] shamt;
+  t2c_fp_rnd_shift #(
+      .EXP(EXP), .SIG(SIG), .SW(SW), .EW(EW), .LZW(LZW), .IW(IW), .SHW(SHW)
+  ) shift (
+      .exp(exp), .sig(sig), .lz(lz), .be(be), .shamt(shamt), .norm(norm));
+  t2c_fp_rnd_decide #(.SIG(SIG), .SW(SW), .IW(IW), .SHW(SHW)) decide (
+      .sign(sign), .be(be), .shamt(shamt), .norm(norm), .sticky(sticky), .rm(rm),
+      .tininess_after(tininess_after), .is_zero(is_zero), .m(m), .inc(inc), .ebase(ebase),
+      .tiny(tiny), .inexact(inexact), .max_finite(max_finite));
+  t2c_fp_rnd_pack #(.EXP(EXP), .SIG(SIG), .IW(IW)) pack (
+      .sign(sign), .is_zero(is_zero), .m(m), .inc(inc), .ebase(ebase), .tiny(tiny),
+      .inexact(inexact), .max_finite(max_finite), .out(out), .flags(flags));
 endmodule
 
-// ---- addition: t2c_fp_add_align (stage 1, combinational), t2c_fp_add_stages (both stages)
+// t2c_fp_round with a pipeline register (t2c_fp_pipe_reg, loaded when `load` is high) after
+// step 1 when CUTS[0], after step 2 when CUTS[1] and after step 3 when CUTS[2]; `side` (the
+// caller's own bits, e.g. a special-case result) travels along and leaves as `side_out`
+// with the result of the same operation. Latency = the number of CUTS bits set.
+module t2c_fp_round_pipe #(
+    parameter int EXP = 8,
+    parameter int SIG = 24,
+    parameter int SW  = 28,
+    parameter int EW  = 12,
+    parameter int XW  = 1,
+    parameter bit [2:0] CUTS = 3'b000
+) (
+    input  logic                  clk,
+    input  logic                  reset,
+    input  logic                  load,
+    input  logic                  sign,
+    input  logic signed [ EW-1:0] exp,
+    input  logic        [ SW-1:0] sig,
+    input  logic                  sticky,
+    input  logic        [    2:0] rm,
+    input  logic                  tininess_after,
+    input  logic        [ XW-1:0] side,
+    output logic [EXP+SIG-1:0]    out,
+    output logic        [    4:0] flags,
+    output logic        [ XW-1:0] side_out
+);
+  localparam int LZW = $clog2(SW + 1);
+  localparam int IW = ((EW > LZW + 1) ? EW : LZW + 1) + 2;
+  localparam int SHW = $clog2(SIG + 3);
+  localparam int AW = EW + SW + LZW + XW + 6;
+  localparam int BW = IW + SHW + SW + XW + 6;
+  localparam int CW = SIG + IW + XW + 6;
 
-// Stage 1 of addition (subOp = 1 subtracts): classifies the operands, aligns the smaller one
-// to the larger one's exponent (bits shifted out are jammed into the last bit) and adds or
-// subtracts. The exact result is (-1)^sign * sum * 2^(exp - (SIG + 3)); when an operand is a
-// NaN or an infinity, `special` is set and special_val / special_flags are the result.
-// rm only decides the sign of an exact zero difference (-0 when rounding down).
-module t2c_fp_add_align #(
+  logic [LZW-1:0] lz, lz_a;
+  t2c_fp_lzc #(.SW(SW)) lzc (.in(sig), .count(lz));
+
+  logic sign_a, sticky_a, after_a;
+  logic signed [EW-1:0] exp_a;
+  logic [SW-1:0] sig_a;
+  logic [2:0] rm_a;
+  logic [XW-1:0] side_a;
+  logic [AW-1:0] a_q;
+  t2c_fp_pipe_reg #(.W(AW), .EN(CUTS[0])) cut_a (
+      .clk(clk), .reset(reset), .load(load),
+      .d({sign, exp, sig, sticky, rm, tininess_after, side, lz}), .q(a_q));
+  assign {sign_a, exp_a, sig_a, sticky_a, rm_a, after_a, side_a, lz_a} = a_q;
+
+  logic signed [IW-1:0] be_a;
+  logic [SHW-1:0] shamt_a, shamt_b;
+  logic [SW-1:0] norm_a;
+  t2c_fp_rnd_shift #(
+      .EXP(EXP), .SIG(SIG), .SW(SW), .EW(EW), .LZW(LZW), .IW(IW), .SHW(SHW)
+  ) shift (
+      .exp(exp_a), .sig(sig_a), .lz(lz_a), .be(be_a), .shamt(shamt_a), .norm(norm_a));
+
+  logic sign_b, sticky_b, after_b;
+  logic signed [IW-1:0] be_b;
+  logic [SW-1:0] norm_b;
+  logic [2:0] rm_b;
+  logic [XW-1:0] side_b;
+  logic [BW-1:0] b_q;
+  t2c_fp_pipe_reg #(.W(BW), .EN(CUTS[1])) cut_b (
+      .clk(clk), .reset(reset), .load(load),
+      .d({sign_a, be_a, shamt_a, norm_a, sticky_a, rm_a, after_a, side_a}), .q(b_q));
+  assign {sign_b, be_b, shamt_b, norm_b, sticky_b, rm_b, after_b, side_b} = b_q;
+
+  logic is_zero_b, inc_b, tiny_b, inexact_b, max_finite_b;
+  logic [SIG-1:0] m_b;
+  logic signed [IW-1:0] ebase_b;
+  t2c_fp_rnd_decide #(.SIG(SIG), .SW(SW), .IW(IW), .SHW(SHW)) decide (
+      .sign(sign_b), .be(be_b), .shamt(shamt_b), .norm(norm_b), .sticky(sticky_b), .rm(rm_b),
+      .tininess_after(after_b), .is_zero(is_zero_b), .m(m_b), .inc(inc_b), .ebase(ebase_b),
+      .tiny(tiny_b), .inexact(inexact_b), .max_finite(max_finite_b));
+
+  logic sign_c, is_zero_c, inc_c, tiny_c, inexact_c, max_finite_c;
+  logic [SIG-1:0] m_c;
+  logic signed [IW-1:0] ebase_c;
+  logic [CW-1:0] c_q;
+  t2c_fp_pipe_reg #(.W(CW), .EN(CUTS[2])) cut_c (
+      .clk(clk), .reset(reset), .load(load),
+      .d({sign_b, is_zero_b, m_b, inc_b, ebase_b, tiny_b, inexact_b, max_finite_b, side_b}),
+      .q(c_q));
+  assign {sign_c, is_zero_c, m_c, inc_c, ebase_c, tiny_c, inexact_c, max_finite_c, side_out} =
+      c_q;
+
+  t2c_fp_rnd_pack #(.EXP(EXP), .SIG(SIG), .IW(IW)) pack (
+      .sign(sign_c), .is_zero(is_zero_c), .m(m_c), .inc(inc_c), .ebase(ebase_c),
+      .tiny(tiny_c), .inexact(inexact_c), .max_finite(max_finite_c), .out(out), .flags(flags));
+endmodule
+
+// ---- addition: t2c_fp_add_swap, t2c_fp_add_sum (stage 1, combinational), t2c_fp_add_stages
+
+// Stage 1 of addition (subOp = 1 subtracts), in two halves. t2c_fp_add_swap classifies the
+// operands and orders them by magnitude: the larger one's exponent `e_big` and significand
+// `m_big`, the smaller one's significand `m_small` and the distance `dsh` to shift it by;
+// `same` when the magnitudes are equal (an effective subtraction then gives exactly 0); when
+// an operand is a NaN or an infinity, `special` is set and special_val / special_flags
+// are the result.
+module t2c_fp_add_swap #(
     parameter int EXP = 8,
     parameter int SIG = 24
 ) (
-    input  logic        [EXP+SIG-1:0] left,
-    input  logic        [EXP+SIG-1:0] right,
-    input  logic                      subOp,
-    input  logic        [        2:0] rm,
-    output logic                      sign,
-    output logic signed [    EXP+1:0] exp,
-    output logic        [    SIG+3:0] sum,
-    output logic                      special,
-    output logic        [EXP+SIG-1:0] special_val,
-    output logic        [        4:0] special_flags
+    input  logic [EXP+SIG-1:0] left,
+    input  logic [EXP+SIG-1:0] right,
+    input  logic               subOp,
+    output logic               sa,
+    output logic               sb,
+    output logic               a_big,
+    output logic               same,
+    output logic [    EXP-1:0] e_big,
+    output logic [    SIG-1:0] m_big,
+    output logic [    SIG-1:0] m_small,
+    output logic [$clog2(SIG+4)-1:0] dsh,
+    output logic               special,
+    output logic [EXP+SIG-1:0] special_val,
+    output logic [        4:0] special_flags
 );
   localparam int W = EXP + SIG;
-  localparam int SW = SIG + 4;  // carry, SIG bits, guard, round, jammed sticky
-  localparam int EW = EXP + 2;
-  localparam int BIAS = (1 << (EXP - 1)) - 1;
   localparam int DW = $clog2(SIG + 4);
   localparam logic [W-1:0] QNAN = {1'b0, {EXP{1'b1}}, 1'b1, {(SIG - 2) {1'b0}}};
 
-  // A function of the inputs called from a continuous assignment (see t2c_fp_round).
-  function automatic logic [EW+SW+W+6:0] align(input logic [W-1:0] lhs,
-                                               input logic [W-1:0] rhs, input logic sub,
-                                               input logic [2:0] mode);
-    logic sa, sb, a_nan, b_nan, a_snan, b_snan, a_inf, b_inf, a_big, eff_sub, lost, s1, sp1;
-    logic [EXP-1:0] ea, eb, ea1, eb1, e_big, d;
-    logic [SIG-1:0] ma, mb, m_big, m_small;
-    logic [SIG+2:0] small_ext, small_sh, lostmask;
-    logic [DW-1:0] dsh;
-    logic [SW-1:0] s;
+  // A function of the inputs called from a continuous assignment (see t2c_fp_rnd_decide).
+  function automatic logic [2*SIG+EXP+DW+W+9:0] swap(input logic [W-1:0] lhs,
+                                                    input logic [W-1:0] rhs,
+                                                    input logic sub);
+    logic s_a, s_b, a_nan, b_nan, a_snan, b_snan, a_inf, b_inf, big, eff_sub, sp1;
+    logic [EXP-1:0] ea, eb, ea1, eb1, eg, d;
+    logic [SIG-1:0] ma, mb;
+    logic [DW-1:0] ds;
     logic [W-1:0] sv;
     logic [4:0] sf;
-    logic signed [EW-1:0] e1;
-    sa = lhs[W-1];
-    sb = rhs[W-1] ^ sub;
+    s_a = lhs[W-1];
+    s_b = rhs[W-1] ^ sub;
     ea = lhs[W-2-:EXP];
     eb = rhs[W-2-:EXP];
     ma = {ea != '0, lhs[SIG-2:0]};
@@ -308,42 +531,87 @@ module t2c_fp_add_align #(
     b_snan = b_nan && !rhs[SIG-2];
     a_inf = (&ea) && (lhs[SIG-2:0] == '0);
     b_inf = (&eb) && (rhs[SIG-2:0] == '0);
-    eff_sub = sa ^ sb;
-    a_big = lhs[W-2:0] >= rhs[W-2:0];
-    e_big = a_big ? ea1 : eb1;
-    m_big = a_big ? ma : mb;
-    m_small = a_big ? mb : ma;
-    d = a_big ? ea1 - eb1 : eb1 - ea1;
-    dsh = (d >= EXP'(SIG + 3)) ? DW'(SIG + 3) : DW'(d);
-    small_ext = {m_small, 3'b000};
-    small_sh = small_ext >> dsh;
-    lostmask = ~({(SIG + 3) {1'b1}} << dsh);
-    lost = |(small_ext & lostmask);
-    if (eff_sub) s = {1'b0, m_big, 3'b000} - {1'b0, small_sh[SIG+2:1], small_sh[0] | lost};
-    else s = {1'b0, m_big, 3'b000} + {1'b0, small_sh[SIG+2:1], small_sh[0] | lost};
-    // Bit SW-1 of the sum weighs 2^(e_big - BIAS + 1).
-    e1 = EW'(e_big) - EW'(BIAS - 1);
-    if (s == '0) s1 = eff_sub ? (mode == 3'd2) : sa;
-    else s1 = a_big ? sa : sb;
+    eff_sub = s_a ^ s_b;
+    big = lhs[W-2:0] >= rhs[W-2:0];
+    eg = big ? ea1 : eb1;
+    d = big ? ea1 - eb1 : eb1 - ea1;
+    ds = (d >= EXP'(SIG + 3)) ? DW'(SIG + 3) : DW'(d);
     sp1 = a_nan || b_nan || a_inf || b_inf;
     sf = {a_snan || b_snan || (a_inf && b_inf && eff_sub), 4'b0};
     if (a_nan || b_nan || (a_inf && b_inf && eff_sub)) sv = QNAN;
-    else if (a_inf) sv = {sa, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
-    else sv = {sb, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
-    align = {s1, e1, s, sp1, sv, sf};
+    else if (a_inf) sv = {s_a, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
+    else sv = {s_b, {EXP{1'b1}}, {(SIG - 1) {1'b0}}};
+    swap = {s_a, s_b, big, lhs[W-2:0] == rhs[W-2:0], eg, big ? ma : mb, big ? mb : ma, ds, sp1,
+            sv, sf};
   endfunction
 
-  assign {sign, exp, sum, special, special_val, special_flags} = align(left, right, subOp, rm);
+  assign {sa, sb, a_big, same, e_big, m_big, m_small, dsh, special, special_val, special_flags} =
+      swap(left, right, subOp);
 endmodule
 
-// The datapath of std_addFN and pipelined_addFN: stage 1 (t2c_fp_add_align) is registered,
-// with the rounding mode and the tininess mode, at every edge where `load` is high; stage 2
-// (t2c_fp_round, or the special result) is combinational from those registers, so `out` and
-// `flags` show the operation loaded last and hold while `load` stays low. Reset clears the
-// registers (out = +0, no flags).
-module t2c_fp_add_stages #(
+// Second half of stage 1 of addition: aligns the smaller significand to the larger one's
+// exponent (bits shifted out are jammed into the last bit) and adds or subtracts. The exact
+// result is (-1)^sign * sum * 2^(exp - (SIG + 3)); rm only decides the sign of an exact
+// zero difference (-0 when rounding down).
+module t2c_fp_add_sum #(
     parameter int EXP = 8,
     parameter int SIG = 24
+) (
+    input  logic                      sa,
+    input  logic                      sb,
+    input  logic                      a_big,
+    input  logic                      same,
+    input  logic        [    EXP-1:0] e_big,
+    input  logic        [    SIG-1:0] m_big,
+    input  logic        [    SIG-1:0] m_small,
+    input  logic [$clog2(SIG+4)-1:0]  dsh,
+    input  logic        [        2:0] rm,
+    output logic                      sign,
+    output logic signed [    EXP+1:0] exp,
+    output logic        [    SIG+3:0] sum
+);
+  localparam int SW = SIG + 4;  // carry, SIG bits, guard, round, jammed sticky
+  localparam int EW = EXP + 2;
+  localparam int BIAS = (1 << (EXP - 1)) - 1;
+  localparam int DW = $clog2(SIG + 4);
+
+  function automatic logic [EW+SW:0] add(input logic s_a, input logic s_b, input logic big,
+                                         input logic eq, input logic [EXP-1:0] eg,
+                                         input logic [SIG-1:0] mg,
+                                         input logic [SIG-1:0] ms, input logic [DW-1:0] ds,
+                                         input logic [2:0] mode);
+    logic eff_sub, lost, s1;
+    logic [SIG+2:0] small_ext, small_sh, lostmask;
+    logic [SW-1:0] s;
+    logic signed [EW-1:0] e1;
+    eff_sub = s_a ^ s_b;
+    small_ext = {ms, 3'b000};
+    small_sh = small_ext >> ds;
+    lostmask = ~({(SIG + 3) {1'b1}} << ds);
+    lost = |(small_ext & lostmask);
+    if (eff_sub) s = {1'b0, mg, 3'b000} - {1'b0, small_sh[SIG+2:1], small_sh[0] | lost};
+    else s = {1'b0, mg, 3'b000} + {1'b0, small_sh[SIG+2:1], small_sh[0] | lost};
+    // Bit SW-1 of the sum weighs 2^(e_big - BIAS + 1).
+    e1 = EW'(eg) - EW'(BIAS - 1);
+    // The sum is 0 exactly when an effective subtraction has equal magnitudes (or an addition
+    // two zeros, where s_a = s_b): decided without waiting for the sum.
+    if (eff_sub && eq) s1 = mode == 3'd2;
+    else s1 = big ? s_a : s_b;
+    add = {s1, e1, s};
+  endfunction
+
+  assign {sign, exp, sum} = add(sa, sb, a_big, same, e_big, m_big, m_small, dsh, rm);
+endmodule
+
+// The datapath of std_addFN and pipelined_addFN: stage 1 (t2c_fp_add_swap + _sum) is registered,
+// with the rounding mode and the tininess mode, at every edge where `load` is high; then
+// rounding (t2c_fp_round_pipe, or the special result) in STAGES - 1 steps, registered
+// between them as `load` allows, the last combinational: `out` and `flags` show the
+// operation loaded STAGES - 1 loads ago. Reset clears the registers (out = +0, no flags).
+module t2c_fp_add_stages #(
+    parameter int EXP = 8,
+    parameter int SIG = 24,
+    parameter int STAGES = 2
 ) (
     input  logic               clk,
     input  logic               reset,
@@ -360,15 +628,47 @@ module t2c_fp_add_stages #(
   localparam int SW = SIG + 4;
   localparam int EW = EXP + 2;
 
+  // With STAGES >= 7 the operands and modes are registered first (the unit's inputs then
+  // need no more than the route from their source to a register).
+  localparam int IW_IN = 2 * W + 4 + 1;
+  logic [W-1:0] left_i, right_i;
+  logic [2:0] rm_i;
+  logic ctl_i, sub_i;
+  logic [IW_IN-1:0] in_q;
+  t2c_fp_pipe_reg #(.W(IW_IN), .EN(STAGES >= 7)) cut_i (
+      .clk(clk), .reset(reset), .load(load),
+      .d({left, right, roundingMode, control, subOp}), .q(in_q));
+  assign {left_i, right_i, rm_i, ctl_i, sub_i} = in_q;
+
   logic sign1, special1;
   logic signed [EW-1:0] exp1;
   logic [SW-1:0] sum1;
   logic [W-1:0] special_val1;
   logic [4:0] special_flags1;
-  t2c_fp_add_align #(.EXP(EXP), .SIG(SIG)) align (
-      .left(left), .right(right), .subOp(subOp), .rm(roundingMode), .sign(sign1), .exp(exp1),
-      .sum(sum1), .special(special1), .special_val(special_val1),
-      .special_flags(special_flags1));
+  // With STAGES >= 6 a register splits stage 1 between t2c_fp_add_swap and t2c_fp_add_sum.
+  localparam int DW = $clog2(SIG + 4);
+  localparam int FW = 3 * SIG + 2 * EXP + DW + 14;
+  logic sa0, sb0, big0, same0, special0, sa, sb, big, same, ctl_f;
+  logic [EXP-1:0] e_big0, e_big;
+  logic [SIG-1:0] m_big0, m_small0, m_big, m_small;
+  logic [DW-1:0] dsh0, dsh;
+  logic [W-1:0] special_val0;
+  logic [4:0] special_flags0;
+  logic [2:0] rm_f;
+  logic [FW-1:0] f_q;
+  t2c_fp_add_swap #(.EXP(EXP), .SIG(SIG)) swap (
+      .left(left_i), .right(right_i), .subOp(sub_i), .sa(sa0), .sb(sb0), .a_big(big0),
+      .same(same0), .e_big(e_big0), .m_big(m_big0), .m_small(m_small0), .dsh(dsh0),
+      .special(special0), .special_val(special_val0), .special_flags(special_flags0));
+  t2c_fp_pipe_reg #(.W(FW), .EN(STAGES >= 6)) cut_f (
+      .clk(clk), .reset(reset), .load(load),
+      .d({sa0, sb0, big0, same0, e_big0, m_big0, m_small0, dsh0, special0, special_val0,
+          special_flags0, rm_i, ctl_i}), .q(f_q));
+  assign {sa, sb, big, same, e_big, m_big, m_small, dsh, special1, special_val1, special_flags1,
+          rm_f, ctl_f} = f_q;
+  t2c_fp_add_sum #(.EXP(EXP), .SIG(SIG)) add (
+      .sa(sa), .sb(sb), .a_big(big), .same(same), .e_big(e_big), .m_big(m_big), .m_small(m_small),
+      .dsh(dsh), .rm(rm_f), .sign(sign1), .exp(exp1), .sum(sum1));
 
   logic sign_q, special_q, ctl_q;
   logic signed [EW-1:0] exp_q;
@@ -386,18 +686,24 @@ module t2c_fp_add_stages #(
       special_q <= special1;
       special_val_q <= special_val1;
       special_flags_q <= special_flags1;
-      rm_q <= roundingMode;
-      ctl_q <= control;
+      rm_q <= rm_f;
+      ctl_q <= ctl_f;
     end
   end
 
-  logic [W-1:0] rounded;
-  logic [4:0] round_flags;
-  t2c_fp_round #(.EXP(EXP), .SIG(SIG), .SW(SW), .EW(EW)) rnd (
-      .sign(sign_q), .exp(exp_q), .sig(sum_q), .sticky(1'b0), .rm(rm_q), .tininess_after(ctl_q),
-      .out(rounded), .flags(round_flags));
-  assign out = special_q ? special_val_q : rounded;
-  assign flags = special_q ? special_flags_q : round_flags;
+  // Rounding in STAGES - 1 steps (see t2c_fp_round_pipe): 2 none registered, 3 after the
+  // normalizing shift, 4 also after the rounding decision, 5 also after the leading zeros.
+  localparam bit [2:0] CUTS = {STAGES >= 4, STAGES >= 3, STAGES >= 5};
+  logic [W-1:0] rounded, special_val_o;
+  logic [4:0] round_flags, special_flags_o;
+  logic special_o;
+  t2c_fp_round_pipe #(.EXP(EXP), .SIG(SIG), .SW(SW), .EW(EW), .XW(W + 6), .CUTS(CUTS)) rnd (
+      .clk(clk), .reset(reset), .load(load), .sign(sign_q), .exp(exp_q), .sig(sum_q),
+      .sticky(1'b0), .rm(rm_q), .tininess_after(ctl_q),
+      .side({special_q, special_val_q, special_flags_q}), .out(rounded), .flags(round_flags),
+      .side_out({special_o, special_val_o, special_flags_o}));
+  assign out = special_o ? special_val_o : rounded;
+  assign flags = special_o ? special_flags_o : round_flags;
 endmodule
 
 // ---- multiplication: t2c_fp_mul_prep (stage 1, combinational), t2c_fp_mul_stages
@@ -462,11 +768,12 @@ endmodule
 
 // The datapath of std_mulFN and pipelined_mulFN: stage 1 (t2c_fp_mul_prep and the exact
 // 2 SIG-bit significand product) is registered, with the rounding and tininess modes, at
-// every edge where `load` is high; stage 2 (t2c_fp_round, or the special result) is
-// combinational from those registers, as in t2c_fp_add_stages.
+// every edge where `load` is high; rounding follows in STAGES - 1 steps as in
+// t2c_fp_add_stages.
 module t2c_fp_mul_stages #(
     parameter int EXP = 8,
-    parameter int SIG = 24
+    parameter int SIG = 24,
+    parameter int STAGES = 2
 ) (
     input  logic               clk,
     input  logic               reset,
@@ -482,14 +789,56 @@ module t2c_fp_mul_stages #(
   localparam int SW = 2 * SIG;
   localparam int EW = EXP + 3;
 
-  logic sign1, special1;
-  logic signed [EW-1:0] exp1;
+  // With STAGES >= 7 the operands and modes are registered first (the unit's inputs then
+  // need no more than the route from their source to a register).
+  localparam int IW_IN = 2 * W + 4;
+  logic [W-1:0] left_i, right_i;
+  logic [2:0] rm_i;
+  logic ctl_i;
+  logic [IW_IN-1:0] in_q;
+  t2c_fp_pipe_reg #(.W(IW_IN), .EN(STAGES >= 7)) cut_i (
+      .clk(clk), .reset(reset), .load(load),
+      .d({left, right, roundingMode, control}), .q(in_q));
+  assign {left_i, right_i, rm_i, ctl_i} = in_q;
+
+  logic sign0, special0;
+  logic signed [EW-1:0] exp0;
   logic [SIG-1:0] ma, mb;
+  logic [W-1:0] special_val0;
+  logic [4:0] special_flags0;
+  t2c_fp_mul_prep #(.EXP(EXP), .SIG(SIG)) prep (
+      .left(left_i), .right(right_i), .sign(sign0), .exp(exp0), .sig_a(ma), .sig_b(mb),
+      .special(special0), .special_val(special_val0), .special_flags(special_flags0));
+
+  // With STAGES >= 6 the product takes two cycles: the partial products of ma with the low
+  // and the high half of mb are registered (with everything else of stage 1), then added.
+  logic sign1, special1, ctl1;
+  logic signed [EW-1:0] exp1;
+  logic [SW-1:0] prod1;
   logic [W-1:0] special_val1;
   logic [4:0] special_flags1;
-  t2c_fp_mul_prep #(.EXP(EXP), .SIG(SIG)) prep (
-      .left(left), .right(right), .sign(sign1), .exp(exp1), .sig_a(ma), .sig_b(mb),
-      .special(special1), .special_val(special_val1), .special_flags(special_flags1));
+  logic [2:0] rm1;
+  generate
+    if (STAGES >= 6) begin : g_split
+      localparam int H = SIG / 2;
+      localparam int FW = 2 * SIG + SIG + EW + W + 11;
+      logic [SIG+H-1:0] pl0, pl;
+      logic [2*SIG-H-1:0] ph0, ph;
+      logic [FW-1:0] f_q;
+      assign pl0 = (SIG + H)'(ma) * (SIG + H)'(mb[H-1:0]);
+      assign ph0 = (2 * SIG - H)'(ma) * (2 * SIG - H)'(mb[SIG-1:H]);
+      t2c_fp_pipe_reg #(.W(FW), .EN(1'b1)) cut_f (
+          .clk(clk), .reset(reset), .load(load),
+          .d({sign0, exp0, special0, special_val0, special_flags0, rm_i, ctl_i, pl0,
+              ph0}), .q(f_q));
+      assign {sign1, exp1, special1, special_val1, special_flags1, rm1, ctl1, pl, ph} = f_q;
+      assign prod1 = SW'(pl) + {ph, {H{1'b0}}};
+    end else begin : g_whole
+      assign {sign1, exp1, special1, special_val1, special_flags1, rm1, ctl1} =
+          {sign0, exp0, special0, special_val0, special_flags0, rm_i, ctl_i};
+      assign prod1 = ma * mb;
+    end
+  endgenerate
 
   logic sign_q, special_q, ctl_q;
   logic signed [EW-1:0] exp_q;
@@ -503,22 +852,28 @@ module t2c_fp_mul_stages #(
     end else if (load) begin
       sign_q <= sign1;
       exp_q <= exp1;
-      prod_q <= ma * mb;
+      prod_q <= prod1;
       special_q <= special1;
       special_val_q <= special_val1;
       special_flags_q <= special_flags1;
-      rm_q <= roundingMode;
-      ctl_q <= control;
+      rm_q <= rm1;
+      ctl_q <= ctl1;
     end
   end
 
-  logic [W-1:0] rounded;
-  logic [4:0] round_flags;
-  t2c_fp_round #(.EXP(EXP), .SIG(SIG), .SW(SW), .EW(EW)) rnd (
-      .sign(sign_q), .exp(exp_q), .sig(prod_q), .sticky(1'b0), .rm(rm_q),
-      .tininess_after(ctl_q), .out(rounded), .flags(round_flags));
-  assign out = special_q ? special_val_q : rounded;
-  assign flags = special_q ? special_flags_q : round_flags;
+  // Rounding in STAGES - 1 steps (see t2c_fp_round_pipe): 2 none registered, 3 after the
+  // normalizing shift, 4 also after the rounding decision, 5 also after the leading zeros.
+  localparam bit [2:0] CUTS = {STAGES >= 4, STAGES >= 3, STAGES >= 5};
+  logic [W-1:0] rounded, special_val_o;
+  logic [4:0] round_flags, special_flags_o;
+  logic special_o;
+  t2c_fp_round_pipe #(.EXP(EXP), .SIG(SIG), .SW(SW), .EW(EW), .XW(W + 6), .CUTS(CUTS)) rnd (
+      .clk(clk), .reset(reset), .load(load), .sign(sign_q), .exp(exp_q), .sig(prod_q),
+      .sticky(1'b0), .rm(rm_q), .tininess_after(ctl_q),
+      .side({special_q, special_val_q, special_flags_q}), .out(rounded), .flags(round_flags),
+      .side_out({special_o, special_val_o, special_flags_o}));
+  assign out = special_o ? special_val_o : rounded;
+  assign flags = special_o ? special_flags_o : round_flags;
 endmodule
 
 // ---- conversions (combinational): t2c_fp_to_int, t2c_fp_from_int

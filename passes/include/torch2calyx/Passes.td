@@ -244,7 +244,10 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
       drives a shared unit (`std_mult_pipe`, `std_div_pipe`, `std_sdiv_pipe`,
       `std_addFN`, `std_mulFN`, `std_divSqrtFN`, `std_compareFN`,
       `std_intToFp`, `std_fpToInt` with `(expWidth, sigWidth, width)`) and
-      writes the result into a `std_reg`; a load is a group whose value is
+      writes the result into a `std_reg`; with `float-stages=4` or `7` the
+      adders and multipliers are the deeper `std_addFN_s4`/`_s7`,
+      `std_mulFN_s4`/`_s7` (and in pipelined nests `pipelined_addFN_s<N>`,
+      `pipelined_mulFN_s<N>`, scheduled at latency N), for a higher clock; a load is a group whose value is
       read from the memory's `read_data` when nothing touches that memory
       before the value's last use (else it is copied into a `std_reg`);
     * `scf.for`/`affine.for` with constant bounds become a `while` over an
@@ -338,6 +341,11 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
     Option<"inlineCalls", "inline-calls", "bool", /*default=*/"false",
            "inline func.call instead of making callees components invoked "
            "by the caller">,
+    Option<"floatStages", "float-stages", "int", /*default=*/"2",
+           "pipeline depth (= latency in cycles) of the float adders and "
+           "multipliers: 2 (std_addFN, pipelined_addFN, ...), 4 or 7 (their "
+           "_s4 / _s7 variants, higher Fmax); pipelined nests are scheduled "
+           "with it">,
   ];
   let dependentDialects = [
     "torch2calyx::calyx::CalyxDialect", "mlir::scf::SCFDialect",
@@ -516,6 +524,11 @@ def PipelineLoops : Pass<"pipeline-loops", "mlir::ModuleOp"> {
 
     When the innermost parallel trip count is odd the reduction is not
     interleaved (lower-to-calyx then starts an iteration every 2 cycles).
+    For a deeper adder (lower-to-calyx's float-stages, passed here as
+    `interleave`, e.g. 6) a trip count the interleave does not divide gets
+    the smallest larger divisor up to 32, else the largest smaller one: 4
+    outputs with `interleave=6` give 4 partial sums (an iteration every
+    2 cycles), 48 outputs 6, 76 outputs with `interleave=7` 19.
     Affine ops are lowered first and accumulators kept in registers, like
     lower-to-calyx does. `pipeline-loops` changes no result: loops it cannot
     pipeline stay as they were (sequential hardware).

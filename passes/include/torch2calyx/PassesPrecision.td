@@ -103,10 +103,69 @@ def NarrowFloatPrecision : Pass<"narrow-float-precision", "mlir::ModuleOp"> {
       return
     }
     ```
+
+    With `layer-precision=NAME:TYPE,...` (TYPE f32, f16 or bf16) the type is
+    chosen per PyTorch layer: an arith/math op computes in the type of its
+    layer, the first `NameLoc` of its location or of an enclosing op's
+    (the longest NAME that is the layer or its prefix at a '.' wins;
+    `precision`, or `*:TYPE`, for the others). A memory is narrowed to T
+    only if every store into it stores a value computed in T (its values
+    are then exact in T) or, for a memory nothing stores into (a weight),
+    every op using the values loaded from it computes in T (a load whose
+    value only feeds ops of other layers counts as theirs: torch-mlir puts a
+    Linear's bias add in the next ReLU's nest); otherwise it stays f32. Values crossing between types are
+    converted at their uses (extf, truncf, or extf then truncf between f16
+    and bf16) and constants are rounded per use. Before
+    (`precision=f32 layer-precision=fc1:bf16`):
+
+    ```mlir
+    func.func @f(%x: memref<2xf32>, %y: memref<2xf32>) {
+      %w = memref.get_global @w : memref<2xf32>
+      %h = memref.alloc() : memref<2xf32>
+      affine.for %i = 0 to 2 {
+        %a = affine.load %x[%i] : memref<2xf32> loc("fc1")
+        %b = affine.load %w[%i] : memref<2xf32> loc("fc1")
+        %c = arith.mulf %a, %b : f32 loc("fc1")
+        affine.store %c, %h[%i] : memref<2xf32> loc("fc1")
+      }
+      affine.for %i = 0 to 2 {
+        %c = affine.load %h[%i] : memref<2xf32> loc("fc2")
+        %d = arith.addf %c, %c : f32 loc("fc2")
+        affine.store %d, %y[%i] : memref<2xf32> loc("fc2")
+      }
+      return
+    }
+    ```
+
+    After (`@w` becomes `memref<2xbf16>` with its data rounded):
+
+    ```mlir
+      %w = memref.get_global @w : memref<2xbf16>
+      %h = memref.alloc() : memref<2xbf16>
+      affine.for %i = 0 to 2 {
+        %a = affine.load %x[%i] : memref<2xf32>
+        %a16 = arith.truncf %a : f32 to bf16
+        %b = affine.load %w[%i] : memref<2xbf16>
+        %c = arith.mulf %a16, %b : bf16
+        affine.store %c, %h[%i] : memref<2xbf16>
+      }
+      affine.for %i = 0 to 2 {
+        %c = affine.load %h[%i] : memref<2xbf16>
+        %c32 = arith.extf %c : bf16 to f32
+        %d = arith.addf %c32, %c32 : f32
+        affine.store %d, %y[%i] : memref<2xf32>
+      }
+    ```
   }];
   let options = [
     Option<"precision", "precision", "std::string", /*default=*/"\"bf16\"",
-           "the narrower type: f16 or bf16">,
+           "the narrower type: f16 or bf16 (f32 with layer-precision)">,
+    ListOption<"layerPrecision", "layer-precision", "std::string",
+               "per-layer types, entries NAME:TYPE (TYPE f32, f16 or bf16): "
+               "an op whose location, or an enclosing op's, names layer L "
+               "(a NameLoc) computes in the TYPE of the longest NAME that is "
+               "L or a prefix of L at a '.'; '*:TYPE' or `precision` for the "
+               "others">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }

@@ -121,8 +121,12 @@ def _sources(config: HarnessConfig) -> list[Path]:
     return [config.test_dir / "tb_float.sv", *units]
 
 
-def build_harness(config: HarnessConfig | None = None) -> Path:
-    """Build (or reuse) the Verilator harness binary; returns its path."""
+def build_harness(config: HarnessConfig | None = None, *, stages: int = 2) -> Path:
+    """Build (or reuse) the Verilator harness binary; returns its path. ``stages`` is the
+    pipeline depth (latency) of the adders and multipliers in it, go/done and pipelined (their
+    ``stages`` parameter); run the pipelined ones with ``run_vectors(..., latency=stages)``.
+    A build with ``stages`` other than 2 leaves out the divide/sqrt units and the conversions
+    (which have no such parameter), to build faster."""
     config = config or HarnessConfig()
     if shutil.which(config.verilator) is None:
         raise SimulationError(
@@ -131,6 +135,8 @@ def build_harness(config: HarnessConfig | None = None) -> Path:
     sources = _sources(config)
     cpp = config.test_dir / "harness.cpp"
     flags = ["-DT2C_TB_DIVSQRT", "-DT2C_TB_CONVERT", "-O1", "-CFLAGS", "-O1"]
+    if stages != 2:
+        flags = [f"-DT2C_TB_STAGES={stages}", *flags[2:]]
     version = subprocess.run(
         [config.verilator, "--version"], capture_output=True, text=True, check=False
     ).stdout
