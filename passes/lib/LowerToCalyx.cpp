@@ -500,13 +500,9 @@ struct LowerToCalyxPass
     visit(*fn);
     if (!ok)
       return signalPassFailure();
-    /// 4. Keep accumulators in registers, merge repeated loads (only in
-    ///    functions without calls: those analyses see memref ops only).
+    /// 4. Keep accumulators in registers, merge repeated loads (a call
+    ///    counts as reading and writing every memory it is passed).
     for (func::FuncOp f : order) {
-      bool calls = false;
-      f.walk([&](func::CallOp) { calls = true; });
-      if (calls)
-        continue;
       hoistAccumulators(f);
       mergeRepeatedLoads(f);
     }

@@ -11,6 +11,7 @@
 #include "LowerToCalyx.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Dominance.h"
@@ -284,6 +285,10 @@ bool invariant(scf::ForOp loop, ValueRange values) {
 
 /// Moves one load/store pair of `loop`'s body into an iteration argument.
 bool hoistOne(scf::ForOp loop) {
+  // A call may touch any memory it is passed (accessesIn does not see it).
+  if (loop->walk([](func::CallOp) { return WalkResult::interrupt(); })
+          .wasInterrupted())
+    return false;
   Block *body = loop.getBody();
   for (Operation &op : *body) {
     auto load = dyn_cast<memref::LoadOp>(op);
@@ -364,10 +369,17 @@ bool sameAccess(Value memA, ValueRange idxA, Value memB, ValueRange idxB) {
   return memA == memB && llvm::equal(idxA, idxB);
 }
 
-/// The memrefs `op` (or an op nested in it) stores to / loads from.
+/// The memrefs `op` (or an op nested in it) stores to / loads from; a call
+/// may do both to every memref it is passed.
 void effectsOf(Operation &op, SmallVectorImpl<Value> &written,
                SmallVectorImpl<Value> &read) {
   op.walk([&](Operation *inner) {
+    if (auto call = dyn_cast<func::CallOp>(inner))
+      for (Value v : call.getOperands())
+        if (isa<MemRefType>(v.getType())) {
+          written.push_back(v);
+          read.push_back(v);
+        }
     if (auto s = dyn_cast<memref::StoreOp>(inner))
       written.push_back(s.getMemref());
     if (auto l = dyn_cast<memref::LoadOp>(inner))

@@ -171,6 +171,11 @@ class DesignMetadata:
     precision: str | dict[str, str] = "f32"
     #: ``compile(float_stages=...)``: pipeline depth (cycles) of the float adders/multipliers
     float_stages: int = 2
+    #: ``compile(share=...)``: whether repeated runs of loop nests share one component
+    share: bool = True
+    #: the size budget: ``{"components", "instances", "futil_lines", "futil_bytes"}``
+    #: (:func:`torch2calyx.flow.program_size`)
+    size: dict[str, int] = field(default_factory=dict)
     #: a PT2E int8 model's quantization of its int8 inputs and outputs (see
     #: :attr:`torch2calyx.frontend.LoweredModule.quantization`), else None
     quantization: dict | None = None
@@ -197,6 +202,8 @@ class DesignMetadata:
             "layers": self.layers,
             "precision": self.precision,
             "float_stages": self.float_stages,
+            "share": self.share,
+            "size": self.size,
             "quantization": self.quantization,
         }
         return json.dumps(record, indent=2) + "\n"
@@ -221,6 +228,8 @@ class DesignMetadata:
             layers=record.get("layers", []),
             precision=record.get("precision", "f32"),
             float_stages=record.get("float_stages", 2),
+            share=record.get("share", True),
+            size=record.get("size", {}),
             quantization=record.get("quantization"),
         )
 

@@ -71,12 +71,19 @@ PIPELINING_PASSES = (
 )
 
 
+#: With ``share=True`` (the default): outline-repeated-nests, last before lower-to-calyx, so
+#: that it compares nests in their final form (pipelining marks, lanes and banks included)
+#: and every copy of a repeated nest had the same optimisations applied.
+SHARING_PASSES = ("outline-repeated-nests",)
+
+
 def pass_pipeline(
     *,
     pipeline: bool = True,
     lanes: int | Lanes = 1,
     precision: str | Precision = "f32",
     float_stages: int = DEFAULT_FLOAT_STAGES,
+    share: bool = True,
 ) -> tuple[str, ...]:
     """The native pass pipeline for the given options. ``lanes`` > 1 adds unroll-lanes
     (each pipelined nest split into that many parallel lanes) and bank-memories (the
@@ -85,7 +92,9 @@ def pass_pipeline(
     narrow-float-precision before externalize-globals (so that the weights are written
     narrowed). ``float_stages`` other than 2 is lower-to-calyx's float-stages (deeper float
     adders and multipliers) and pipeline-loops' interleave (as many partial sums per
-    reduction as the adder has stages, so that it still accepts one addition per cycle)."""
+    reduction as the adder has stages, so that it still accepts one addition per cycle).
+    ``share`` adds outline-repeated-nests (repeated runs of loop nests become one function,
+    one Calyx component invoked per use)."""
     at, end = PASS_PIPELINE.index("externalize-globals"), PASS_PIPELINE.index("lower-to-calyx")
     front = PASS_PIPELINE[:at]
     precision = check_precision(precision)
@@ -100,6 +109,8 @@ def pass_pipeline(
             for p in back
         )
         interleave = f" interleave={float_stages}"
+    if share:
+        back = SHARING_PASSES + back
     if not pipeline:
         return front + back
     passes = PIPELINING_PASSES
@@ -156,6 +167,7 @@ class CompileOptions:
     interface: str = "testbench"
     precision: Precision = Precision()
     float_stages: int = 2
+    share: bool = True
 
 
 class _Progress:
@@ -183,6 +195,7 @@ def compile(  # noqa: A001 - the public name the API promises
     interface: str = "testbench",
     precision: str | dict[str, str] = "f32",
     float_stages: int = 2,
+    share: bool = True,
 ) -> Design:
     """Compile a PyTorch model, or a ``.mlir`` or ``.onnx`` file, to a hardware design.
 
@@ -213,6 +226,10 @@ def compile(  # noqa: A001 - the public name the API promises
     adders and multipliers: deeper units run at a higher clock (on ECP5 the FFNN goes from
     40 MHz at 2 to 111 MHz at 7, see the README's "Board-ready output") for a few more
     cycles per pipelined loop nest and per sequential float operation.
+    ``share`` (default True) gives a run of loop nests that repeats (an LSTM's time steps,
+    attention heads, repeated blocks) one Calyx component, instantiated once and invoked per
+    use; ``False`` gives every repetition hardware of its own (for comparison). The size of
+    the program (components, instances, ``.futil`` lines and bytes) is in ``metadata.json``.
     """
     from torch2calyx.interfaces import check_interface
 
@@ -222,6 +239,7 @@ def compile(  # noqa: A001 - the public name the API promises
         interface=check_interface(interface),
         precision=check_precision(precision, _module_names(model)),
         float_stages=check_float_stages(float_stages),
+        share=bool(share),
         backend=backend,
         simulator=simulator,
         keep_intermediates=keep_intermediates,
@@ -327,6 +345,8 @@ def _build(
         layers=layer_records(futil, getattr(lowered, "layers", {})),
         precision=options.precision.record(),
         float_stages=options.float_stages,
+        share=options.share,
+        size=program_size(futil),
         quantization=getattr(lowered, "quantization", None),
     )
     (work / "metadata.json").write_text(metadata.to_json())
@@ -354,6 +374,24 @@ def pipelined_nests(futil: str) -> list[dict]:
         }
         for k, (ii, n, lanes, layer) in enumerate(_NEST_NOTE.findall(futil))
     ]
+
+
+_COMPONENT = re.compile(r"^component (\w+)", re.M)
+_CELL = re.compile(r"^\s*(?:@\w+(?:\([^)]*\))?\s+)*(\w+) = (\w+)\(", re.M)
+
+
+def program_size(futil: str) -> dict[str, int]:
+    """The size budget of a Calyx program: its components, the instances of them (cells
+    whose type is one of the program's components, ``main`` counted as one), and its
+    ``.futil`` lines and bytes."""
+    components = set(_COMPONENT.findall(futil))
+    instances = 1 + sum(1 for _, kind in _CELL.findall(futil) if kind in components)
+    return {
+        "components": len(components),
+        "instances": instances,
+        "futil_lines": futil.count("\n") + (0 if futil.endswith("\n") or not futil else 1),
+        "futil_bytes": len(futil.encode()),
+    }
 
 
 def _weight_memory(
@@ -399,6 +437,7 @@ def _run_passes(mlir: str, work: Path, options: CompileOptions) -> tuple[str, di
             lanes=options.lanes,
             precision=options.precision,
             float_stages=options.float_stages,
+            share=options.share,
         ),
         keep_dir=work if options.keep_intermediates else None,
     )

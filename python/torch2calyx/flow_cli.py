@@ -125,6 +125,13 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
         help="sequential hardware: no pipelined loops (for comparison)",
     )
     p.add_argument(
+        "--no-share",
+        dest="share",
+        action="store_false",
+        help="no shared components: every repeated loop nest (LSTM time steps, attention "
+        "heads, repeated blocks) gets hardware of its own (for comparison)",
+    )
+    p.add_argument(
         "--lanes",
         default="1",
         metavar="N|LAYER=N,...",
@@ -190,6 +197,7 @@ def _compile_source(args: argparse.Namespace, out: Path | None) -> tuple[Any, An
             interface=args.interface,
             precision=parse_cli_precision(args.precision),
             float_stages=args.float_stages,
+            share=args.share,
         )
     if inputs is not None:
         saved = inputs
@@ -232,7 +240,21 @@ def _resource_settings(args: argparse.Namespace) -> Iterator[None]:
 def _cmd_compile(args: argparse.Namespace) -> int:
     design, _, _ = _compile_source(args, args.out)
     print(f"wrote {design.calyx}, {design.verilog.name}, {design.data.name}, metadata.json")
+    print(size_summary(design.metadata))
     return 0
+
+
+def size_summary(metadata: Any) -> str:
+    """The size budget line of the CLI summary (from metadata.json's ``size``)."""
+    size = metadata.size
+    if not size:
+        return "size: not recorded (design compiled by an older torch2calyx)"
+    sharing = "on" if metadata.share else "off (--no-share)"
+    return (
+        f"size: {size['components']} components, {size['instances']} instances, "
+        f"program.futil {size['futil_lines']:,} lines / {size['futil_bytes']:,} bytes; "
+        f"sharing {sharing}"
+    )
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -306,6 +328,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 f"output {k} dequantized: max abs difference {err:.3g} from the PT2E model's "
                 "float output (its q/dq graph)"
             )
+    print(size_summary(design.metadata))
     print(f"cycles: {result.cycles}")
     if result.profile is not None:
         print(result.profile.table())

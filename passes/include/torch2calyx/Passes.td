@@ -749,5 +749,6 @@ def BankMemories : Pass<"bank-memories", "mlir::ModuleOp"> {
 //===----------------------------------------------------------------------===//
 
 include "PassesPrecision.td"
+include "PassesSharing.td"
 
 #endif // TORCH2CALYX_PASSES
