@@ -412,7 +412,12 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
   Schedule &s = *sched;
   int ii = s.ii;
   int64_t span = (trips - 1) * ii + 1; // cycles in which one stage is active
-  int64_t latency = (trips - 1) * ii + s.lastStore + 1;
+  // The group ends one cycle after the last store: a memory raises `done`
+  // the cycle after an access, so a store in the group's last cycle would
+  // leave a `done` pulse in the first cycle of the next group, which a load
+  // group of that memory (`g[done] = mem.done`) would take for its own and
+  // end before its data is read.
+  int64_t latency = (trips - 1) * ii + s.lastStore + 2;
   std::string nestName = "pipe" + std::to_string(pipelineCount++);
 
   // Odometer registers and the phase counter.

@@ -3,15 +3,16 @@
 // RUN: not t2c-opt --split-input-file --lower-to-calyx="float-stages=3" %s 2>&1 | FileCheck %s --check-prefix=BAD
 
 // The pipelined nest of lower-to-calyx-pipeline.mlir with adders of depth 7: the store of
-// the sum waits 7 cycles after the adder starts (cycle 1 -> 8), so 8 + 8 cycles.
+// the sum waits 7 cycles after the adder starts (cycle 1 -> 8), so 8 + 8 cycles and one after
+// the last store.
 // CHECK-LABEL: calyx.component "main"
 // CHECK-DAG:     calyx.cell "addFN_p" = "pipelined_addFN_s7" [8, 24, 32]
-// CHECK:         calyx.group "pipe0" attributes {latency = 16 : i64, t2c.ii = 1 : i64, t2c.trips = 8 : i64} {
+// CHECK:         calyx.group "pipe0" attributes {latency = 17 : i64, t2c.ii = 1 : i64, t2c.trips = 8 : i64} {
 // CHECK:           calyx.assign "addFN_p.left" = "x.read_data"
 // CHECK:           calyx.assign "y.write_data" = "addFN_p.out" if "%[8:16]"
 // S4-LABEL: calyx.component "main"
 // S4-DAG:     calyx.cell "addFN_p" = "pipelined_addFN_s4" [8, 24, 32]
-// S4:         calyx.group "pipe0" attributes {latency = 13 : i64, t2c.ii = 1 : i64, t2c.trips = 8 : i64} {
+// S4:         calyx.group "pipe0" attributes {latency = 14 : i64, t2c.ii = 1 : i64, t2c.trips = 8 : i64} {
 // S4:           calyx.assign "y.write_data" = "addFN_p.out" if "%[5:13]"
 // BAD: float-stages=3 is not a depth of the float units; choose 2, 4 or 7
 func.func @main(%x: memref<8xf32> {t2c.name = "x"}, %b: memref<8xf32> {t2c.name = "b"},

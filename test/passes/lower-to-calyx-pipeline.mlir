@@ -2,11 +2,12 @@
 
 // A marked nest becomes an init group and one static group: loads at cycle 0, the adder
 // on their read_data at cycle 1, the store of its result at cycle 3 (latency 2), the index
-// delayed through three registers; eight iterations, one per cycle: 3 + 8 cycles.
+// delayed through three registers; eight iterations, one per cycle, and one cycle after the
+// last store (in which the memory's done pulse ends): 3 + 8 + 1 cycles.
 // CHECK-LABEL: calyx.component "main"
 // CHECK-DAG:     calyx.cell "addFN_p" = "pipelined_addFN" [8, 24, 32]
 // CHECK:         calyx.group "init_pipe0" {
-// CHECK:         calyx.group "pipe0" attributes {latency = 11 : i64, t2c.ii = 1 : i64, t2c.trips = 8 : i64} {
+// CHECK:         calyx.group "pipe0" attributes {latency = 12 : i64, t2c.ii = 1 : i64, t2c.trips = 8 : i64} {
 // CHECK:           calyx.assign "x.content_en" = "1'd1" if "%[0:8]"
 // CHECK:           calyx.assign "addFN_p.left" = "x.read_data"
 // CHECK:           calyx.assign "addFN_p.right" = "b.read_data"
