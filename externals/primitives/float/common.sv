@@ -415,3 +415,5 @@ module t2c_fp_round_pipe #(
       .tiny(tiny_c), .inexact(inexact_c), .max_finite(max_finite_c), .out(out), .flags(flags));
 endmodule
 
+
+`endif  // T2C_FLOAT_COMMON_SV

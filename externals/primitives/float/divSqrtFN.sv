@@ -599,6 +599,10 @@ module t2c_fp_round_pipe #(
       .tiny(tiny_c), .inexact(inexact_c), .max_finite(max_finite_c), .out(out), .flags(flags));
 endmodule
 
+
+`endif  // T2C_FLOAT_COMMON_SV
+`ifndef T2C_FLOAT_COMMON_OPS_SV
+`define T2C_FLOAT_COMMON_OPS_SV
 // ---- addition: t2c_fp_add_swap, t2c_fp_add_sum (stage 1, combinational), t2c_fp_add_stages
 
 // Stage 1 of addition (subOp = 1 subtracts), in two halves. t2c_fp_add_swap classifies the
@@ -1090,5 +1094,5 @@ module t2c_fp_from_int #(
       .tininess_after(tininess_after), .out(out), .flags(flags));
 endmodule
 
-`endif  // T2C_FLOAT_COMMON_SV
+`endif  // T2C_FLOAT_COMMON_OPS_SV
 // ---- END common.sv
