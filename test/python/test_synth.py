@@ -53,6 +53,18 @@ def test_whole_design_synthesizes(stem, tmp_path):
 
 
 @pytest.mark.yosys
+def test_keep_units_counts_each_unit_instance(tmp_path):
+    # Units synthesized once as their own modules and counted per instance: close to the
+    # flat count (no optimization across a unit's ports), never without the units' logic.
+    out = tmp_path / "design.sv"
+    compile_file(corpus("float_ops"), out, manifest=False)
+    flat = estimate(out, top="main", timeout=300)
+    kept = estimate(out, top="main", timeout=300, keep_units=True)
+    assert flat.dsp > 0 and kept.dsp == flat.dsp, (flat.cells, kept.cells)
+    assert 0.8 * flat.lut <= kept.lut <= 1.5 * flat.lut, (flat.lut, kept.lut)
+
+
+@pytest.mark.yosys
 def test_seq_mem_is_a_block_ram(tmp_path):
     # 1000 x 32 bits: not a power of two, so the out-of-range mask must stay outside the RAM.
     top = tmp_path / "top.sv"
@@ -145,6 +157,9 @@ def test_script_keeps_the_memory_modules_present_only_when_asked(tmp_path):
     assert "keep_hierarchy" not in synth_script(sv, keep_memories=False)
     sv.write_text("module main;\nendmodule\n")
     assert "keep_hierarchy" not in synth_script(sv)
+    sv.write_text("module main;\nendmodule\nmodule pipelined_mulFN;\nendmodule\n")
+    assert "keep_hierarchy" not in synth_script(sv)
+    assert "keep_hierarchy 1 *pipelined_mulFN*\n" in synth_script(sv, keep_units=True)
 
 
 def test_summarize_counts_luts_memories_and_brams():
