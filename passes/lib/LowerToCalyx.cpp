@@ -527,6 +527,7 @@ struct LowerToCalyxPass
         program.erase();
         return signalPassFailure();
       }
+      lowering.dropUnusedAllocCells();
       SmallVector<StringRef> ins(lowering.inputPorts.begin(),
                                  lowering.inputPorts.end());
       SmallVector<StringRef> outs(lowering.outputPorts.begin(),

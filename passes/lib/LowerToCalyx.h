@@ -198,6 +198,12 @@ public:
   }
 
   llvm::DenseMap<mlir::Value, Memory> memories;
+  /// The memory cells built for allocations (memref.alloc/alloca).
+  llvm::SmallVector<std::string> allocCells;
+  /// Erases the cells of `allocCells` that no assignment or invoke names:
+  /// the rotating buffers of pipelined nests, whose values live in register
+  /// chains, and allocations nothing reads or writes. Call after run().
+  void dropUnusedAllocCells();
   mlir::func::FuncOp fn;
   calyx::ComponentOp comp;
   mlir::Location loc;

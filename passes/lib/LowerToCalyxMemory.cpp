@@ -202,6 +202,7 @@ std::optional<FailureOr<Stmt>> ComponentLowering::lowerMemory(Operation *op) {
         Memory mem{"", shape->first, shape->second, indexBits(shape->second)};
         mem.cell = cl.addCell("mem", "seq_mem_d1",
                               {mem.width, mem.size, mem.idxWidth});
+        cl.allocCells.push_back(mem.cell);
         memories[alloc.getResult()] = mem;
         return FailureOr<Stmt>(Stmt{});
       })
@@ -445,4 +446,49 @@ void torch2calyx::lowering::mergeRepeatedLoads(func::FuncOp fn) {
       });
     }
   });
+}
+
+void ComponentLowering::dropUnusedAllocCells() {
+  if (allocCells.empty())
+    return;
+  // Every identifier in a string attribute of an op other than a cell: the
+  // `cell.port`s of assignments and guards, invoke bindings (`formal=actual`,
+  // `port=cell.port`), the condition ports of `if` and `while`.
+  llvm::StringSet<> named;
+  auto scan = [&](StringRef text) {
+    for (size_t i = 0; i < text.size();) {
+      if (!(isalnum(text[i]) || text[i] == '_')) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < text.size() && (isalnum(text[j]) || text[j] == '_'))
+        ++j;
+      named.insert(text.slice(i, j));
+      i = j;
+    }
+  };
+  comp.walk([&](Operation *op) {
+    if (isa<cx::CellOp>(op))
+      return;
+    for (NamedAttribute attr : op->getAttrs()) {
+      if (auto str = dyn_cast<StringAttr>(attr.getValue()))
+        scan(str.getValue());
+      else if (auto list = dyn_cast<ArrayAttr>(attr.getValue()))
+        for (Attribute item : list)
+          if (auto str = dyn_cast<StringAttr>(item))
+            scan(str.getValue());
+    }
+  });
+  llvm::StringSet<> unused;
+  for (const std::string &cell : allocCells)
+    if (!named.contains(cell))
+      unused.insert(cell);
+  for (auto cell :
+       llvm::make_early_inc_range(comp.getBody().getOps<cx::CellOp>()))
+    if (unused.contains(cell.getSymName())) {
+      if (lastCell == cell.getOperation())
+        lastCell = nullptr;
+      cell.erase();
+    }
 }

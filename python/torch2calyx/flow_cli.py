@@ -159,7 +159,7 @@ def _add_compile_options(p: argparse.ArgumentParser) -> None:
         choices=(2, 4, 7),
         default=2,
         help="pipeline depth in cycles of the float adders and multipliers: 2 (default), 4 or "
-        "6 (higher Fmax, a few more cycles; see the README's 'Board-ready output')",
+        "7 (higher Fmax, a few more cycles; see the README's 'Board-ready output')",
     )
 
 
