@@ -224,20 +224,30 @@ std::string layerOf(Operation *op) {
   return name;
 }
 
+/// Whether the module path `name` is `layer` or contains it.
+static bool covers(StringRef name, StringRef layer) {
+  return layer == name || (layer.starts_with(name) &&
+                           layer.size() > name.size() &&
+                           layer[name.size()] == '.');
+}
+
 int64_t LaneRequests::lanesFor(Operation *outer) const {
   std::string layer = layerOf(outer);
   int64_t lanes = dflt;
   size_t best = 0;
   for (auto &[name, n] : byLayer) {
-    bool matches = layer == name || (StringRef(layer).starts_with(name) &&
-                                     layer.size() > name.size() &&
-                                     layer[name.size()] == '.');
-    if (matches && name.size() > best) {
+    if (covers(name, layer) && name.size() > best) {
       best = name.size();
       lanes = n;
     }
   }
   return lanes;
+}
+
+bool LaneRequests::named(Operation *outer) const {
+  std::string layer = layerOf(outer);
+  return llvm::any_of(byLayer,
+                      [&](auto &entry) { return covers(entry.first, layer); });
 }
 
 int64_t LaneRequests::most() const {

@@ -82,6 +82,8 @@ struct LaneRequests {
   int64_t lanesFor(mlir::Operation *outer) const;
   /// The largest count requested anywhere.
   int64_t most() const;
+  /// Whether a `NAME:N` entry (not `*`) covers the nest at `outer`.
+  bool named(mlir::Operation *outer) const;
 };
 
 /// Parses `entries` (errors, naming the bad entry, are reported on `at`).

@@ -705,6 +705,36 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
   outer->setAttr("t2c.lanes", ob.getI64IntegerAttr(n));
 }
 
+/// Whether a nest computes with float units (add, subtract, multiply,
+/// divide, math functions) rather than only comparing, selecting and
+/// copying (ReLU, max-pool, rearrangements).
+bool usesFloatUnits(scf::ForOp outer) {
+  return outer
+      ->walk([](Operation *op) {
+        if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp>(
+                op) ||
+            op->getDialect()->getNamespace() == "math")
+          return WalkResult::interrupt();
+        return WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// The iterations of the nest at `outer` (1 per loop of unknown bounds).
+int64_t iterationsOf(scf::ForOp outer) {
+  int64_t iterations = 1;
+  for (scf::ForOp l : nestLoops(outer))
+    if (auto b = boundsOf(l))
+      iterations *= b->trips();
+  return iterations;
+}
+
+/// A nest without float units takes lanes only when it runs at least this
+/// fraction of the longest arithmetic nest's time on its lanes: shorter,
+/// its lanes would add banks, bank logic and copies of its compares for
+/// little time.
+constexpr int64_t kLightShare = 8;
+
 struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
   using UnrollLanesBase::UnrollLanesBase;
 
@@ -727,7 +757,15 @@ struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
         if (f->hasAttr("t2c.pipeline"))
           nests.push_back(f);
       });
+      int64_t longest = 0;
+      for (scf::ForOp outer : nests)
+        if (usesFloatUnits(outer))
+          longest = std::max(longest,
+                             iterationsOf(outer) / req->lanesFor(outer));
       for (scf::ForOp outer : nests) {
+        if (!req->named(outer) && !usesFloatUnits(outer) &&
+            iterationsOf(outer) * kLightShare <= longest)
+          continue;
         SmallVector<scf::ForOp> loops = nestLoops(outer);
         // The most lanes over output loops, and over reduction loops.
         auto search = [&](bool reduction) {

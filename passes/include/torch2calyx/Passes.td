@@ -651,6 +651,25 @@ def UnrollLanes : Pass<"unroll-lanes", "mlir::ModuleOp"> {
     layer at `lanes=4` gets 2 output lanes; at `lanes=16`, 16 partial
     sums).
 
+    A nest with no float unit (only compares, selects and copies: a ReLU,
+    a max-pool, a rearrangement) keeps one lane when its iterations are at
+    most an eighth of the longest arithmetic nest's iterations divided by
+    that nest's lanes: its lanes would save little time and cost banks,
+    bank logic and copies of its compares. A nest named in `layer-lanes`
+    takes the lanes asked for regardless. Before (`lanes=2`), a ReLU of 64
+    elements after a 64 x 64 matvec; after, the matvec has
+    `t2c.lanes = 2` and the ReLU is unchanged:
+
+    ```mlir
+    scf.for %i = %c0 to %c64 step %c1 {
+      %v = memref.load %y[%i] : memref<64xf32>
+      %b = arith.bitcast %v : f32 to i32
+      %neg = arith.cmpi slt, %b, %c0_i32 : i32
+      %r = arith.select %neg, %cst, %v : f32
+      memref.store %r, %z[%i] : memref<64xf32>
+    } {t2c.pipeline}
+    ```
+
     Before (`lanes=2`):
 
     ```mlir
