@@ -64,6 +64,7 @@ def lower_linalg_to_loops(module: ir.Module, *, stage: str) -> None:
     run_pipeline(module, FUSE, stage=f"{stage} (fuse)")
     repeated_steps.unpin(module)
     repeated_steps.separate_inits(module)
+    repeated_steps.materialize_slices(module)
     run_pipeline(module, BUFFERIZE, stage=f"{stage} (bufferize)")
     dedupe_returned_buffers(module)
     run_pipeline(module, BUFFERS_TO_LOOPS, stage=f"{stage} (loops)")

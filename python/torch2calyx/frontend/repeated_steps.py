@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from torch_mlir import ir
-from torch_mlir.dialects import bufferization, linalg, memref
+from torch_mlir.dialects import bufferization, linalg, memref, tensor
 
 _PIN = "t2c.pin"
 
@@ -170,6 +170,24 @@ def _uses(op: ir.Operation, keys: dict) -> list[tuple[str | None, int]]:
     return found
 
 
+import os
+
+_ISOLATE = os.environ.get("T2C_ISOLATE", "1") == "1"
+_COSTLY = frozenset({"math.exp", "math.tanh", "math.log", "math.sqrt", "math.rsqrt", "math.erf", "arith.divf"})
+
+
+def _is_costly(op: ir.Operation) -> bool:
+    found = False
+
+    def visit(inner):
+        nonlocal found
+        found |= inner.operation.name in _COSTLY
+        return ir.WalkResult.ADVANCE
+
+    op.walk(visit)
+    return found
+
+
 def pin_divergent_producers(block: ir.Block) -> int:
     """Give a temporary extra use to every producer that fusion would merge into its only
     user while a twin of it, used by a twin of that user in the same way, has other uses
@@ -180,8 +198,11 @@ def pin_divergent_producers(block: ir.Block) -> int:
     for group in groups:
         uses = [_uses(op, keys) for op in group]
         shared = {use for found in uses if len(found) > 1 for use in found if use[0]}
+        costly = _ISOLATE and _is_costly(group[0])
         for op, found in zip(group, uses, strict=True):
-            if len(found) != 1 or found[0] not in shared or len(op.results) != 1:
+            if len(found) != 1 or len(op.results) != 1:
+                continue
+            if found[0] not in shared and not (costly and found[0][0]):
                 continue
             result = op.results[0]
             tensor_type = ir.RankedTensorType(result.type)
@@ -292,3 +313,38 @@ def separate_inits(module: ir.Module) -> int:
                             _erase_if_dead(_owner(init))
                             count += 1
     return count
+
+
+def materialize_slices(module: ir.Module) -> int:
+    """After fusion: where twins disagree on an input, some reading a slice of a larger
+    tensor (a gate of an LSTM's gate vector) and the others a tensor of its own (the cell
+    state), copy the slices into tensors of their own. Bufferized, the twins then all read a
+    memory of the same size and can share one component. Returns the copies made."""
+    count = 0
+    with module.context:
+        for block in _function_blocks(module):
+            for group in twin_groups(block):
+                if "operandSegmentSizes" not in group[0].attributes:
+                    continue
+                inputs = list(ir.DenseI32ArrayAttr(group[0].attributes["operandSegmentSizes"]))[0]
+                for k in range(inputs):
+                    sliced = [_is_slice(op.operands[k]) for op in group]
+                    if all(sliced) or not any(sliced):
+                        continue
+                    for op, is_slice in zip(group, sliced, strict=True):
+                        if is_slice:
+                            op.operands[k] = _copy_of(op.operands[k], op)
+                            count += 1
+    return count
+
+
+def _is_slice(value: ir.Value) -> bool:
+    source = _owner(value)
+    return source is not None and source.name == "tensor.extract_slice"
+
+
+def _copy_of(value: ir.Value, before: ir.Operation) -> ir.Value:
+    tensor_type = ir.RankedTensorType(value.type)
+    with ir.InsertionPoint(before), before.location:
+        empty = tensor.EmptyOp(tensor_type.shape, tensor_type.element_type).result
+        return linalg.copy(value, outs=[empty])
