@@ -21,7 +21,14 @@ it holds fusion back so that every twin fuses the same way:
 - a producer whose twins are used differently (one use here, two there) gets a temporary
   extra use (a ``bufferization.materialize_in_destination`` into a scratch buffer, marked
   ``t2c.pin``), which stops the fusion pass's default rule (fuse a producer into its only
-  user); the pins are erased right after fusion.
+  user); the pins are erased right after fusion. Twins that compute an exp, tanh, division
+  or the like are pinned too: each stays a nest of its own, and the LSTM's three sigmoid
+  gates share one component, its two tanh another, instead of each being fused differently
+  into the cell and hidden state;
+- after fusion, every twin gets its own initial value for its results (so that
+  bufferization gives each a buffer of its own instead of writing the last one in place),
+  and a twin that reads a slice of a larger tensor where its twins read a tensor of their
+  own reads a copy of the slice (so that all read memories of one size).
 
 Nothing here changes the arithmetic: the filled buffer holds the constant's value and the
 unfused ops compute what the fused one would, in the same order.
@@ -121,9 +128,7 @@ def _filled_buffer(constant: ir.Operation, like: ir.Value, before: ir.Operation)
     reshape = _owner(like)
     if reshape is not None and reshape.name not in _RESHAPES:
         reshape = None
-    buffer_tensor = ir.RankedTensorType(
-        (reshape.operands[0] if reshape is not None else like).type
-    )
+    buffer_tensor = ir.RankedTensorType((reshape.operands[0] if reshape is not None else like).type)
     with ir.InsertionPoint(before), before.location:
         scalar = ir.Operation.create(
             "arith.constant", results=[tensor_type.element_type], attributes={"value": splat}
@@ -170,10 +175,12 @@ def _uses(op: ir.Operation, keys: dict) -> list[tuple[str | None, int]]:
     return found
 
 
-import os
-
-_ISOLATE = os.environ.get("T2C_ISOLATE", "1") == "1"
-_COSTLY = frozenset({"math.exp", "math.tanh", "math.log", "math.sqrt", "math.rsqrt", "math.erf", "arith.divf"})
+#: Ops whose expansion into integer logic is large: a twin holding one stays an op (a nest)
+#: of its own instead of being fused into its consumer, so that all its twins (an LSTM's
+#: sigmoid gates, its two tanh) share one component.
+_COSTLY = frozenset(
+    {"math.exp", "math.tanh", "math.log", "math.sqrt", "math.rsqrt", "math.erf", "arith.divf"}
+)
 
 
 def _is_costly(op: ir.Operation) -> bool:
@@ -191,14 +198,15 @@ def _is_costly(op: ir.Operation) -> bool:
 def pin_divergent_producers(block: ir.Block) -> int:
     """Give a temporary extra use to every producer that fusion would merge into its only
     user while a twin of it, used by a twin of that user in the same way, has other uses
-    too and stays apart (see the module doc); return the number of pins."""
+    too and stays apart, and to every producer with twins that computes an exp, tanh,
+    division or the like (see the module doc); return the number of pins."""
     groups = twin_groups(block)
     keys = {op: twin_key(op) for group in groups for op in group}
     count = 0
     for group in groups:
         uses = [_uses(op, keys) for op in group]
         shared = {use for found in uses if len(found) > 1 for use in found if use[0]}
-        costly = _ISOLATE and _is_costly(group[0])
+        costly = _is_costly(group[0])
         for op, found in zip(group, uses, strict=True):
             if len(found) != 1 or len(op.results) != 1:
                 continue
