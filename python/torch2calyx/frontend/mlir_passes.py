@@ -38,7 +38,8 @@ BACKEND_TO_LINALG = "builtin.module(torch-backend-to-linalg-on-tensors-backend-p
 # aliases into the affine accesses and normalize loops to start at 0 with step 1.
 # It runs in three parts: elementwise fusion alone, between repeated_steps.prepare (which
 # holds back the fusions that would make the time steps of a recurrent layer differ) and
-# repeated_steps.unpin; then bufferization, dedupe_returned_buffers, and the rest.
+# repeated_steps.unpin, separate_inits and materialize_slices; then bufferization,
+# dedupe_returned_buffers, and the rest.
 FUSE = "builtin.module(linalg-fuse-elementwise-ops)"
 BUFFERIZE = (
     "builtin.module("
