@@ -109,6 +109,27 @@ def test_repeated_layers_share_a_component_and_match_pytorch(name, tmp_path):
 
 
 @pytest.mark.verilator
+def test_lstm_time_steps_share_their_components(tmp_path):
+    """Every time step of an LSTM, the first (zero initial state) and the last included,
+    lowers to the same nests (frontend/repeated_steps.py), and the four gate activations
+    and the cell state's tanh share two components: a few components for the whole
+    layer, a program several times smaller than without sharing."""
+    model, inputs = MODELS["lstm"]
+    off = torch2calyx.compile(model, inputs, out_dir=tmp_path / "off", share=False)
+    on = torch2calyx.compile(model, inputs, out_dir=tmp_path / "on")
+    size = on.metadata.size
+    assert 2 <= size["components"] <= 10
+    assert size["instances"] == size["components"]
+    assert size["futil_lines"] * 4 < off.metadata.size["futil_lines"]
+    # 4 steps of about 9 nests each, all but a few invoked from main
+    assert on.calyx.read_text().count("invoke ") >= 30
+    got = on.simulate(*inputs)
+    with torch.no_grad():
+        expected = model(*inputs)
+    torch.testing.assert_close(got.outputs[0], expected, **TOLERANCE)
+
+
+@pytest.mark.verilator
 def test_sharing_with_lanes(tmp_path):
     """Sharing runs after unroll-lanes and bank-memories: a lane-split nest is shared with
     its banks as ref memories."""

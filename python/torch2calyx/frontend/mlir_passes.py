@@ -22,6 +22,7 @@ from torch_mlir import ir
 from torch_mlir.passmanager import PassManager
 
 from torch2calyx.errors import FrontendError
+from torch2calyx.frontend import repeated_steps
 
 # FX graph (torch dialect) -> torch backend contract; the same pipeline torch_mlir.fx uses.
 TORCH_TO_BACKEND = (
@@ -35,10 +36,13 @@ BACKEND_TO_LINALG = "builtin.module(torch-backend-to-linalg-on-tensors-backend-p
 # boundary; turn results into output arguments (hoisting static allocations into them); turn
 # memref.copy into linalg.generic so it becomes loops too; then fold the subview/reshape
 # aliases into the affine accesses and normalize loops to start at 0 with step 1.
-# It runs in two parts so that dedupe_returned_buffers can run between them.
+# It runs in three parts: elementwise fusion alone, between repeated_steps.prepare (which
+# holds back the fusions that would make the time steps of a recurrent layer differ) and
+# repeated_steps.unpin, separate_inits and materialize_slices; then bufferization,
+# dedupe_returned_buffers, and the rest.
+FUSE = "builtin.module(linalg-fuse-elementwise-ops)"
 BUFFERIZE = (
     "builtin.module("
-    "linalg-fuse-elementwise-ops,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map})"
 )
@@ -55,7 +59,13 @@ BUFFERS_TO_LOOPS = (
 
 
 def lower_linalg_to_loops(module: ir.Module, *, stage: str) -> None:
-    """Run BUFFERIZE, :func:`dedupe_returned_buffers`, then BUFFERS_TO_LOOPS on ``module``."""
+    """Run FUSE (see :mod:`repeated_steps`), BUFFERIZE, :func:`dedupe_returned_buffers`, then
+    BUFFERS_TO_LOOPS on ``module``."""
+    repeated_steps.prepare(module)
+    run_pipeline(module, FUSE, stage=f"{stage} (fuse)")
+    repeated_steps.unpin(module)
+    repeated_steps.separate_inits(module)
+    repeated_steps.materialize_slices(module)
     run_pipeline(module, BUFFERIZE, stage=f"{stage} (bufferize)")
     dedupe_returned_buffers(module)
     run_pipeline(module, BUFFERS_TO_LOOPS, stage=f"{stage} (loops)")
