@@ -431,7 +431,7 @@ Choice Planner::choose(ArrayRef<scf::ForOp> loops, int64_t most) {
         Choice c;
         if (x->hasAttr("t2c.reduction") == reduction &&
             evaluate(loops, x, n, 1, /*pad=*/true, c) &&
-            (!padded.loop || c.cost < padded.cost))
+            (!padded.loop || c.cost <= padded.cost))
           padded = c;
       }
     if (padded.loop && (!best.loop || padded.cost < best.cost))
