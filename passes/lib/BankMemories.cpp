@@ -159,13 +159,18 @@ LogicalResult rewriteAccesses(Value mem, Banking bk, ArrayRef<Value> banks) {
 
 /// Copies between an argument and its banks, one element per iteration:
 /// for q, k (bank), w (in granule): i = q*g*n + k*g + w <-> bank k at q*g + w.
+/// When g*n does not divide the size (a loop unroll-lanes padded), the last
+/// group is partial: q runs once more and the elements past the end are
+/// skipped (the read index is clamped, the writes are guarded).
 void emitCopy(OpBuilder &b, Location loc, Value arg, ArrayRef<Value> banks,
               Banking bk, bool in) {
   int64_t size = cast<MemRefType>(arg.getType()).getNumElements();
   SmallVector<std::pair<int64_t, Value>> ivs; // trips, counter
   scf::ForOp outer;
   OpBuilder::InsertionGuard guard(b);
-  for (int64_t trips : {size / (bk.g * bk.n), bk.n, bk.g}) {
+  int64_t groups = (size + bk.g * bk.n - 1) / (bk.g * bk.n);
+  bool partial = size % (bk.g * bk.n) != 0;
+  for (int64_t trips : {groups, bk.n, bk.g}) {
     if (trips == 1) {
       ivs.push_back({trips, cidx(b, loc, 0)});
       continue;
@@ -186,11 +191,20 @@ void emitCopy(OpBuilder &b, Location loc, Value arg, ArrayRef<Value> banks,
   };
   Value i = add(add(mul(q, bk.g * bk.n), mul(k, bk.g)), w);
   Value off = add(mul(q, bk.g), w);
+  Value inside;
+  if (partial)
+    inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i,
+                                   cidx(b, loc, size));
   if (in) {
-    Value v = memref::LoadOp::create(b, loc, arg, ValueRange{i});
+    Value at = i;
+    if (partial)
+      at = arith::SelectOp::create(b, loc, inside, i, cidx(b, loc, size - 1));
+    Value v = memref::LoadOp::create(b, loc, arg, ValueRange{at});
     for (int64_t n = 0; n < bk.n; ++n) {
       Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, k,
                                        cidx(b, loc, n));
+      if (partial)
+        is = arith::AndIOp::create(b, loc, is, inside);
       auto branch = scf::IfOp::create(b, loc, is, /*withElse=*/false);
       OpBuilder t = OpBuilder::atBlockBegin(&branch.getThenRegion().front());
       memref::StoreOp::create(t, loc, v, banks[n], ValueRange{off});
@@ -203,7 +217,13 @@ void emitCopy(OpBuilder &b, Location loc, Value arg, ArrayRef<Value> banks,
       v = arith::SelectOp::create(
           b, loc, is, memref::LoadOp::create(b, loc, banks[n], ValueRange{off}), v);
     }
-    memref::StoreOp::create(b, loc, v, arg, ValueRange{i});
+    if (partial) {
+      auto branch = scf::IfOp::create(b, loc, inside, /*withElse=*/false);
+      OpBuilder t = OpBuilder::atBlockBegin(&branch.getThenRegion().front());
+      memref::StoreOp::create(t, loc, v, arg, ValueRange{i});
+    } else {
+      memref::StoreOp::create(b, loc, v, arg, ValueRange{i});
+    }
   }
   if (outer)
     outer->setAttr("t2c.pipeline", b.getUnitAttr());

@@ -186,8 +186,12 @@ private:
                                                      "t2c.lanes")
                                                 .getInt()) +
                              " lanes"
-                       : std::string())
-               << "\n";
+                       : std::string());
+      if (auto padded = group->getAttrOfType<DenseI64ArrayAttr>("t2c.padded");
+          padded && padded.size() == 2)
+        os << ", trip count " << padded[0] << " padded to " << padded[1];
+      if (group->hasAttr("t2c.ii"))
+        os << "\n";
       line() << (group.getComb() ? "comb " : "");
       if (auto latency = group.getLatency())
         os << "static<" << *latency << "> ";

@@ -114,13 +114,16 @@ std::optional<Banking> bankingOf(Value memref) {
   } else if (Operation *def = memref.getDefiningOp()) {
     attr = def->getAttrOfType<DenseI64ArrayAttr>("t2c.banks");
   }
-  if (!attr || attr.size() != 2)
+  if (!attr || attr.size() < 2 || attr.size() > 3)
     return std::nullopt;
-  return Banking{attr[0], attr[1]};
+  return Banking{attr[0], attr[1], attr.size() == 3 ? attr[2] : 0};
 }
 
 void setBanking(Value memref, Banking banking) {
-  auto attr = DenseI64ArrayAttr::get(memref.getContext(), {banking.n, banking.g});
+  SmallVector<int64_t, 3> fields{banking.n, banking.g};
+  if (banking.minBank > 0)
+    fields.push_back(banking.minBank);
+  auto attr = DenseI64ArrayAttr::get(memref.getContext(), fields);
   if (auto arg = dyn_cast<BlockArgument>(memref)) {
     auto fn = cast<func::FuncOp>(arg.getOwner()->getParentOp());
     fn.setArgAttr(arg.getArgNumber(), "t2c.banks", attr);

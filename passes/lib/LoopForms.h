@@ -12,6 +12,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -50,12 +51,16 @@ llvm::DenseMap<mlir::Value, Bounds> enclosingRanges(mlir::Operation *op);
 
 /// Cyclic banking of a 1-D memory: element i lives in bank (i / g) mod n at
 /// offset (i / (g * n)) * g + i mod g, so granules of g consecutive elements
-/// are dealt to the n banks in turn.
+/// are dealt to the n banks in turn. `minBank` (0: none; the optional third
+/// field of `t2c.banks`) is the least size of a bank: unroll-lanes asks for
+/// it when it pads a loop, so that the padded lanes' offsets stay in bounds.
 struct Banking {
   int64_t n, g;
+  int64_t minBank = 0;
+  /// Same layout (the minimum size is not part of it).
   bool operator==(const Banking &o) const { return n == o.n && g == o.g; }
   int64_t bankSize(int64_t size) const {
-    return (size + g * n - 1) / (g * n) * g;
+    return std::max((size + g * n - 1) / (g * n) * g, minBank);
   }
 };
 

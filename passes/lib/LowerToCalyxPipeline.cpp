@@ -449,6 +449,8 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
   g->setAttr("t2c.trips", attrs.getI64IntegerAttr(trips));
   if (auto lanes = outer->getAttrOfType<IntegerAttr>("t2c.lanes"))
     g->setAttr("t2c.lanes", lanes);
+  if (auto padded = outer->getAttrOfType<DenseI64ArrayAttr>("t2c.padded"))
+    g->setAttr("t2c.padded", padded);
   std::map<int, std::string> phaseIs;
   auto window = [&](int t) {
     std::string w = "%[" + std::to_string(t) + ":" + std::to_string(t + span) + "]";

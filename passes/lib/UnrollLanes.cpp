@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoopForms.h"
 #include "LowerToCalyx.h"
+#include "UnrollLanes.h"
 
 #include "torch2calyx/Passes.h"
 
@@ -30,385 +30,10 @@ namespace torch2calyx {
 using namespace mlir;
 using namespace torch2calyx;
 using namespace torch2calyx::lowering;
+using namespace torch2calyx::lanes;
 
 namespace {
 
-bool isRotatingMem(Value memref) {
-  auto alloca = memref.getDefiningOp<memref::AllocaOp>();
-  return alloca && alloca->hasAttr("t2c.rotating");
-}
-
-/// The loops of a perfect nest, outermost first.
-SmallVector<scf::ForOp> nestLoops(scf::ForOp outer) {
-  SmallVector<scf::ForOp> loops{outer};
-  while (true) {
-    scf::ForOp inner;
-    for (Operation &op : loops.back().getBody()->without_terminator())
-      if (auto f = dyn_cast<scf::ForOp>(op))
-        inner = f;
-    if (!inner)
-      return loops;
-    loops.push_back(inner);
-  }
-}
-
-Value indexOf(Operation *op) {
-  if (auto l = dyn_cast<memref::LoadOp>(op))
-    return l.getIndices().size() == 1 ? l.getIndices()[0] : Value();
-  auto s = cast<memref::StoreOp>(op);
-  return s.getIndices().size() == 1 ? s.getIndices()[0] : Value();
-}
-
-Value memOf(Operation *op) {
-  if (auto l = dyn_cast<memref::LoadOp>(op))
-    return l.getMemref();
-  return cast<memref::StoreOp>(op).getMemref();
-}
-
-/// A memory the pass may bank: an internal buffer, or an argument of the
-/// function; every use is a 1-index load or store.
-bool bankable(Value mem) {
-  auto type = dyn_cast<MemRefType>(mem.getType());
-  if (!type || type.getRank() != 1 || !type.hasStaticShape())
-    return false;
-  if (!isa<BlockArgument>(mem) && !mem.getDefiningOp<memref::AllocOp>())
-    return false;
-  for (OpOperand &use : mem.getUses()) {
-    Operation *user = use.getOwner();
-    if (!isa<memref::LoadOp, memref::StoreOp>(user) || !indexOf(user) ||
-        memOf(user) != mem)
-      return false;
-  }
-  return true;
-}
-
-/// An access outside the unrolled copies is served by a bank chosen at run
-/// time only when the bank and offset are bit fields of the index.
-bool servable(Operation *access, Banking bk, int64_t *penalty = nullptr) {
-  auto range = enclosingRanges(access);
-  auto form = linearForm(indexOf(access), range);
-  if (form && staticBank(*form, bk, range))
-    return true;
-  // A bank chosen at run time costs n reads (or guarded writes): free in a
-  // pipelined nest, one group each in sequential code, which would then be
-  // slower than without lanes.
-  bool pipelined = false;
-  int64_t runs = 1;
-  for (auto l = access->getParentOfType<scf::ForOp>(); l;
-       l = l->getParentOfType<scf::ForOp>()) {
-    pipelined |= l->hasAttr("t2c.pipeline");
-    if (auto b = boundsOf(l))
-      runs *= b->trips();
-  }
-  if (!pipelined && penalty)
-    *penalty += runs * bk.n;
-  // A run-time choice writes under scf.if: not inside another one (a
-  // pipelined nest guards its stores by one condition).
-  if (isa<memref::StoreOp>(access) && access->getParentOfType<scf::IfOp>())
-    return false;
-  // Nor in a nest that joins partial sums: its stores are those of a
-  // reduction's last step, which the guard above kept static.
-  for (auto l = access->getParentOfType<scf::ForOp>(); l;
-       l = l->getParentOfType<scf::ForOp>())
-    if (isa<memref::StoreOp>(access) && l->hasAttr("t2c.joins"))
-      return false;
-  if (form && dynamicBank(*form, bk, range) && llvm::isPowerOf2_64(bk.n))
-    return true;
-  return llvm::isPowerOf2_64(bk.g) && llvm::isPowerOf2_64(bk.n);
-}
-
-/// The sums a reduction nest accumulates: for each rotating store, the
-/// stored `arith.addf(select(first, init, prev), p)`; empty when some
-/// recurrence is not a float sum.
-SmallVector<arith::AddFOp> sums(Block *body) {
-  SmallVector<arith::AddFOp> out;
-  bool ok = true;
-  body->walk([&](memref::StoreOp st) {
-    if (!isRotatingMem(st.getMemref()))
-      return;
-    auto add = st.getValue().getDefiningOp<arith::AddFOp>();
-    arith::SelectOp sel;
-    if (add)
-      for (Value v : add->getOperands())
-        if (auto s = v.getDefiningOp<arith::SelectOp>())
-          if (auto l = s.getFalseValue().getDefiningOp<memref::LoadOp>())
-            if (l.getMemref() == st.getMemref())
-              sel = s;
-    if (!sel)
-      ok = false;
-    else
-      out.push_back(add);
-  });
-  return ok ? out : SmallVector<arith::AddFOp>{};
-}
-
-/// The first/last predicates of reduction loop `x`: `cmpi eq, x, lb|last`.
-bool isBoundTest(Operation *op, Value iv, const Bounds &b) {
-  auto cmp = dyn_cast<arith::CmpIOp>(op);
-  if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::eq ||
-      cmp.getLhs() != iv)
-    return false;
-  APInt c;
-  return matchPattern(cmp.getRhs(), m_ConstantInt(&c)) &&
-         (c.getSExtValue() == b.lb || c.getSExtValue() == b.last());
-}
-
-/// Whether reduction loop `x` can be split into partial sums: it is used
-/// only in indices and first/last tests, every recurrence is a float sum,
-/// and what is stored on the last step depends on the lanes only through
-/// the sums.
-bool splittableReduction(Block *body, scf::ForOp x, const Bounds &b) {
-  Value iv = x.getInductionVar();
-  for (Operation *user : iv.getUsers())
-    if (!isBoundTest(user, iv, b) &&
-        !isa<arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::ShLIOp,
-             arith::IndexCastOp, memref::LoadOp, memref::StoreOp>(user))
-      return false;
-  SmallVector<arith::AddFOp> acc = sums(body);
-  if (acc.empty())
-    return false;
-  llvm::SmallPtrSet<Operation *, 32> dep;
-  llvm::SmallPtrSet<Value, 8> allowed;
-  for (arith::AddFOp a : acc)
-    allowed.insert(a);
-  for (Operation &op : body->without_terminator()) {
-    if (isBoundTest(&op, iv, b))
-      continue;
-    bool d = false;
-    for (Value v : op.getOperands())
-      d |= v == iv || isRotatingMem(v) ||
-           (v.getDefiningOp() && dep.count(v.getDefiningOp()));
-    if (auto branch = dyn_cast<scf::IfOp>(op)) {
-      bool bad = false;
-      branch.walk([&](Operation *in) {
-        for (Value v : in->getOperands())
-          if (Operation *def = v.getDefiningOp())
-            bad |= !branch->isAncestor(def) && dep.count(def) && !allowed.count(v);
-      });
-      if (bad)
-        return false;
-      continue;
-    }
-    if (d)
-      dep.insert(&op);
-  }
-  return true;
-}
-
-/// The store of a split reduction's totals: the one `scf.if` of the body
-/// (the last step), or null.
-scf::IfOp lastStep(Block *body) {
-  scf::IfOp found;
-  for (Operation &op : body->without_terminator())
-    if (auto branch = dyn_cast<scf::IfOp>(op)) {
-      if (found)
-        return {};
-      found = branch;
-    }
-  return found;
-}
-
-/// The ops of the nest at `nest` outside `branch` that the ops inside it
-/// use, transitively, stopping at the sums `acc`, in program order: what a
-/// combining nest after the stream must recompute to run `branch`'s ops
-/// once per output. Nullopt when one of them depends on a counter of
-/// `reductionIvs` or a rotating buffer (only the sums may carry the
-/// reduction) or is not a load or combinational op.
-std::optional<SmallVector<Operation *>>
-postSlice(Operation *nest, scf::IfOp branch, ArrayRef<arith::AddFOp> acc,
-          ArrayRef<Value> reductionIvs) {
-  llvm::SmallPtrSet<Operation *, 16> need;
-  SmallVector<Value> work;
-  branch.getThenRegion().walk([&](Operation *in) {
-    for (Value v : in->getOperands())
-      work.push_back(v);
-  });
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    if (llvm::is_contained(reductionIvs, v) || isRotatingMem(v))
-      return std::nullopt;
-    Operation *def = v.getDefiningOp();
-    if (!def || !nest->isAncestor(def) || branch->isAncestor(def))
-      continue;
-    if (llvm::any_of(acc, [&](arith::AddFOp a) { return a == def; }))
-      continue;
-    if (!isa<memref::LoadOp>(def) && !isCombinationalOp(def))
-      return std::nullopt;
-    if (need.insert(def).second)
-      for (Value o : def->getOperands())
-        work.push_back(o);
-  }
-  SmallVector<Operation *> ordered;
-  nest->walk([&](Operation *op) {
-    if (need.count(op))
-      ordered.push_back(op);
-  });
-  return ordered;
-}
-
-/// The loops of `loops` that are not reductions (their iterations are the
-/// outputs of a reduction nest).
-SmallVector<scf::ForOp> outputLoops(ArrayRef<scf::ForOp> loops) {
-  SmallVector<scf::ForOp> out;
-  for (scf::ForOp l : loops)
-    if (!l->hasAttr("t2c.reduction"))
-      out.push_back(l);
-  return out;
-}
-
-/// Whether the partial sums of a split reduction can be joined after the
-/// stream, in a nest of their own over the outputs (see combine()).
-bool combinable(ArrayRef<scf::ForOp> loops) {
-  Block *body = scf::ForOp(loops.back()).getBody();
-  scf::IfOp branch = lastStep(body);
-  if (!branch || branch.getNumResults() != 0)
-    return false;
-  SmallVector<Value> redIvs;
-  for (scf::ForOp l : loops) {
-    if (l->hasAttr("t2c.reduction"))
-      redIvs.push_back(l.getInductionVar());
-    else if (!boundsOf(l))
-      return false;
-  }
-  return postSlice(loops.front(), branch, sums(body), redIvs).has_value();
-}
-
-/// How many times more lanes a split reduction must give than the output
-/// loops do to be worth its adder tree.
-constexpr int64_t kTreeGain = 4;
-
-struct Choice {
-  scf::ForOp loop;
-  int64_t n = 1;
-  /// Lanes take granules of `granule` neighbouring iterations (a new
-  /// innermost loop walks the granule).
-  int64_t granule = 1;
-  int64_t argCopies = 0;
-  SmallVector<std::pair<Value, Banking>> banks;
-};
-
-struct Planner {
-  func::FuncOp fn;
-  /// Memories of user-visible arguments (inputs/outputs) cost a copy.
-  std::function<bool(Value)> isUserArg;
-  DenseMap<Value, Banking> decided;
-
-  /// Whether splitting `x` by `n` gives every copy its own bank; fills
-  /// `choice` with the memories to bank.
-  bool evaluate(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n,
-                int64_t gs, Choice &choice) {
-    auto bx = boundsOf(x);
-    if (!bx || bx->trips() % (n * gs) != 0)
-      return false;
-    Block *body = scf::ForOp(loops.back()).getBody();
-    auto range = enclosingRanges(&body->front());
-    auto primed = range;
-    primed[x.getInductionVar()] = Bounds{0, bx->trips() / (n * gs), 1};
-    // The granule counter does not exist yet: the upper bound value of x
-    // stands for it in the forms below (no index is computed from it).
-    Value rv = x.getUpperBound();
-    primed[rv] = Bounds{0, gs, 1};
-    void *xkey = x.getInductionVar().getAsOpaquePointer();
-    bool rotating = false;
-    DenseMap<Value, Banking> wanted;
-    SmallVector<Operation *> independent;
-    int64_t penalty = 0;
-    bool ok = true;
-    body->walk([&](Operation *op) {
-      if (!ok || !isa<memref::LoadOp, memref::StoreOp>(op))
-        return;
-      Value mem = memOf(op);
-      if (isRotatingMem(mem)) {
-        rotating = true;
-        // Splitting the interleaving loop deals its partial sums to the
-        // lanes: the buffer must be indexed by that loop alone.
-        if (x->hasAttr("t2c.interleave") && indexOf(op) != x.getInductionVar())
-          ok = false;
-        return;
-      }
-      auto form = linearForm(indexOf(op), range);
-      if (!form) {
-        ok = false;
-        return;
-      }
-      int64_t a = form->count(xkey) ? (*form)[xkey] * bx->step : 0;
-      if (a == 0) {
-        independent.push_back(op);
-        return;
-      }
-      if (a < 0 || !bankable(mem)) {
-        ok = false;
-        return;
-      }
-      Banking bk{n, a * gs};
-      auto it = wanted.find(mem);
-      if ((it != wanted.end() && !(it->second == bk)) ||
-          (decided.count(mem) && !(decided[mem] == bk))) {
-        ok = false;
-        return;
-      }
-      wanted[mem] = bk;
-      // x = lb + step * ((x' * n + lane) * gs + r): each lane's bank must
-      // be static, and the lanes' banks distinct.
-      LinearForm f = *form;
-      f[nullptr] += (*form)[xkey] * bx->lb;
-      f[xkey] = a * n * gs;
-      if (gs > 1)
-        f[rv.getAsOpaquePointer()] = a;
-      llvm::SmallDenseSet<int64_t> seen;
-      for (int64_t lane = 0; lane < n && ok; ++lane) {
-        LinearForm fl = f;
-        fl[nullptr] += a * gs * lane;
-        auto sb = staticBank(fl, bk, primed);
-        ok = sb && seen.insert(sb->bank).second;
-      }
-    });
-    if (!ok || (rotating && gs > 1))
-      return false;
-    // Each lane keeps at least two interleaved sums (the adder's latency).
-    if (x->hasAttr("t2c.interleave") && bx->trips() / n < 2)
-      return false;
-    if (x->hasAttr("t2c.reduction") &&
-        (gs > 1 || !splittableReduction(body, x, *bx)))
-      return false;
-    // Lane-independent accesses of banked memories are read by all lanes
-    // at once: a run-time bank choice, one read of each bank.
-    for (Operation *op : independent) {
-      Value mem = memOf(op);
-      std::optional<Banking> bk;
-      if (auto it = wanted.find(mem); it != wanted.end())
-        bk = it->second;
-      else if (auto it = decided.find(mem); it != decided.end())
-        bk = it->second;
-      if (bk && (isa<memref::StoreOp>(op) || !servable(op, *bk)))
-        return false;
-    }
-    // Newly banked memories: every access elsewhere must still be served.
-    choice = Choice{x, n, gs, 0, {}};
-    for (auto &[mem, bk] : wanted) {
-      if (decided.count(mem))
-        continue;
-      int64_t size = cast<MemRefType>(mem.getType()).getNumElements();
-      if (isUserArg(mem)) {
-        if (size % (bk.g * bk.n) != 0)
-          return false;
-        ++choice.argCopies;
-      }
-      for (Operation *user : mem.getUsers())
-        if (!body->getParentOp()->isAncestor(user) &&
-            !servable(user, bk, &penalty))
-          return false;
-      choice.banks.push_back({mem, bk});
-    }
-    // The lanes must save more cycles than run-time bank choices in
-    // sequential code cost (about n cycles each).
-    int64_t iterations = 1;
-    for (scf::ForOp l : loops)
-      if (auto b = boundsOf(l))
-        iterations *= b->trips();
-    return iterations - iterations / n > penalty;
-  }
-};
 
 /// The nest that joins a split reduction's partial sums after the stream:
 /// over the output loops `outs` (the same bounds), it reads the n partial
@@ -470,9 +95,54 @@ void combine(ArrayRef<scf::ForOp> loops, ArrayRef<scf::ForOp> outs,
   }
 }
 
+/// Disables `copy`, an op of a padded lane, when `valid` is false: a store
+/// (but to a rotating buffer, the lane's own) goes under `scf.if valid`; an
+/// `scf.if` gets `valid` in its condition; a sum of `acc` adds -0.0 instead
+/// of its term.
+void disable(Operation *copy, Value valid, ArrayRef<arith::AddFOp> acc,
+             const llvm::SmallPtrSetImpl<Operation *> &firstSelects) {
+  OpBuilder b(copy);
+  Location loc = copy->getLoc();
+  if (auto store = dyn_cast<memref::StoreOp>(copy)) {
+    if (isRotatingMem(store.getMemref()))
+      return;
+    auto guard = scf::IfOp::create(b, loc, valid, /*withElse=*/false);
+    store->moveBefore(guard.getThenRegion().front().getTerminator());
+    return;
+  }
+  if (auto branch = dyn_cast<scf::IfOp>(copy)) {
+    branch.getConditionMutable().assign(
+        arith::AndIOp::create(b, loc, branch.getCondition(), valid));
+    return;
+  }
+  auto add = dyn_cast<arith::AddFOp>(copy);
+  if (!add || acc.empty())
+    return;
+  for (OpOperand &term : add->getOpOperands()) {
+    Operation *def = term.get().getDefiningOp();
+    if (def && isa<arith::SelectOp>(def) &&
+        isRotatingMem(cast<arith::SelectOp>(def).getFalseValue().getDefiningOp<memref::LoadOp>()
+                          ? cast<arith::SelectOp>(def)
+                                .getFalseValue()
+                                .getDefiningOp<memref::LoadOp>()
+                                .getMemref()
+                          : Value()))
+      continue;
+    auto ft = cast<FloatType>(add.getType());
+    Value negZero = arith::ConstantOp::create(
+        b, loc, FloatAttr::get(ft, APFloat::getZero(ft.getFloatSemantics(), true)));
+    term.set(arith::SelectOp::create(b, loc, valid, term.get(), negZero));
+    return;
+  }
+}
+
 /// Splits `x` by `n` and replicates the innermost body: lane `l` computes
-/// the iteration x = lb + step * (x' * n + l).
-void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
+/// the iteration x = lb + step * (x' * n + l). With `padTo` (a multiple of
+/// n above the trip count T), x' runs padTo / n times and the lanes whose
+/// x' * n + l is T or more are disabled: their stores are guarded, and in a
+/// split reduction they add -0.0 (the sum's identity).
+void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs,
+            int64_t padTo) {
   Block *body = scf::ForOp(loops.back()).getBody();
   // Ops of outer levels move into the innermost body (they are
   // combinational and depend on outer counters only), so that those on the
@@ -495,7 +165,8 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
   x.setLowerBound(cidx(ob, 0));
-  x.setUpperBound(cidx(ob, bx.trips() / (n * gs)));
+  int64_t blocks = padTo ? padTo / n : bx.trips() / (n * gs);
+  x.setUpperBound(cidx(ob, blocks));
   x.setStep(cidx(ob, 1));
   // The granule loop goes innermost, around the body.
   Value r;
@@ -541,7 +212,7 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
       auto cmp = cast<arith::CmpIOp>(user);
       APInt c;
       matchPattern(cmp.getRhs(), m_ConstantInt(&c));
-      int64_t to = c.getSExtValue() == bx.lb ? 0 : bx.trips() / n - 1;
+      int64_t to = c.getSExtValue() == bx.lb ? 0 : blocks - 1;
       OpBuilder pb(&body->front());
       auto test = arith::CmpIOp::create(pb, loc, arith::CmpIPredicate::eq, iv,
                                         cidx(ob, to));
@@ -559,9 +230,15 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
   SmallVector<IRMapping> maps(n);
   OpBuilder bb(body->getTerminator());
   Value iv = x.getInductionVar();
+  // Whether lane l's iteration is a real one (null: always, unpadded or a
+  // lane below T mod n).
+  SmallVector<Value> valid(n);
   for (int64_t lane = 0; lane < n; ++lane) {
     Value pos = arith::AddIOp::create(
         bb, loc, arith::MulIOp::create(bb, loc, iv, cidx(bb, n)), cidx(bb, lane));
+    if (padTo && lane >= bx.trips() % n)
+      valid[lane] = arith::CmpIOp::create(bb, loc, arith::CmpIPredicate::ult,
+                                          pos, cidx(bb, bx.trips()));
     if (r)
       pos = arith::AddIOp::create(
           bb, loc, arith::MulIOp::create(bb, loc, pos, cidx(bb, gs)), r);
@@ -668,6 +345,8 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
     }
     for (int64_t l = 0; l < n; ++l) {
       Operation *copy = bb.clone(*op, maps[l]);
+      if (valid[l])
+        disable(copy, valid[l], acc, firstSelects);
       if (l > 0 && firstSelects.count(op)) {
         auto sel = cast<arith::SelectOp>(copy);
         auto ft = cast<FloatType>(sel.getType());
@@ -689,7 +368,7 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
   // A split loop of one block is dissolved here, keeping the nest's marks
   // (canonicalize would drop them with the loop).
   scf::ForOp outer = loops.front();
-  if (bx.trips() == n * gs && loops.size() > 1) {
+  if (blocks == 1 && loops.size() > 1) {
     scf::ForOp next = x == outer ? scf::ForOp(loops[1]) : outer;
     if (x == outer)
       for (NamedAttribute attr : outer->getDiscardableAttrs())
@@ -703,6 +382,8 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs) {
     outer = next;
   }
   outer->setAttr("t2c.lanes", ob.getI64IntegerAttr(n));
+  if (padTo)
+    outer->setAttr("t2c.padded", ob.getDenseI64ArrayAttr({bx.trips(), padTo}));
 }
 
 /// Whether a nest computes with float units (add, subtract, multiply,
@@ -767,39 +448,16 @@ struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
             iterationsOf(outer) * kLightShare <= longest)
           continue;
         SmallVector<scf::ForOp> loops = nestLoops(outer);
-        // The most lanes over output loops, and over reduction loops.
-        auto search = [&](bool reduction) {
-          Choice best;
-          for (int64_t n = req->lanesFor(outer); n >= 2 && !best.loop; n /= 2)
-            for (scf::ForOp x : loops) {
-              if (x->hasAttr("t2c.reduction") != reduction)
-                continue;
-              for (int64_t gs = 1; gs <= 64; gs *= 2) {
-                Choice c;
-                if (plan.evaluate(loops, x, n, gs, c) &&
-                    (!best.loop || c.argCopies < best.argCopies))
-                  best = c;
-              }
-            }
-          return best;
-        };
-        // Output lanes first. Partial sums of a reduction cost an adder
-        // tree (n - 1 more adders per sum, used once per output): only
-        // when the output loops give no lanes, or the split at least
-        // kTreeGain times theirs.
-        Choice best = search(false);
-        if (!best.loop || best.n * kTreeGain <= req->lanesFor(outer)) {
-          Choice split = search(true);
-          if (split.loop && (!best.loop || split.n >= kTreeGain * best.n))
-            best = split;
-        }
+        Choice best = plan.choose(loops, req->lanesFor(outer));
         if (!best.loop)
           continue;
         for (auto &[mem, bk] : best.banks) {
+          if (auto it = plan.decided.find(mem); it != plan.decided.end())
+            bk.minBank = std::max(bk.minBank, it->second.minBank);
           plan.decided[mem] = bk;
           setBanking(mem, bk);
         }
-        unroll(loops, best.loop, best.n, best.granule);
+        unroll(loops, best.loop, best.n, best.granule, best.padTo);
       }
     }
   }

@@ -355,6 +355,7 @@ def _build(
 
 _NEST_NOTE = re.compile(
     r"// pipelined loop nest: initiation interval (\d+), (\d+) iterations(?:, (\d+) lanes)?"
+    r"(?:, trip count (\d+) padded to (\d+))?"
     r"\s*(?:static<\d+> )?group \w+(?:<\"t2c_layer\"=(\d+)>)?"
 )
 _LAYER_NOTE = re.compile(r"^// layer (\d+): (.*)$", re.M)
@@ -364,16 +365,21 @@ def pipelined_nests(futil: str) -> list[dict]:
     """The pipelined loop nests of a program, from the notes export-calyx writes, each with
     the PyTorch layer it computes (None when its location names none)."""
     layers = dict(_LAYER_NOTE.findall(futil))
-    return [
-        {
+    nests = []
+    for k, (ii, n, lanes, trips, padded_to, layer) in enumerate(_NEST_NOTE.findall(futil)):
+        nest = {
             "nest": k,
             "ii": int(ii),
             "iterations": int(n),
             "lanes": int(lanes or 1),
             "layer": layers.get(layer),
         }
-        for k, (ii, n, lanes, layer) in enumerate(_NEST_NOTE.findall(futil))
-    ]
+        if trips:
+            # unroll-lanes padded the split loop: its trip count, and the multiple of the
+            # lane count it runs (the lanes past the trip count are disabled)
+            nest["padded"] = {"trips": int(trips), "to": int(padded_to)}
+        nests.append(nest)
+    return nests
 
 
 _COMPONENT = re.compile(r"^component (\w+)", re.M)

@@ -634,6 +634,51 @@ def UnrollLanes : Pass<"unroll-lanes", "mlir::ModuleOp"> {
     the outermost. Nests where no loop allows it are left as they are. The
     nest gets `t2c.lanes = n`.
 
+    Remainders: when no divisor gives as many lanes, a loop of trip count
+    `T` may be padded to `P = ceil(T / n) n` iterations instead (one
+    granule per lane, not the interleaving loop). The lanes whose iteration
+    `x * n + l` is `T` or more are disabled: their stores go under
+    `scf.if x * n + l < T` (an `scf.if` of theirs gets the test in its
+    condition), and in a split reduction their term becomes -0.0 (`select`),
+    the sum's identity, so the total is exact. Lanes below `T mod n` are
+    never disabled and get no test. Their loads stay in bounds: a memory
+    such a lane reaches past its end gets a third banking field, the least
+    bank size (`t2c.banks = array<i64: n, g, minimum>`), and weights are
+    zero-padded. The padded split is taken when it gives more lanes than
+    any divisor and fewer estimated cycles (iterations per lane, padded
+    ones included, plus one per element of inputs/outputs newly copied into
+    banks); among padded splits the cheapest, then the fewest lanes. The
+    nest gets `t2c.padded = array<i64: T, P>` (lower-to-calyx and
+    export-calyx note it: `..., 4 lanes, trip count 3 padded to 4`).
+
+    Before (`lanes=4`; 5 elements, no power of 2 divides 5):
+
+    ```mlir
+    scf.for %i = %c0 to %c5 step %c1 {
+      %a = memref.load %x[%i + 6] : memref<11xf32>
+      ...
+      memref.store %p, %y[%i] : memref<5xf32>
+    } {t2c.pipeline}
+    ```
+
+    After (2 blocks of 4 lanes; lanes 1 to 3 are past the end in the
+    second):
+
+    ```mlir
+    scf.for %b = %c0 to %c2 step %c1 {
+      %i1 = arith.addi %b4, %c1 : index
+      %v1 = arith.cmpi ult, %i1, %c5 : index
+      ... (likewise %v2, %v3; four loads, x[%b4 + 6] to x[%b4 + 9])
+      memref.store %p0, %y[%b4] : memref<5xf32>
+      scf.if %v1 {
+        memref.store %p1, %y[%i1] : memref<5xf32>
+      }
+      ...
+    } {t2c.lanes = 4 : i64, t2c.padded = array<i64: 5, 8>, t2c.pipeline}
+    // %x: t2c.banks = array<i64: 4, 1, 4> (lane 3 reads up to x[15]: banks
+    // of 4 where 11 elements need 3); %y: t2c.banks = array<i64: 4, 1>
+    ```
+
     A reduction loop may be split instead: lane `l` sums the iterations
     `x * n + l` into a partial sum of its own (lanes after the first start
     from -0.0). The last step stores lane `l`'s partial sum of output `o`
@@ -718,8 +763,10 @@ def BankMemories : Pass<"bank-memories", "mlir::ModuleOp"> {
   let summary = "Split every memory marked t2c.banks into its cyclic banks";
   let description = [{
     A 1-D memory marked `t2c.banks = array<i64: n, g>` becomes `n` memories
-    of `ceil(size / (g n)) g` elements; element `i` moves to bank
-    `(i / g) mod n` at offset `(i / (g n)) g + i mod g`.
+    of `ceil(size / (g n)) g` elements (or of the optional third field, the
+    least bank size, when that is more: unroll-lanes asks for it when it
+    pads a loop, see there); element `i` moves to bank `(i / g) mod n` at
+    offset `(i / (g n)) g + i mod g`.
 
     Each access whose bank is the same in every iteration (its index, as a
     linear form of the loop counters, stays within one granule modulo
@@ -736,9 +783,32 @@ def BankMemories : Pass<"bank-memories", "mlir::ModuleOp"> {
     padding). Inputs and outputs of the function keep their shape: their
     banks are internal buffers, filled from the argument at the start of
     the function and copied back before it returns, by pipelined loops of
-    one element per cycle.
+    one element per cycle. When `g n` does not divide the size (a padded
+    loop's memory), the copies run one more, partial, group: the read index
+    is clamped to the last element and writes past the end are skipped.
 
-    Before:
+    Before (an output of 5 elements in 4 banks):
+
+    ```mlir
+    func.func @f(%y: memref<5xf32> {t2c.banks = array<i64: 4, 1>}) { ... }
+    ```
+
+    After (four banks of 2; the copy back runs 2 groups of 4):
+
+    ```mlir
+    scf.for %q = %c0 to %c2 step %c1 {
+      scf.for %k = %c0 to %c4 step %c1 {
+        %i = arith.addi %q4, %k : index
+        %in = arith.cmpi ult, %i, %c5 : index
+        ... (%v: bank %k at %q, read and selected)
+        scf.if %in {
+          memref.store %v, %y[%i] : memref<5xf32>
+        }
+      }
+    } {t2c.pipeline}
+    ```
+
+    Before (a weight):
 
     ```mlir
     func.func @f(%in: memref<4xf32>, %w: memref<4xf32> {t2c.banks = array<i64: 2, 1>, t2c.name = "w"}) {
