@@ -173,6 +173,20 @@ def _yosys_error(log: str) -> str:
     return "\n".join(log.strip().splitlines()[-5:])
 
 
+def read_stat_json(text: str) -> dict:
+    """Parses the output of yosys ``stat -json -top``.
+
+    Some yosys versions print the module hierarchy of a design with more than one level
+    (``main`` → a component → a kept unit) as plain text lines (``  $paramod...\\unit  1``)
+    in the middle of the JSON; those lines are dropped.
+    """
+    try:
+        return json.loads(text)
+    except ValueError:
+        lines = [ln for ln in text.splitlines() if not ln.strip() or ln.strip()[0] in '"{}[]']
+        return json.loads("\n".join(lines))
+
+
 def estimate(
     verilog: Path,
     *,
@@ -231,7 +245,7 @@ def estimate(
             )
         stat_path = work / "stat.json"
         try:
-            stat = json.loads(stat_path.read_text())
+            stat = read_stat_json(stat_path.read_text())
             cells = stat["design"]["num_cells_by_type"]
         except (OSError, ValueError, KeyError) as exc:
             raise SynthesisError(

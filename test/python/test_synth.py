@@ -10,7 +10,7 @@ import pytest
 from calyx_corpus import CORPUS, ROOT
 from torch2calyx.calyx import compile_file
 from torch2calyx.errors import Torch2CalyxError
-from torch2calyx.synth import SynthesisError, estimate, summarize, synth_script
+from torch2calyx.synth import SynthesisError, estimate, read_stat_json, summarize, synth_script
 
 PRIMITIVES = ROOT / "externals" / "primitives"
 SV_FILES = sorted(PRIMITIVES.glob("*.sv")) + sorted(PRIMITIVES.glob("*/*.sv"))
@@ -179,3 +179,19 @@ def test_summarize_counts_luts_memories_and_brams():
     )
     assert (est.lut, est.ff, est.dsp, est.bram, est.lutram) == (5, 5, 2, 1.5, 9)
     assert est.as_dict()["cells"]["CARRY4"] == 7
+
+
+def test_stat_json_with_hierarchy_lines_is_read():
+    # yosys `stat -json -top` on a design with a component holding a kept unit prints the
+    # hierarchy as plain text inside the JSON (seen with Debian 12's yosys)
+    text = (
+        '{\n   "modules": {\n      "unit": {\n         "num_cells": 1,\n'
+        '         "num_cells_by_type": {\n            "LUT2": 1\n         }\n      }\n   },\n'
+        "       $paramod$7750d0\\unit      1\n"
+        '      "design": {\n         "num_cells_by_type": {\n            "LUT2": 3,\n'
+        '            "FDRE": 2\n         }\n      }\n}\n'
+    )
+    stat = read_stat_json(text)
+    assert stat["design"]["num_cells_by_type"] == {"LUT2": 3, "FDRE": 2}
+    with pytest.raises(ValueError):
+        read_stat_json('{"design": oops}')
