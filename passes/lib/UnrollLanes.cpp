@@ -401,15 +401,6 @@ bool usesFloatUnits(scf::ForOp outer) {
       .wasInterrupted();
 }
 
-/// The iterations of the nest at `outer` (1 per loop of unknown bounds).
-int64_t iterationsOf(scf::ForOp outer) {
-  int64_t iterations = 1;
-  for (scf::ForOp l : nestLoops(outer))
-    if (auto b = boundsOf(l))
-      iterations *= b->trips();
-  return iterations;
-}
-
 /// A nest without float units takes lanes only when it runs at least this
 /// fraction of the longest arithmetic nest's time on its lanes: shorter,
 /// its lanes would add banks, bank logic and copies of its compares for

@@ -27,6 +27,9 @@ using lowering::Bounds;
 bool isRotatingMem(mlir::Value memref);
 /// The loops of a perfect nest, outermost first.
 llvm::SmallVector<mlir::scf::ForOp> nestLoops(mlir::scf::ForOp outer);
+/// The iterations of the perfect nest at `outer` (a loop of unknown bounds
+/// counts once).
+int64_t iterationsOf(mlir::scf::ForOp outer);
 /// The one index of a 1-index load or store (else null), and its memory.
 mlir::Value indexOf(mlir::Operation *op);
 mlir::Value memOf(mlir::Operation *op);

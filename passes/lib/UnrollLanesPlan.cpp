@@ -41,6 +41,14 @@ SmallVector<scf::ForOp> nestLoops(scf::ForOp outer) {
   }
 }
 
+int64_t iterationsOf(scf::ForOp outer) {
+  int64_t iterations = 1;
+  for (scf::ForOp l : nestLoops(outer))
+    if (auto b = boundsOf(l))
+      iterations *= b->trips();
+  return iterations;
+}
+
 Value indexOf(Operation *op) {
   if (auto l = dyn_cast<memref::LoadOp>(op))
     return l.getIndices().size() == 1 ? l.getIndices()[0] : Value();
@@ -395,10 +403,7 @@ bool Planner::evaluate(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n,
   }
   // The lanes must save more cycles than run-time bank choices in
   // sequential code cost (about n cycles each).
-  int64_t iterations = 1;
-  for (scf::ForOp l : loops)
-    if (auto b = boundsOf(l))
-      iterations *= b->trips();
+  int64_t iterations = iterationsOf(loops.front());
   int64_t perLane = iterations / bx->trips() * blocks * gs;
   choice.cost = perLane + copies + penalty;
   return iterations - perLane > penalty;
