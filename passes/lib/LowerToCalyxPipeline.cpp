@@ -17,7 +17,9 @@
 //     binary32 15, binary64 29), int<->float conversions 1, integer
 //     multiplies of two variables the `pipelined_fp_smult` latency (4, with
 //     no fraction bits: the low bits of the product), other integer ops 0
-//     (combinational);
+//     (combinational); then ops whose result would wait for its first user
+//     longer than their operands already wait move towards that user, when
+//     that holds fewer bits in registers;
 //   * a value used later than it is produced goes through a chain of
 //     registers shifting every cycle (a value produced at time b and used at
 //     time u is read from link u - b);
@@ -235,6 +237,69 @@ struct Schedule {
   int lastStore = -1;
 };
 
+/// Moves combinational ops and units later, towards their first user, where
+/// that shortens the register chains: a value computed as soon as it can be
+/// and used much later is held in a register for every cycle in between (a
+/// compare choosing the bank of a store after a 15-cycle divide, a square
+/// used at the end of a polynomial), while its operands are often held that
+/// long anyway for other users. An op moves when the bits its result no
+/// longer holds outnumber the bits its operands' chains gain. Ops tied to a
+/// recurrence (deriving from a rotating load, or stored into a rotating
+/// buffer) keep their time; units are the op's own in its nest, so moving
+/// one cannot make two ops meet on a unit.
+void sinkToUsers(MutableArrayRef<PipeOp> ops, Schedule &s,
+                 const DenseMap<Value, SmallVector<PipeOp *>> &flexOps,
+                 int floatStages) {
+  DenseMap<Value, SmallVector<PipeOp *>> uses;
+  DenseSet<Value> pinned;
+  for (PipeOp &q : ops) {
+    if (q.kind == Kind::Skip)
+      continue;
+    if (q.kind == Kind::RotStore) {
+      pinned.insert(cast<memref::StoreOp>(q.op).getValue());
+      continue;
+    }
+    for (Value v : q.op->getOperands())
+      if (s.birth.count(v) && !llvm::is_contained(uses[v], &q))
+        uses[v].push_back(&q);
+    if (q.pred && s.birth.count(q.pred))
+      uses[q.pred].push_back(&q);
+  }
+  auto lastUse = [&](Value v) {
+    int t = s.birth.lookup(v);
+    for (PipeOp *q : uses.lookup(v))
+      t = std::max(t, q->time);
+    return t;
+  };
+  for (PipeOp &p : llvm::reverse(ops)) {
+    if ((p.kind != Kind::Comb && p.kind != Kind::Unit) ||
+        p.op->getNumResults() != 1)
+      continue;
+    Value r = p.op->getResult(0);
+    if (pinned.contains(r) || flexOps.count(r) || !uses.count(r) ||
+        llvm::any_of(p.op->getOperands(),
+                     [&](Value v) { return flexOps.count(v) != 0; }))
+      continue;
+    int latency = p.kind == Kind::Unit ? unitLatency(p.op, floatStages) : 0;
+    int target = INT_MAX;
+    for (PipeOp *q : uses.lookup(r))
+      target = std::min(target, q->time - latency);
+    if (target <= p.time)
+      continue;
+    int64_t saved = int64_t(target - p.time) * ComponentLowering::widthOf(r.getType());
+    int64_t gained = 0;
+    DenseSet<Value> seen;
+    for (Value v : p.op->getOperands())
+      if (s.birth.count(v) && seen.insert(v).second)
+        gained += int64_t(std::max(0, target - lastUse(v))) *
+                  ComponentLowering::widthOf(v.getType());
+    if (gained >= saved)
+      continue;
+    p.time = target;
+    s.birth[r] = target + latency;
+  }
+}
+
 FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
                              ArrayRef<scf::ForOp> loops, int ii,
                              int floatStages) {
@@ -374,6 +439,7 @@ FailureOr<Schedule> schedule(MutableArrayRef<PipeOp> ops,
   }
   if (s.rotDelay.size() != s.rotUse.size())
     return failure();
+  sinkToUsers(ops, s, flexOps, floatStages);
   return s;
 }
 

@@ -386,25 +386,32 @@ void unroll(ArrayRef<scf::ForOp> loops, scf::ForOp x, int64_t n, int64_t gs,
     outer->setAttr("t2c.padded", ob.getDenseI64ArrayAttr({bx.trips(), padTo}));
 }
 
-/// Whether a nest computes with float units (add, subtract, multiply,
-/// divide, math functions) rather than only comparing, selecting and
-/// copying (ReLU, max-pool, rearrangements).
-bool usesFloatUnits(scf::ForOp outer) {
-  return outer
-      ->walk([](Operation *op) {
-        if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp>(
-                op) ||
-            op->getDialect()->getNamespace() == "math")
-          return WalkResult::interrupt();
-        return WalkResult::advance();
-      })
-      .wasInterrupted();
+/// The pipelined units one lane of a nest uses (float add/subtract,
+/// multiply, divide/square root, conversions, integer multiplies), counted
+/// per kind and type.
+llvm::StringMap<int64_t> unitsOf(scf::ForOp outer) {
+  llvm::StringMap<int64_t> units;
+  outer->walk([&](Operation *op) {
+    if (!hasPipelinedUnit(op))
+      return;
+    std::string key = isa<arith::SubFOp>(op)
+                          ? std::string("arith.addf")
+                          : op->getName().getStringRef().str();
+    llvm::raw_string_ostream os(key);
+    os << ' ' << op->getOperand(0).getType() << ' '
+       << op->getResult(0).getType();
+    ++units[key];
+  });
+  return units;
 }
 
-/// A nest without float units takes lanes only when it runs at least this
-/// fraction of the longest arithmetic nest's time on its lanes: shorter,
-/// its lanes would add banks, bank logic and copies of its compares for
-/// little time.
+/// A short nest, one that runs at most this fraction of the longest
+/// arithmetic nest's time on its lanes, takes lanes only when it computes
+/// and its lanes fit on the units the longer nests have anyway (a bias add
+/// after a matmul). Otherwise its lanes would add banks, bank logic and
+/// copies of its compares (a ReLU, a max-pool, a rearrangement) or units of
+/// their own (a softmax's exponential polynomial or division: a pipelined
+/// f32 divider is about 2,400 LUTs) for little time.
 constexpr int64_t kLightShare = 8;
 
 struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
@@ -431,12 +438,29 @@ struct UnrollLanesPass : torch2calyx::impl::UnrollLanesBase<UnrollLanesPass> {
       });
       int64_t longest = 0;
       for (scf::ForOp outer : nests)
-        if (usesFloatUnits(outer))
+        if (!unitsOf(outer).empty())
           longest = std::max(longest,
                              iterationsOf(outer) / req->lanesFor(outer));
+      auto isShort = [&](scf::ForOp outer) {
+        return iterationsOf(outer) * kLightShare <= longest;
+      };
+      // The units of the nests that are not short, on their lanes.
+      llvm::StringMap<int64_t> present;
+      for (scf::ForOp outer : nests)
+        if (!isShort(outer))
+          for (auto &kind : unitsOf(outer)) {
+            int64_t &n = present[kind.getKey()];
+            n = std::max(n, kind.getValue() * req->lanesFor(outer));
+          }
+      auto fitsPresentUnits = [&](scf::ForOp outer) {
+        llvm::StringMap<int64_t> units = unitsOf(outer);
+        return !units.empty() && llvm::all_of(units, [&](auto &kind) {
+          return kind.getValue() * req->lanesFor(outer) <=
+                 present.lookup(kind.getKey());
+        });
+      };
       for (scf::ForOp outer : nests) {
-        if (!req->named(outer) && !usesFloatUnits(outer) &&
-            iterationsOf(outer) * kLightShare <= longest)
+        if (!req->named(outer) && isShort(outer) && !fitsPresentUnits(outer))
           continue;
         SmallVector<scf::ForOp> loops = nestLoops(outer);
         Choice best = plan.choose(loops, req->lanesFor(outer));

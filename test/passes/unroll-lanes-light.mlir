@@ -66,3 +66,65 @@ func.func @long_relu(%x: memref<64xf32>, %w: memref<1024xf32>, %y: memref<16xf32
   }
   return
 }
+
+// -----
+
+// A division of 64 elements by a constant (the scaling of attention scores)
+// after the 64 x 64 matvec: short, it keeps one lane, where 2 lanes would
+// have cost a second divider that no other nest uses.
+// CHECK-LABEL: func.func @short_division
+// CHECK:         } {t2c.lanes = 2 : i64, t2c.pipeline}
+// CHECK:         arith.divf
+// CHECK-NOT:     t2c.lanes
+// CHECK:         } {t2c.pipeline}
+// CHECK-NEXT:    return
+func.func @short_division(%x: memref<64xf32>, %w: memref<4096xf32>, %y: memref<64xf32>, %z: memref<64xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %scale = arith.constant 8.0 : f32
+  affine.for %i = 0 to 64 {
+    %r = affine.for %k = 0 to 64 iter_args(%acc = %cst) -> (f32) {
+      %a = affine.load %x[%k] : memref<64xf32>
+      %b = affine.load %w[%k * 64 + %i] : memref<4096xf32>
+      %p = arith.mulf %a, %b : f32
+      %s = arith.addf %acc, %p : f32
+      affine.yield %s : f32
+    }
+    affine.store %r, %y[%i] : memref<64xf32>
+  }
+  affine.for %i = 0 to 64 {
+    %v = affine.load %y[%i] : memref<64xf32>
+    %q = arith.divf %v, %scale : f32
+    affine.store %q, %z[%i] : memref<64xf32>
+  }
+  return
+}
+
+// -----
+
+// A bias add of 64 elements after the 64 x 64 matvec: short too, but its 2
+// lanes run on the 2 adders the matvec's lanes have anyway, so it takes them.
+// CHECK-LABEL: func.func @short_bias
+// CHECK:         } {t2c.lanes = 2 : i64, t2c.pipeline}
+// CHECK:         arith.addf
+// CHECK:         } {t2c.lanes = 2 : i64, t2c.pipeline}
+// CHECK-NEXT:    return
+func.func @short_bias(%x: memref<64xf32>, %w: memref<4096xf32>, %bias: memref<64xf32>, %y: memref<64xf32>, %z: memref<64xf32>) {
+  %cst = arith.constant 0.0 : f32
+  affine.for %i = 0 to 64 {
+    %r = affine.for %k = 0 to 64 iter_args(%acc = %cst) -> (f32) {
+      %a = affine.load %x[%k] : memref<64xf32>
+      %b = affine.load %w[%k * 64 + %i] : memref<4096xf32>
+      %p = arith.mulf %a, %b : f32
+      %s = arith.addf %acc, %p : f32
+      affine.yield %s : f32
+    }
+    affine.store %r, %y[%i] : memref<64xf32>
+  }
+  affine.for %i = 0 to 64 {
+    %v = affine.load %y[%i] : memref<64xf32>
+    %c = affine.load %bias[%i] : memref<64xf32>
+    %q = arith.addf %v, %c : f32
+    affine.store %q, %z[%i] : memref<64xf32>
+  }
+  return
+}

@@ -94,11 +94,15 @@ def UnrollLanes : Pass<"unroll-lanes", "mlir::ModuleOp"> {
     layer at `lanes=4` gets 2 output lanes; at `lanes=16`, 16 partial
     sums).
 
-    A nest with no float unit (only compares, selects and copies: a ReLU,
-    a max-pool, a rearrangement) keeps one lane when its iterations are at
-    most an eighth of the longest arithmetic nest's iterations divided by
-    that nest's lanes: its lanes would save little time and cost banks,
-    bank logic and copies of its compares. A nest named in `layer-lanes`
+    A short nest, one whose iterations are at most an eighth of the longest
+    arithmetic nest's iterations divided by that nest's lanes, keeps one
+    lane unless it computes and its lanes fit on the units the longer nests
+    have anyway (a bias add after a matmul: an adder per lane is there for
+    the matmul's lanes). A short ReLU, max-pool or rearrangement would gain
+    only banks, bank logic and copies of its compares; a short softmax
+    (exponential polynomial, division) or score scaling units of its own
+    per lane (a pipelined f32 divider is about 2,400 LUTs), for little
+    time. A nest named in `layer-lanes`
     takes the lanes asked for regardless. Before (`lanes=2`), a ReLU of 64
     elements after a 64 x 64 matvec; after, the matvec has
     `t2c.lanes = 2` and the ReLU is unchanged:
