@@ -9,7 +9,13 @@ MAC, maximum error, the initiation interval of every pipelined loop nest, peak m
 and a yosys `synth_xilinx` estimate (LUT, FF, DSP, BRAM).
 
 Usage: python bench/run.py [--models ffnn,mlp784,cnn,mha,encoder] [--no-synth] [--cnn-crop HxW]
+       [--lanes 1,4,16] [--keep-units]
        [--fpga ecp5-85k]  (also place and route: Fmax and latency, bench/ecp5.py)
+
+With several lane counts it also prints, per model, the LUTs each added lane costs against the
+one-lane design and the cycles-per-MAC targets of the lanes issue; --keep-units synthesizes
+each float unit once and counts it per instance (``estimate(keep_units=True)``: the MHA's
+flattened estimate does not finish on 2 cores, this one takes minutes).
 
 Each model runs in its own subprocess so that its time includes `import torch` and its peak
 memory is its own.
@@ -46,6 +52,10 @@ PIPELINE_NOTE = re.compile(
     r"\s*static<(\d+)> group (\w+)"
 )
 MEMORY_TARGET_MB = 2048
+#: Cycles per MAC the lanes issue sets, per model and lane count, and the LUTs an added lane
+#: may cost.
+LANE_TARGETS = {"ffnn": {4: 0.30, 16: 0.08}, "cnn": {4: 0.35}, "mha": {4: 0.45}}
+LUTS_PER_LANE_TARGET = 2000
 
 
 def run_one(
@@ -55,6 +65,7 @@ def run_one(
     synth_timeout: float,
     lanes: int = 1,
     float_stages: int = 2,
+    keep_units: bool = False,
 ) -> dict:
     """Compile, simulate and check one model; runs inside the per-model subprocess."""
     t0 = time.perf_counter()
@@ -124,17 +135,17 @@ def run_one(
     }
     if synth:
         record["synth"] = synth_estimate(
-            design.verilog, top=design.metadata.top, timeout=synth_timeout
+            design.verilog, top=design.metadata.top, timeout=synth_timeout, keep_units=keep_units
         )
     return record
 
 
-def synth_estimate(verilog: Path, *, top: str, timeout: float) -> dict:
+def synth_estimate(verilog: Path, *, top: str, timeout: float, keep_units: bool = False) -> dict:
     """LUT/FF/DSP/BRAM counts from yosys `synth_xilinx` (torch2calyx.synth)."""
     from torch2calyx.synth import SynthesisError, estimate
 
     try:
-        result = estimate(verilog, top=top, timeout=timeout)
+        result = estimate(verilog, top=top, timeout=timeout, keep_units=keep_units)
     except SynthesisError as exc:
         return {"error": str(exc)}
     return {
@@ -144,7 +155,33 @@ def synth_estimate(verilog: Path, *, top: str, timeout: float) -> dict:
         "BRAM": result.bram,
         "LUTRAM": result.lutram,
         "seconds": round(result.seconds, 1),
+        "method": "float units synthesized once (keep_units)" if keep_units else "flattened",
     }
+
+
+def print_lanes(records: list[dict]) -> None:
+    """Per model over its lane counts: cycles per MAC against the lanes issue's targets, and
+    the LUTs each lane adds to the one-lane design."""
+    for name in dict.fromkeys(r["model"] for r in records):
+        runs = {r["lanes"]: r for r in records if r["model"] == name and "error" not in r}
+        for n, r in sorted(runs.items()):
+            target = LANE_TARGETS.get(name, {}).get(n)
+            if target is not None:
+                met = r["cycles_per_mac"] <= target and r["matches_pytorch"]
+                print(
+                    f"{name}: {n} lanes: {r['cycles_per_mac']:.4f} cycles/MAC "
+                    f"(target <= {target}): " + ("met" if met else "NOT met")
+                )
+            base = runs.get(1, {}).get("synth", {})
+            luts = r.get("synth", {}).get("LUT")
+            if n > 1 and luts is not None and "LUT" in base:
+                per_lane = (luts - base["LUT"]) / (n - 1)
+                print(
+                    f"{name}: {n} lanes: {per_lane:,.0f} LUTs per added lane "
+                    f"({base['LUT']:,} at 1 lane, {luts:,} at {n}; target <= "
+                    f"{LUTS_PER_LANE_TARGET:,}): "
+                    + ("met" if per_lane <= LUTS_PER_LANE_TARGET else "NOT met")
+                )
 
 
 def print_table(records: list[dict]) -> None:
@@ -314,6 +351,11 @@ def main() -> int:
         choices=(2, 4, 7),
         help="pipeline depth of the float adders/multipliers (compile(float_stages=...))",
     )
+    parser.add_argument(
+        "--keep-units",
+        action="store_true",
+        help="synthesize each float unit once and count it per instance (faster on big designs)",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one model, print JSON
     args = parser.parse_args()
 
@@ -328,6 +370,7 @@ def main() -> int:
                 args.synth_timeout,
                 int(args.lanes),
                 args.float_stages,
+                args.keep_units,
             )
         except Torch2CalyxError as exc:
             record = {"model": args.one, "error": str(exc)}
@@ -361,6 +404,8 @@ def main() -> int:
         ]
         if args.no_synth:
             cmd.append("--no-synth")
+        if args.keep_units:
+            cmd.append("--keep-units")
         print(f"== {name} ({lanes} lane{'s' if lanes > 1 else ''})", flush=True)
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -380,6 +425,9 @@ def main() -> int:
 
     print()
     print_table(records)
+    if len({r.get("lanes", 1) for r in records}) > 1:
+        print()
+        print_lanes(records)
     if args.fpga:
         from ecp5 import add_fpga  # bench/ecp5.py: Fmax and latency per model
 

@@ -117,6 +117,11 @@ std::string ComponentLowering::sharedUnit(StringRef base, StringRef primitive,
     return it->second;
   std::string name = addCell(base, primitive, params);
   units[key] = name;
+  if (callee) {
+    cast<cx::CellOp>(lastCell).setRef(true);
+    refUnits.push_back({name, base.str(), primitive.str(), key.str(),
+                        SmallVector<int64_t, 4>(params)});
+  }
   return name;
 }
 
@@ -294,6 +299,13 @@ std::optional<FailureOr<Stmt>> ComponentLowering::lowerCall(Operation *op) {
   inv.instance = instance;
   Stmt stmt;
   stmt.resources.push_back(instance);
+  // The callee's units are this component's (its own, or its caller's).
+  if (calleeUnits)
+    for (const RefUnit &u : calleeUnits->lookup(call.getCallee())) {
+      std::string actual = sharedUnit(u.base, u.primitive, u.params, u.key);
+      inv.refs.push_back(u.cell + "=" + actual);
+      stmt.resources.push_back(actual);
+    }
   for (auto [k, operand] : llvm::enumerate(call.getOperands())) {
     if (isa<MemRefType>(operand.getType())) {
       auto it = memories.find(operand);
@@ -511,6 +523,8 @@ struct LowerToCalyxPass
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     auto program = cx::ProgramOp::create(b, fn->getLoc());
     program.getBody().emplaceBlock();
+    // The units each component takes from its callers.
+    llvm::StringMap<SmallVector<ComponentLowering::RefUnit>> unitsOf;
     for (func::FuncOp f : order) {
       bool isTop = f == *fn;
       b.setInsertionPointToEnd(&program.getBody().front());
@@ -522,12 +536,15 @@ struct LowerToCalyxPass
       cx::ControlOp::create(b, f.getLoc()).getBody().emplaceBlock();
       ComponentLowering lowering(f, comp);
       lowering.callee = !isTop;
+      lowering.calleeUnits = &unitsOf;
       lowering.floatStages = static_cast<int>(floatStages);
       if (failed(lowering.run())) {
         program.erase();
         return signalPassFailure();
       }
       lowering.dropUnusedAllocCells();
+      if (!isTop)
+        unitsOf[f.getSymName()] = lowering.refUnits;
       SmallVector<StringRef> ins(lowering.inputPorts.begin(),
                                  lowering.inputPorts.end());
       SmallVector<StringRef> outs(lowering.outputPorts.begin(),

@@ -227,6 +227,18 @@ public:
     presetRegisters[value] = std::move(reg);
   }
   llvm::StringMap<std::string> units;
+
+  /// A unit a component takes from its caller: a `ref` cell that every
+  /// invoke binds to the caller's unit of the same sharing key, so that a
+  /// component and the nests and components around it share one pool.
+  struct RefUnit {
+    std::string cell, base, primitive, key;
+    llvm::SmallVector<int64_t, 4> params;
+  };
+  /// The units of this component when it is a callee (all `ref`).
+  llvm::SmallVector<RefUnit> refUnits;
+  /// The ref units of the components lowered before this one, by function.
+  const llvm::StringMap<llvm::SmallVector<RefUnit>> *calleeUnits = nullptr;
 };
 
 /// Pre-lowering rewrites of LowerToCalyxMemory.cpp: a load and a store of

@@ -80,10 +80,15 @@ func.func @pipelined(%x: memref<8xf32>, %w1: memref<32xf32>, %w2: memref<32xf32>
 
 // CALYX-LABEL: calyx.component "shared0"
 // CALYX-DAG:     calyx.cell "arg1" = "seq_mem_d1" [32, 32, 5] {ref}
-// CALYX-DAG:     calyx.cell "mulFN_p" = "pipelined_mulFN" [8, 24, 32]
+// CALYX-DAG:     calyx.cell "mulFN_p" = "pipelined_mulFN" [8, 24, 32] {ref}
+// CALYX-DAG:     calyx.cell "addFN_p" = "pipelined_addFN" [8, 24, 32] {ref}
 // CALYX:         calyx.group "pipe0" attributes {latency = {{[0-9]+}} : i64, t2c.ii = 1 : i64, t2c.trips = 32 : i64}
+// The component's units are main's: each invoke binds them, so that main's own nests and
+// every component share one pool of units.
 // CALYX-LABEL: calyx.component "main"
 // CALYX:         calyx.cell "shared0_inst" = "shared0" []
 // CALYX-NOT:     calyx.cell "shared0_inst
-// CALYX:         calyx.invoke "shared0_inst" refs ["arg0=arg0", "arg1=arg1", "arg2=arg3"]
-// CALYX-NEXT:    calyx.invoke "shared0_inst" refs ["arg0=arg0", "arg1=arg2", "arg2=arg4"]
+// CALYX:         calyx.cell "mulFN_p" = "pipelined_mulFN" [8, 24, 32]
+// CALYX-NOT:     {ref}
+// CALYX:         calyx.invoke "shared0_inst" refs ["mulFN_p=mulFN_p", "addFN_p=addFN_p", "arg0=arg0", "arg1=arg1", "arg2=arg3"]
+// CALYX-NEXT:    calyx.invoke "shared0_inst" refs ["mulFN_p=mulFN_p", "addFN_p=addFN_p", "arg0=arg0", "arg1=arg2", "arg2=arg4"]
