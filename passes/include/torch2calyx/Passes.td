@@ -228,7 +228,14 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
     caller gets one instance cell `<callee>_inst` per callee and each
     `func.call` becomes `invoke <callee>_inst[arg<k>=mem](arg<j>=src)();`
     followed by a group copying the instance's `out<k>` ports into
-    registers. A recursive call is an error. With `inline-calls=true` the calls are
+    registers. A callee's units (float adders, multipliers, dividers,
+    conversions, integer multipliers and dividers) are `ref` cells too:
+    every invoke binds them to the caller's units of the same kind (its own
+    cells, created if the caller's nests have none, or, in a callee, its own
+    ref cells), so the top component's nests and every component draw on one
+    pool of units, as they would inlined:
+    `invoke shared0_inst[mulFN_p=mulFN_p, addFN_p=addFN_p, arg0=mem_2]()()`.
+    A recursive call is an error. With `inline-calls=true` the calls are
     inlined instead, so callees share the top component's units and
     memories. Then:
 
