@@ -70,6 +70,8 @@ StringRef libraryOf(StringRef primitive) {
           "primitives/float/pipelined_mulFN.futil";
     }
     m["pipelined_fp_smult"] = "primitives/pipelined.futil";
+    // Delay lines of pipelined nests (a chain of registers in one cell).
+    m["pipelined_delay"] = "primitives/delay.futil";
     for (StringRef p : {"pipelined_divSqrtF16", "pipelined_divSqrtBF16",
                         "pipelined_divSqrtF32", "pipelined_divSqrtF64"})
       m[p] = "primitives/float/pipelined_divSqrtFN.futil";

@@ -20,9 +20,10 @@
 //     (combinational); then ops whose result would wait for its first user
 //     longer than their operands already wait move towards that user, when
 //     that holds fewer bits in registers;
-//   * a value used later than it is produced goes through a chain of
-//     registers shifting every cycle (a value produced at time b and used at
-//     time u is read from link u - b);
+//   * a value used later than it is produced goes through a delay line
+//     shifting every cycle (a value produced at time b and used at time u
+//     is read u - b cycles down the line: one `pipelined_delay` cell per
+//     distinct read, each fed by the one read before it);
 //   * a `memref.alloca {t2c.rotating}` of D elements indexed by the
 //     innermost induction variable is a recurrence of distance D: its load
 //     reads the value its store wrote D iterations earlier, i.e. the stored
@@ -41,6 +42,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/MapVector.h"
 
 #include <map>
 #include <set>
@@ -565,8 +567,14 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
     carry = carry.empty() ? wrap + ".out" : carry + " & " + wrap + ".out";
   }
 
-  // Delay chains: link k holds the value k cycles after its birth.
-  DenseMap<Value, SmallVector<std::string>> chains;
+  // Delay lines: a value read k cycles after its birth comes out of a
+  // `pipelined_delay` of depth k, or of depth k - j fed by the one read at j
+  // (the depths are set once every read is known).
+  struct DelayLine {
+    std::string source;
+    std::map<int, cx::CellOp> taps;
+  };
+  llvm::MapVector<Value, DelayLine> lines;
   auto tap = [&](Value v, int at) -> FailureOr<std::string> {
     auto it = s.birth.find(v);
     if (it == s.birth.end())
@@ -575,15 +583,15 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
     FailureOr<std::string> port = portOf(v, op);
     if (failed(port) || d <= 0)
       return port;
-    SmallVector<std::string> &chain = chains[v];
-    while (int(chain.size()) < d) {
-      std::string src = chain.empty() ? *port : chain.back() + ".out";
-      std::string reg = addRegister("d", widthOf(v.getType()));
-      assign(g, reg + ".in", src);
-      assign(g, reg + ".write_en", "1'd1");
-      chain.push_back(reg);
+    DelayLine &line = lines[v];
+    if (line.taps.empty())
+      line.source = *port;
+    cx::CellOp &cell = line.taps[d];
+    if (!cell) {
+      addCell("d", "pipelined_delay", {widthOf(v.getType()), d});
+      cell = cast<cx::CellOp>(lastCell);
     }
-    return chain[d - 1] + ".out";
+    return (cell.getSymName() + ".out").str();
   };
   // Lowers `o` with its operands read at time `t` (their ports restored).
   auto withOperandsAt = [&](Operation *o, int t,
@@ -762,6 +770,16 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
     }
     if (failed(ok))
       return failure();
+  }
+  for (auto &[v, line] : lines) {
+    std::string src = line.source;
+    int from = 0;
+    for (auto &[d, cell] : line.taps) {
+      cell.setParams({widthOf(v.getType()), d - from});
+      assign(g, (cell.getSymName() + ".in").str(), src);
+      src = (cell.getSymName() + ".out").str();
+      from = d;
+    }
   }
   cx::EnableOp::create(ctrl, loc, init.getSymName());
   cx::EnableOp::create(ctrl, loc, g.getSymName());

@@ -8,11 +8,13 @@
 // as soon as x is loaded, would have its result held from 3 to 18 (15
 // registers of 32 bits). It issues at 16 instead, reading x from the chain
 // where the other product reads it, and the sum takes it straight from the
-// multiplier: 15 registers for x, none for x * x (the other chain is the
-// store's index, 20 cycles).
+// multiplier: one 15-cycle delay line for x, none for x * x (the other line
+// is the store's index, 20 cycles).
 // CHECK-LABEL: calyx.component "main"
+// CHECK-DAG:     calyx.cell "[[X15:d]]" = "pipelined_delay" [32, 15]
+// CHECK-DAG:     calyx.cell "d_1" = "pipelined_delay" [32, 20]
 // CHECK:         calyx.group "pipe0"
-// CHECK-DAG:       calyx.assign "mulFN_p.right" = "[[X15:d_14]].out"
+// CHECK-DAG:       calyx.assign "mulFN_p.right" = "[[X15]].out"
 // CHECK-DAG:       calyx.assign "mulFN_p_1.left" = "[[X15]].out"
 // CHECK-DAG:       calyx.assign "mulFN_p_1.right" = "[[X15]].out"
 // CHECK-DAG:       calyx.assign "addFN_p.left" = "mulFN_p.out"
