@@ -7,6 +7,9 @@
 
 #include "LowerToCalyx.h"
 
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringSet.h"
+
 #include "torch2calyx/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -123,6 +126,40 @@ std::string ComponentLowering::sharedUnit(StringRef base, StringRef primitive,
                         SmallVector<int64_t, 4>(params)});
   }
   return name;
+}
+
+void ComponentLowering::hoistUnitModes() {
+  static const llvm::StringSet<> modes = {"control", "roundingMode", "subOp",
+                                          "sqrtOp",  "signedIn",     "signedOut"};
+  llvm::StringSet<> hoistable;
+  for (auto &u : units)
+    hoistable.insert(u.getValue());
+  for (auto &inv : invokes)
+    for (StringRef bind : inv.getValue().refs)
+      hoistable.erase(bind.split('=').second);
+  // Per mode port: its assignments, and whether all set one constant.
+  struct Uses {
+    SmallVector<cx::AssignOp> assigns;
+    bool uniform = true;
+  };
+  llvm::MapVector<StringRef, Uses> byPort; // uniqued attribute strings
+  comp.walk([&](cx::AssignOp a) {
+    auto [cell, port] = a.getDst().split('.');
+    if (!hoistable.contains(cell) || !modes.contains(port))
+      return;
+    Uses &uses = byPort[a.getDst()];
+    uses.uniform &= !a.getGuard() && a.getSrc().contains('\'') &&
+                    (uses.assigns.empty() ||
+                     uses.assigns.front().getSrc() == a.getSrc());
+    uses.assigns.push_back(a);
+  });
+  for (auto &[dst, uses] : byPort) {
+    if (!uses.uniform)
+      continue;
+    assign(dst, uses.assigns.front().getSrc().str());
+    for (cx::AssignOp a : uses.assigns)
+      a.erase();
+  }
 }
 
 std::string ComponentLowering::combCell(StringRef base, StringRef primitive,
@@ -543,6 +580,7 @@ struct LowerToCalyxPass
         return signalPassFailure();
       }
       lowering.dropUnusedAllocCells();
+      lowering.hoistUnitModes();
       if (!isTop)
         unitsOf[f.getSymName()] = lowering.refUnits;
       SmallVector<StringRef> ins(lowering.inputPorts.begin(),

@@ -204,6 +204,12 @@ public:
   /// the rotating buffers of pipelined nests, whose values live in register
   /// chains, and allocations nothing reads or writes. Call after run().
   void dropUnusedAllocCells();
+  /// Replaces the assignments of a unit's mode inputs (control, rounding
+  /// mode, subOp, sqrtOp, signedIn/Out) by one continuous assignment when
+  /// every group sets the same constant: the unit computes the same way in
+  /// every use. Not for units an invoke binds to a component (the
+  /// component drives them during the invoke). Call after run().
+  void hoistUnitModes();
   mlir::func::FuncOp fn;
   calyx::ComponentOp comp;
   mlir::Location loc;

@@ -256,7 +256,11 @@ def LowerToCalyx : Pass<"lower-to-calyx", "mlir::ModuleOp"> {
       `std_mulFN_s4`/`_s7` (and in pipelined nests `pipelined_addFN_s<N>`,
       `pipelined_mulFN_s<N>`, scheduled at latency N), for a higher clock; a load is a group whose value is
       read from the memory's `read_data` when nothing touches that memory
-      before the value's last use (else it is copied into a `std_reg`);
+      before the value's last use (else it is copied into a `std_reg`); a
+      unit's mode inputs (`control`, `roundingMode`, `subOp`, `sqrtOp`,
+      `signedIn`/`signedOut`) that every use sets to the same constant are
+      one continuous assignment (`addFN_f32.subOp = 1'd0;`), except on units
+      an invoke lends to a component;
     * `scf.for`/`affine.for` with constant bounds become a `while` over an
       induction register, `scf.if`/`affine.if` an `if`, `scf.while` a
       `while` whose "before" region runs before the loop and after every
