@@ -497,17 +497,26 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
   std::string ph;
   if (ii > 1)
     ph = addRegister("ph", 4);
-  cx::GroupOp init = addGroup("init_" + nestName);
-  for (auto [reg, l] : llvm::zip(ivRegs, loops)) {
-    assign(init, reg + ".in",
-           literal(kIndexWidth, uint64_t(*getConstantIntValue(l.getLowerBound()))));
-    assign(init, reg + ".write_en", "1'd1");
+  // The odometer wraps to its lower bounds with the last iteration and
+  // registers reset to 0: with lower bounds 0 and no phase counter the
+  // registers hold their start values whenever the group starts.
+  cx::GroupOp init;
+  if (ii > 1 || llvm::any_of(loops, [](scf::ForOp l) {
+        return *getConstantIntValue(l.getLowerBound()) != 0;
+      })) {
+    init = addGroup("init_" + nestName);
+    for (auto [reg, l] : llvm::zip(ivRegs, loops)) {
+      assign(init, reg + ".in",
+             literal(kIndexWidth,
+                     uint64_t(*getConstantIntValue(l.getLowerBound()))));
+      assign(init, reg + ".write_en", "1'd1");
+    }
+    if (!ph.empty()) {
+      assign(init, ph + ".in", "4'd0");
+      assign(init, ph + ".write_en", "1'd1");
+    }
+    done(init, ivRegs.back() + ".done");
   }
-  if (!ph.empty()) {
-    assign(init, ph + ".in", "4'd0");
-    assign(init, ph + ".write_en", "1'd1");
-  }
-  done(init, ivRegs.back() + ".done");
 
   cx::GroupOp g = addGroup(nestName);
   OpBuilder attrs(g);
@@ -781,7 +790,8 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
       from = d;
     }
   }
-  cx::EnableOp::create(ctrl, loc, init.getSymName());
+  if (init)
+    cx::EnableOp::create(ctrl, loc, init.getSymName());
   cx::EnableOp::create(ctrl, loc, g.getSymName());
   return true;
 }
