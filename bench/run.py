@@ -48,7 +48,7 @@ TARGETS = {
 }
 #: Pipelined loop nests, as lower-to-calyx notes them in program.futil.
 PIPELINE_NOTE = re.compile(
-    r"// pipelined loop nest: initiation interval (\d+), (\d+) iterations\n"
+    r"// pipelined loop nest: initiation interval (\d+), (\d+) iterations[^\n]*\n"
     r"\s*static<(\d+)> group (\w+)"
 )
 MEMORY_TARGET_MB = 2048
