@@ -201,8 +201,8 @@ public:
   /// The memory cells built for allocations (memref.alloc/alloca).
   llvm::SmallVector<std::string> allocCells;
   /// Erases the cells of `allocCells` that no assignment or invoke names:
-  /// the rotating buffers of pipelined nests, whose values live in register
-  /// chains, and allocations nothing reads or writes. Call after run().
+  /// the rotating buffers of pipelined nests, whose values live in delay
+  /// lines, and allocations nothing reads or writes. Call after run().
   void dropUnusedAllocCells();
   /// Replaces the assignments of a unit's mode inputs (control, rounding
   /// mode, subOp, sqrtOp, signedIn/Out) by one continuous assignment when

@@ -240,7 +240,7 @@ struct Schedule {
 };
 
 /// Moves combinational ops and units later, towards their first user, where
-/// that shortens the register chains: a value computed as soon as it can be
+/// that shortens the delay lines: a value computed as soon as it can be
 /// and used much later is held in a register for every cycle in between (a
 /// compare choosing the bank of a store after a 15-cycle divide, a square
 /// used at the end of a polynomial), while its operands are often held that
