@@ -50,6 +50,9 @@ PASS_PIPELINE = (
     # and before pipeline-loops, which pipelines only nests of ops with a Calyx lowering
     "expand-float-conversions",
     "lower-to-calyx",
+    # combinational cells lower-to-calyx built twice (an odometer's last-iteration compare
+    # and the same compare in the nest's body) become one
+    "merge-comb-cells",
 )
 
 #: ``compile(float_stages=...)``: the pipeline depths (= latency in cycles) the float adders

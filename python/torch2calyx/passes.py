@@ -63,6 +63,7 @@ CALYX_PIPELINE = (
     "externalize-globals",
     "legalize-float-ops",
     "lower-to-calyx",
+    "merge-comb-cells",
     "export-calyx{to-attribute=true}",
 )
 

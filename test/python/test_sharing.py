@@ -70,7 +70,7 @@ def _compile_both(name, tmp_path):
 
 
 def test_share_is_in_the_pipeline_unless_turned_off():
-    assert pass_pipeline()[-2:] == ("outline-repeated-nests", "lower-to-calyx")
+    assert pass_pipeline()[-3:-1] == ("outline-repeated-nests", "lower-to-calyx")
     assert "outline-repeated-nests" not in pass_pipeline(share=False)
     assert "outline-repeated-nests" in pass_pipeline(pipeline=False)
 
@@ -120,7 +120,8 @@ def test_lstm_time_steps_share_their_components(tmp_path):
     size = on.metadata.size
     assert 2 <= size["components"] <= 10
     assert size["instances"] == size["components"]
-    assert size["futil_lines"] * 4 < off.metadata.size["futil_lines"]
+    # several times smaller (3.8x on 2026-12-06: delay lines and merged cells shrank both)
+    assert size["futil_lines"] * 3 < off.metadata.size["futil_lines"]
     # 4 steps of about 9 nests each, all but a few invoked from main
     assert on.calyx.read_text().count("invoke ") >= 30
     got = on.simulate(*inputs)

@@ -89,3 +89,41 @@ def OutlineRepeatedNests : Pass<"outline-repeated-nests", "mlir::ModuleOp"> {
   ];
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
+
+def MergeCombCells : Pass<"merge-comb-cells", "mlir::ModuleOp"> {
+  let summary = "Merge combinational Calyx cells that compute the same value";
+  let description = [{
+    Runs on the `calyx.program` lower-to-calyx builds. Two cells of one
+    combinational primitive (`std_add`, `std_sub`, shifts, compares, `std_and`,
+    `std_or`, `std_xor`, `std_slice`, `std_pad`, `std_not`) with the same
+    parameters, whose inputs are driven only by unguarded continuous
+    assignments of the same sources, give the same output at every cycle:
+    the second is erased with its input assignments, and every read of its
+    output (assignment sources and guards, `if`/`while` conditions, invoke
+    inputs) reads the first. Repeated until nothing merges, so a cell whose
+    inputs were merged cells can merge in turn. Such twins come from the
+    lowering itself: a pipelined nest's odometer compares its induction
+    register with its last value (`last_i`), and the nest's body may test the
+    same (`%last = arith.cmpi eq, %k, %c7` of a reduction); MLIR's CSE sees
+    only the second. Cells assigned inside groups, guarded, or `ref` are left
+    alone.
+
+    Before:
+    ```
+    calyx.cell "last_i" = "std_eq" [32]
+    calyx.cell "cmp" = "std_eq" [32]
+    calyx.assign "last_i.left" = "i.out"
+    calyx.assign "last_i.right" = "32'd7"
+    calyx.assign "cmp.left" = "i.out"
+    calyx.assign "cmp.right" = "32'd7"
+    calyx.assign "y.write_en" = "1'd1" if "%[3:11] & cmp.out"
+    ```
+    After:
+    ```
+    calyx.cell "last_i" = "std_eq" [32]
+    calyx.assign "last_i.left" = "i.out"
+    calyx.assign "last_i.right" = "32'd7"
+    calyx.assign "y.write_en" = "1'd1" if "%[3:11] & last_i.out"
+    ```
+  }];
+}
