@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -140,6 +141,11 @@ StringAttr memoryName(Value memref) {
   }
   Operation *def = memref.getDefiningOp();
   return def ? def->getAttrOfType<StringAttr>("t2c.name") : StringAttr();
+}
+
+bool isRotatingMem(Value memref) {
+  auto alloca = memref.getDefiningOp<memref::AllocaOp>();
+  return alloca && alloca->hasAttr("t2c.rotating");
 }
 
 bool isWeight(Value memref) {

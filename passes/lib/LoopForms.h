@@ -75,6 +75,9 @@ mlir::StringAttr memoryName(mlir::Value memref);
 /// Whether `memref` is a weight: its name has an entry in the module's data
 /// JSON (`t2c.data`, written by externalize-globals).
 bool isWeight(mlir::Value memref);
+/// Whether `memref` is a reduction's rotating buffer (an alloca marked
+/// `t2c.rotating` by pipeline-loops).
+bool isRotatingMem(mlir::Value memref);
 
 /// Lanes requested per PyTorch layer: entries `NAME:N`. A nest of layer L
 /// (the first NameLoc of its location, or of an op inside it) takes N of

@@ -34,6 +34,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoopForms.h"
 #include "LowerToCalyx.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -71,11 +72,6 @@ constexpr int kIntMulLatency = 4; // pipelined_fp_smult (static<4>)
 
 bool isFloatFormat(Type t) {
   return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
-}
-
-bool isRotating(Value memref) {
-  auto alloca = memref.getDefiningOp<memref::AllocaOp>();
-  return alloca && alloca->hasAttr("t2c.rotating");
 }
 
 /// Integer/bit ops lower-to-calyx lowers without a cycle.
@@ -202,14 +198,14 @@ bool collectNest(scf::ForOp outer, SmallVectorImpl<scf::ForOp> &loops,
       return true;
     }
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
-      flat.push_back({op, isRotating(load.getMemref()) ? Kind::RotLoad : Kind::Load,
+      flat.push_back({op, isRotatingMem(load.getMemref()) ? Kind::RotLoad : Kind::Load,
                       pred});
-      return !(pred && isRotating(load.getMemref()));
+      return !(pred && isRotatingMem(load.getMemref()));
     }
     if (auto store = dyn_cast<memref::StoreOp>(op)) {
-      flat.push_back({op, isRotating(store.getMemref()) ? Kind::RotStore : Kind::Store,
+      flat.push_back({op, isRotatingMem(store.getMemref()) ? Kind::RotStore : Kind::Store,
                       pred});
-      return !(pred && isRotating(store.getMemref()));
+      return !(pred && isRotatingMem(store.getMemref()));
     }
     if (unitLatency(op)) {
       flat.push_back({op, Kind::Unit, pred});
@@ -469,7 +465,7 @@ FailureOr<bool> ComponentLowering::lowerPipelinedNest(Operation *op,
       mem = l.getMemref();
     if (auto s = dyn_cast<memref::StoreOp>(p.op))
       mem = s.getMemref();
-    if (mem && !isRotating(mem) && !memories.count(mem))
+    if (mem && !isRotatingMem(mem) && !memories.count(mem))
       return false;
   }
   FailureOr<Schedule> sched = failure();

@@ -22,9 +22,8 @@ namespace torch2calyx::lanes {
 
 using lowering::Banking;
 using lowering::Bounds;
+using lowering::isRotatingMem;
 
-/// Whether `memref` is a reduction's rotating buffer (pipeline-loops).
-bool isRotatingMem(mlir::Value memref);
 /// The loops of a perfect nest, outermost first.
 llvm::SmallVector<mlir::scf::ForOp> nestLoops(mlir::scf::ForOp outer);
 /// The iterations of the perfect nest at `outer` (a loop of unknown bounds

@@ -22,11 +22,6 @@ using namespace torch2calyx::lowering;
 namespace torch2calyx::lanes {
 
 
-bool isRotatingMem(Value memref) {
-  auto alloca = memref.getDefiningOp<memref::AllocaOp>();
-  return alloca && alloca->hasAttr("t2c.rotating");
-}
-
 /// The loops of a perfect nest, outermost first.
 SmallVector<scf::ForOp> nestLoops(scf::ForOp outer) {
   SmallVector<scf::ForOp> loops{outer};
